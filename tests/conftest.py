@@ -1,0 +1,153 @@
+"""Fixtures shared by the whole suite.
+
+The database is SQLite in a temporary folder, or the server named by `DATABASE_URL`
+(PostgreSQL in CI). Tables are created once per run and emptied after each test. The
+Celery queue is the filesystem queue in the same folder, or `CELERY_BROKER_URL` /
+`REDIS_URL`; tasks run eagerly except in tests that start a real worker process.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+import config
+from webapp import create_app
+from webapp.extensions import db
+
+_RUN_DIR: Path | None = None
+
+
+@pytest.fixture(scope="session")
+def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("puerto")
+
+
+@pytest.fixture(scope="session")
+def database_url(run_dir: Path) -> str:
+    return os.environ.get("DATABASE_URL") or f"sqlite:///{run_dir / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def broker_url() -> str | None:
+    return config.broker_url()
+
+
+@pytest.fixture(scope="session")
+def _app(run_dir: Path, database_url: str, broker_url: str | None) -> Iterator[Flask]:
+    app = create_app(
+        {
+            **{k: getattr(config.TestingConfig, k) for k in dir(config.TestingConfig)
+               if k.isupper()},
+            "SQLALCHEMY_DATABASE_URI": config.normalise_database_url(database_url),
+            "CELERY_BROKER_URL": broker_url,
+            "CELERY_QUEUE_DIR": str(run_dir / "celery-queue"),
+        }
+    )
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture()
+def app(_app: Flask) -> Iterator[Flask]:
+    saved = dict(_app.config)
+    with _app.app_context():
+        yield _app
+        db.session.rollback()
+        _empty_tables()
+        db.session.remove()
+    _app.config.clear()
+    _app.config.update(saved)
+
+
+@pytest.fixture()
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture()
+def runner(app: Flask):  # noqa: ANN201 - FlaskCliRunner
+    return app.test_cli_runner()
+
+
+@pytest.fixture()
+def member_state(app: Flask) -> Callable[..., object]:
+    """Factory: `member_state("BR")` returns a saved MemberState (created once per code)."""
+    from webapp.core.reference import MemberState
+
+    names = {"BR": "Brazil", "MX": "Mexico", "CA": "Canada", "JM": "Jamaica", "AR": "Argentina",
+             "US": "United States", "CL": "Chile", "PE": "Peru"}
+
+    def make(code: str = "BR", **fields: object) -> MemberState:
+        existing = db.session.scalar(sa.select(MemberState).where(MemberState.code == code))
+        if existing:
+            return existing
+        name = names.get(code, code)
+        state = MemberState(code=code, code3=fields.pop("code3", code + "X"), name_en=name,
+                            name_es=name, name_fr=name, name_pt=name, **fields)
+        db.session.add(state)
+        db.session.commit()
+        return state
+
+    return make
+
+
+@pytest.fixture()
+def user(app: Flask) -> Callable[..., object]:
+    """Factory: `user("admin")`, `user("focal_point", states=[br])` -> a saved, active User.
+    Its password is `user.test_password`."""
+    from webapp.accounts.models import User
+    from webapp.accounts.services import hash_password
+
+    counter = iter(range(1, 10_000))
+    password = "correct horse battery staple"
+    hashed = hash_password(password)
+
+    def make(*roles: str, email: str | None = None, states: list | None = None,
+             **fields: object) -> User:
+        n = next(counter)
+        person = User(email=email or f"{'-'.join(roles) or 'person'}{n}@example.org",
+                      name=fields.pop("name", f"Person {n}"), password_hash=hashed, **fields)
+        person.role_names = set(roles)
+        person.member_states = list(states or [])
+        db.session.add(person)
+        db.session.commit()
+        person.test_password = password
+        return person
+
+    return make
+
+
+@pytest.fixture()
+def login(client: FlaskClient) -> Callable[[object], FlaskClient]:
+    """Sign a user in on the test client without the cost of a password check."""
+
+    def sign_in(person: object) -> FlaskClient:
+        with client.session_transaction() as session:
+            session["_user_id"] = person.get_id()
+            session["_fresh"] = True
+        return client
+
+    return sign_in

@@ -1,0 +1,93 @@
+"""People with accounts, their roles and the member states a focal point speaks for."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.core.access import ROLES
+from webapp.core.audit import Audited
+from webapp.core.reference import MemberState
+from webapp.core.timezones import UTCDateTime, utcnow
+from webapp.extensions import db
+
+user_states = sa.Table(
+    "user_member_states",
+    db.metadata,
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("member_state_id", sa.ForeignKey("member_states.id"), primary_key=True),
+)
+
+
+def new_session_token() -> str:
+    return secrets.token_hex(16)
+
+
+class User(UserMixin, Audited, db.Model):
+    __tablename__ = "users"
+    __audit_fields__ = ("email", "name", "roles", "is_active_account", "language", "timezone")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(320), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200), default="")
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    # Comma-separated role names; see `role_names`.
+    roles: Mapped[str] = mapped_column(sa.String(200), default="")
+    language: Mapped[str | None] = mapped_column(sa.String(8))
+    timezone: Mapped[str | None] = mapped_column(sa.String(64))
+    is_active_account: Mapped[bool] = mapped_column(default=True)
+    # Changing it signs the user out everywhere: sessions carry it and must match.
+    session_token: Mapped[str] = mapped_column(sa.String(32), default=new_session_token)
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    member_states: Mapped[list[MemberState]] = relationship(
+        secondary=user_states, order_by="MemberState.code", lazy="selectin"
+    )
+
+    @property
+    def role_names(self) -> frozenset[str]:
+        return frozenset(r for r in self.roles.split(",") if r)
+
+    @role_names.setter
+    def role_names(self, names: object) -> None:
+        unknown = set(names) - set(ROLES)  # type: ignore[arg-type]
+        if unknown:
+            raise ValueError(f"unknown roles: {sorted(unknown)}")
+        self.roles = ",".join(r for r in ROLES if r in names)  # type: ignore[operator]
+
+    def has_role(self, *names: str) -> bool:
+        return bool(self.role_names & set(names))
+
+    @property
+    def member_state_ids(self) -> frozenset[int]:
+        return frozenset(s.id for s in self.member_states)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: deactivated accounts cannot sign in
+        return self.is_active_account and self.password_hash is not None
+
+    def get_id(self) -> str:
+        # The session token makes "sign out everywhere" and password changes end sessions.
+        return f"{self.id}:{self.session_token}"
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class LoginAttempt(db.Model):
+    """Failed sign-ins, counted per account and per address for rate limiting."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(320), index=True)
+    address: Mapped[str] = mapped_column(sa.String(64), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

@@ -1,0 +1,49 @@
+"""Error pages in the viewer's language, for browsers; short text for everything else."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+
+def _titles() -> dict[int, tuple[str, str]]:
+    return {
+        400: (_("Bad request"), _("The request could not be understood. Please try again.")),
+        401: (_("Sign-in required"), _("Please sign in to continue.")),
+        403: (_("Not allowed"), _("You do not have permission to open this page.")),
+        404: (_("Page not found"), _("The page you asked for does not exist.")),
+        405: (_("Not allowed"), _("This page cannot be used that way.")),
+        413: (_("File too large"), _("The file you sent is larger than the limit.")),
+        429: (_("Too many attempts"), _("Please wait a few minutes and try again.")),
+        500: (_("Something went wrong"), _("An unexpected error occurred. It has been logged.")),
+    }
+
+
+def render_error(code: int, description: str | None = None) -> tuple[str, int]:
+    title, text = _titles().get(code, (_("Error"), _("The request could not be completed.")))
+    return render_template("errors/error.html", code=code, title=title,
+                           text=description or text), code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> tuple[str, int]:
+        return render_error(400, _("The form expired or was sent from another page. "
+                                   "Please go back, reload and try again."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> object:
+        if error.code is None or error.code < 400:
+            return error
+        return render_error(error.code)
+
+    @app.errorhandler(InternalServerError)
+    def server_error(error: InternalServerError) -> tuple[str, int]:
+        log.error("unhandled error", exc_info=getattr(error, "original_exception", None))
+        return render_error(500)

@@ -1,0 +1,32 @@
+"""Form pieces several parts share."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField
+from wtforms.validators import DataRequired, Optional, ValidationError
+
+from webapp.core.timezones import is_valid_zone, zone_choices
+
+
+class ActionForm(FlaskForm):
+    """An empty form: a POST button with CSRF protection."""
+
+
+class TimeZoneField(SelectField):
+    def __init__(self, label: object = None, **kwargs: object) -> None:
+        super().__init__(label, choices=[(z, z) for z in zone_choices()], **kwargs)
+
+    def pre_validate(self, form: object) -> None:
+        if self.data and not is_valid_zone(self.data):
+            raise ValidationError(_l("Choose a time zone from the list."))
+
+
+class LanguageForm(FlaskForm):
+    language = SelectField(choices=[("en", "English"), ("es", "Español"),
+                                    ("fr", "Français"), ("pt", "Português")],
+                           validators=[DataRequired()])
+    next = HiddenField(validators=[Optional()])
+
+

@@ -1,0 +1,66 @@
+"""The four official languages and the viewer's time zone.
+
+Language: the user's setting, else the one chosen on this browser, else the browser's
+Accept-Language, else English. Time zone: the user's setting, else the default zone.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import Flask, current_app, request, session
+from flask_babel import format_date, format_datetime, format_decimal, get_timezone
+from flask_babel import format_currency as babel_format_currency
+from flask_login import current_user
+
+from webapp.extensions import babel
+
+LANGUAGE_NAMES = {"en": "English", "es": "Español", "fr": "Français", "pt": "Português"}
+SESSION_LANGUAGE = "language"
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    user_language = getattr(current_user, "language", None) if current_user else None
+    if user_language in languages:
+        return user_language
+    if request:
+        chosen = session.get(SESSION_LANGUAGE)
+        if chosen in languages:
+            return chosen
+        best = request.accept_languages.best_match(languages)
+        if best:
+            return best
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    zone = getattr(current_user, "timezone", None) if current_user else None
+    return zone or current_app.config["DEFAULT_TIMEZONE"]
+
+
+def datetime_with_zone(value: datetime | None, format: str = "medium") -> str:
+    """A UTC instant in the viewer's zone, with the zone named."""
+    if value is None:
+        return ""
+    return f"{format_datetime(value, format)} ({str(get_timezone())})"
+
+
+def money(amount: Decimal | None, currency: str) -> str:
+    if amount is None:
+        return ""
+    return babel_format_currency(amount, currency)
+
+
+def day(value: date | None, format: str = "medium") -> str:
+    return "" if value is None else format_date(value, format)
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.jinja_env.filters["datetime_tz"] = datetime_with_zone
+    app.jinja_env.filters["day"] = day
+    app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["number"] = format_decimal
+    app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES

@@ -1,0 +1,205 @@
+"""Building MIME messages from outbox rows, and the SMTP transport that sends them.
+
+Calendar messages are iMIP (RFC 6047): multipart/mixed holding a multipart/alternative of
+text, HTML and an inline `text/calendar; method=...` part, plus the same calendar attached
+as `invite.ics`. See shared/CALENDAR.md for why each piece is there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import smtplib
+import ssl
+import threading
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from webapp.core.outbox import OutboxMessage
+
+
+class TemporaryFailure(Exception):
+    """Worth trying again later: a 4xx reply, a refused or dropped connection."""
+
+
+class PermanentFailure(Exception):
+    """Will not succeed by retrying: a 5xx reply."""
+
+
+@dataclass(frozen=True)
+class SMTPSettings:
+    host: str
+    port: int
+    user: str | None
+    password: str | None
+    starttls: bool
+    ssl: bool
+    timeout: int
+
+    @classmethod
+    def from_config(cls, config: dict) -> SMTPSettings | None:
+        if not config.get("SMTP_HOST"):
+            return None
+        return cls(
+            host=config["SMTP_HOST"],
+            port=int(config["SMTP_PORT"]),
+            user=config.get("SMTP_USER"),
+            password=config.get("SMTP_PASSWORD"),
+            starttls=bool(config.get("SMTP_STARTTLS")),
+            ssl=bool(config.get("SMTP_SSL")),
+            timeout=int(config.get("SMTP_TIMEOUT", 30)),
+        )
+
+
+def message_id_for(idempotency_key: str, mail_from: str) -> str:
+    """A Message-ID derived from the idempotency key: a re-send is recognisably the same."""
+    digest = hashlib.sha256(idempotency_key.encode()).hexdigest()[:32]
+    domain = parseaddr(mail_from)[1].rpartition("@")[2] or "puerto.invalid"
+    return f"<{digest}@{domain}>"
+
+
+def build_mime(message: OutboxMessage, mail_from: str) -> EmailMessage:
+    mime = EmailMessage()
+    mime["From"] = mail_from
+    mime["To"] = message.recipient
+    if message.reply_to:
+        mime["Reply-To"] = message.reply_to
+    mime["Subject"] = message.subject
+    mime["Date"] = format_datetime(message.created_at)
+    mime["Message-ID"] = message_id_for(message.idempotency_key, mail_from)
+    mime["Content-Language"] = message.language
+    if message.calendar_method is None:
+        mime["Auto-Submitted"] = "auto-generated"
+    mime.set_content(message.body_text)
+    if message.body_html:
+        mime.add_alternative(message.body_html, subtype="html")
+    if message.calendar_method and message.calendar_content:
+        # The inline part clients turn into Accept/Decline buttons ...
+        mime.add_alternative(
+            message.calendar_content,
+            subtype="calendar",
+            params={"method": message.calendar_method},
+        )
+        # ... and the same calendar attached, for clients that only import files.
+        mime.add_attachment(
+            message.calendar_content.encode("utf-8"),
+            maintype="application",
+            subtype="ics",
+            filename="invite.ics",
+        )
+    for attachment in message.attachments:
+        maintype, _, subtype = attachment.content_type.partition("/")
+        mime.add_attachment(
+            attachment.content,
+            maintype=maintype,
+            subtype=subtype or "octet-stream",
+            filename=attachment.filename,
+        )
+    return mime
+
+
+class SMTPTransport:
+    """Sends through one SMTP connection per worker thread, reconnecting when it drops."""
+
+    def __init__(self, settings: SMTPSettings) -> None:
+        self.settings = settings
+        self._local = threading.local()
+
+    def _connect(self) -> smtplib.SMTP:
+        s = self.settings
+        try:
+            if s.ssl:
+                conn: smtplib.SMTP = smtplib.SMTP_SSL(
+                    s.host, s.port, timeout=s.timeout, context=ssl.create_default_context()
+                )
+            else:
+                conn = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+                if s.starttls:
+                    conn.starttls(context=ssl.create_default_context())
+            if s.user:
+                conn.login(s.user, s.password or "")
+        except smtplib.SMTPResponseException as exc:
+            raise classify(exc) from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            raise TemporaryFailure(f"cannot connect to {s.host}:{s.port}: {exc}") from exc
+        return conn
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        self._local.conn = None
+        if conn is not None:
+            try:
+                conn.quit()
+            except (OSError, smtplib.SMTPException):
+                conn.close()
+
+    def send(self, mime: EmailMessage, recipient: str, mail_from: str) -> None:
+        envelope_from = parseaddr(mail_from)[1]
+        reused = getattr(self._local, "conn", None) is not None
+        for attempt in (1, 2):
+            if getattr(self._local, "conn", None) is None:
+                self._local.conn = self._connect()
+            try:
+                refused = self._local.conn.send_message(
+                    mime, from_addr=envelope_from, to_addrs=[recipient]
+                )
+            except smtplib.SMTPServerDisconnected as exc:
+                self._local.conn = None
+                if reused and attempt == 1:
+                    continue  # a kept-alive connection the server closed: one fresh try
+                raise TemporaryFailure(f"server disconnected: {exc}") from exc
+            except smtplib.SMTPRecipientsRefused as exc:
+                self._reset()
+                code, text = next(iter(exc.recipients.values()))
+                raise classify(smtplib.SMTPResponseException(code, text)) from exc
+            except smtplib.SMTPResponseException as exc:
+                self._reset()
+                raise classify(exc) from exc
+            except (OSError, smtplib.SMTPException) as exc:
+                self.close()
+                raise TemporaryFailure(str(exc)) from exc
+            if refused:
+                code, text = next(iter(refused.values()))
+                raise classify(smtplib.SMTPResponseException(code, text))
+            return
+
+    def _reset(self) -> None:
+        """After a refused transaction, RSET so the connection can carry the next message."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            return
+        try:
+            conn.rset()
+        except (OSError, smtplib.SMTPException):
+            self.close()
+
+
+def classify(exc: smtplib.SMTPResponseException) -> Exception:
+    text = exc.smtp_error
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    reason = f"{exc.smtp_code} {text}".strip()
+    if 400 <= exc.smtp_code < 500:
+        return TemporaryFailure(reason)
+    return PermanentFailure(reason)
+
+
+_transports: dict[SMTPSettings, SMTPTransport] = {}
+_transports_lock = threading.Lock()
+
+
+def transport_for(settings: SMTPSettings) -> SMTPTransport:
+    with _transports_lock:
+        if settings not in _transports:
+            _transports[settings] = SMTPTransport(settings)
+        return _transports[settings]
+
+
+def close_transports() -> None:
+    with _transports_lock:
+        for transport in _transports.values():
+            transport.close()
+        _transports.clear()
+

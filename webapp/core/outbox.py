@@ -1,0 +1,296 @@
+"""The outbox: the one path by which the platform sends email.
+
+A request that sends mail writes one row per recipient, with an idempotency key, in the
+same transaction as the change it announces. After that transaction commits, a Celery
+task is queued per row; the worker claims the row atomically, sends it and records the
+result. A periodic sweep re-queues rows nobody picked up, so a broker outage or a worker
+killed mid-delivery loses nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy import event, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from webapp.core.mail import (
+    PermanentFailure,
+    SMTPSettings,
+    TemporaryFailure,
+    build_mime,
+    transport_for,
+)
+from webapp.core.timezones import UTCDateTime, utcnow
+from webapp.extensions import db
+
+log = logging.getLogger(__name__)
+
+PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+STATUSES = (PENDING, SENDING, SENT, FAILED)
+_DISPATCH_KEY = "puerto.outbox.dispatch"
+
+
+class OutboxMessage(db.Model):
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(sa.String(255), unique=True)
+    kind: Mapped[str] = mapped_column(sa.String(60), index=True)
+    recipient: Mapped[str] = mapped_column(sa.String(320), index=True)
+    reply_to: Mapped[str | None] = mapped_column(sa.String(320))
+    language: Mapped[str] = mapped_column(sa.String(8), default="en")
+    subject: Mapped[str] = mapped_column(sa.String(500))
+    body_text: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str | None] = mapped_column(sa.Text)
+    calendar_method: Mapped[str | None] = mapped_column(sa.String(20))
+    calendar_content: Mapped[str | None] = mapped_column(sa.Text)
+    status: Mapped[str] = mapped_column(sa.String(10), default=PENDING, index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    # "smtp" when handed to an SMTP server, "kept" when no server is configured.
+    transport: Mapped[str | None] = mapped_column(sa.String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    attachments: Mapped[list[OutboxAttachment]] = relationship(
+        back_populates="message",
+        cascade="all, delete-orphan",
+        order_by="OutboxAttachment.id",
+        lazy="selectin",
+    )
+
+    def __repr__(self) -> str:
+        return f"<OutboxMessage {self.id} {self.kind} to {self.recipient} {self.status}>"
+
+
+class OutboxAttachment(db.Model):
+    __tablename__ = "outbox_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("outbox_messages.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary)
+
+    message: Mapped[OutboxMessage] = relationship(back_populates="attachments")
+
+
+@dataclass
+class Attachment:
+    filename: str
+    content_type: str
+    content: bytes
+
+
+@dataclass
+class Email:
+    """What a part hands to the outbox: one message for one recipient."""
+
+    kind: str
+    recipient: str
+    subject: str
+    body_text: str
+    idempotency_key: str
+    language: str = "en"
+    body_html: str | None = None
+    reply_to: str | None = None
+    calendar_method: str | None = None
+    calendar_content: str | None = None
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+def enqueue(email: Email, session: Session | None = None) -> int | None:
+    """Write one outbox row in the caller's transaction. Returns its id, or None when a
+    row with the same idempotency key already exists (a second write is a no-op)."""
+    session = session or db.session
+    if email.calendar_method and not email.calendar_content:
+        raise ValueError("a calendar method needs calendar content")
+    values = {
+        "idempotency_key": email.idempotency_key,
+        "kind": email.kind,
+        "recipient": email.recipient,
+        "reply_to": email.reply_to,
+        "language": email.language,
+        "subject": email.subject,
+        "body_text": email.body_text,
+        "body_html": email.body_html,
+        "calendar_method": email.calendar_method,
+        "calendar_content": email.calendar_content,
+        "status": PENDING,
+        "attempts": 0,
+        "created_at": utcnow(),
+        "updated_at": utcnow(),
+        "next_attempt_at": utcnow(),
+    }
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(OutboxMessage)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(OutboxMessage.id)
+    )
+    message_id = session.execute(statement).scalar()
+    if message_id is None:
+        return None
+    for attachment in email.attachments:
+        session.add(
+            OutboxAttachment(
+                message_id=message_id,
+                filename=attachment.filename,
+                content_type=attachment.content_type,
+                content=attachment.content,
+            )
+        )
+    session.info.setdefault(_DISPATCH_KEY, []).append(message_id)
+    return message_id
+
+
+def dispatch(message_ids: list[int]) -> None:
+    """Queue delivery tasks. A broker that is down is logged, not raised: the sweep will
+    find the rows still pending."""
+    from tasks.mail import deliver_outbox_message
+
+    for message_id in message_ids:
+        try:
+            deliver_outbox_message.delay(message_id)
+        except Exception:  # noqa: BLE001 - any broker error must not fail a committed change
+            log.warning("could not queue outbox message %s; the sweep will retry", message_id,
+                        exc_info=True)
+
+
+@event.listens_for(Session, "after_commit")
+def _dispatch_after_commit(session: Session) -> None:
+    message_ids = session.info.pop(_DISPATCH_KEY, None)
+    if message_ids:
+        dispatch(message_ids)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_after_rollback(session: Session, previous_transaction: object) -> None:
+    session.info.pop(_DISPATCH_KEY, None)
+
+
+# --- delivery (called by tasks.mail) -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str  # "sent", "retry", "failed" or "skipped"
+    retry_in: int | None = None
+
+
+def _claim(message_id: int, now: datetime) -> bool:
+    stale = now - timedelta(seconds=current_app.config["MAIL_STALE_SENDING_SECONDS"])
+    claimable = sa.or_(
+        sa.and_(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now),
+        sa.and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_at < stale),
+    )
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, claimable)
+        .values(
+            status=SENDING,
+            claimed_at=now,
+            attempts=OutboxMessage.attempts + 1,
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def retry_delay(attempts: int) -> int:
+    """Exponential backoff: base, 2*base, 4*base ... capped at six hours."""
+    base = current_app.config["MAIL_RETRY_BASE_SECONDS"]
+    return min(base * 2 ** max(attempts - 1, 0), 6 * 3600)
+
+
+def deliver(message_id: int) -> Outcome:
+    """Send one outbox row. Safe to run twice and from racing workers: only the worker
+    whose atomic claim succeeds sends."""
+    now = utcnow()
+    if not _claim(message_id, now):
+        return Outcome("skipped")
+    message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+    config = current_app.config
+    settings = SMTPSettings.from_config(config)
+    try:
+        if settings is not None:
+            mime = build_mime(message, config["MAIL_FROM"])
+            transport_for(settings).send(mime, message.recipient, config["MAIL_FROM"])
+    except TemporaryFailure as exc:
+        message.last_error = str(exc)[:2000]
+        if message.attempts >= config["MAIL_MAX_ATTEMPTS"]:
+            message.status = FAILED
+            db.session.commit()
+            return Outcome("failed")
+        delay = retry_delay(message.attempts)
+        message.status = PENDING
+        message.claimed_at = None
+        message.next_attempt_at = utcnow() + timedelta(seconds=delay)
+        db.session.commit()
+        return Outcome("retry", delay)
+    except PermanentFailure as exc:
+        message.status = FAILED
+        message.last_error = str(exc)[:2000]
+        db.session.commit()
+        return Outcome("failed")
+    message.status = SENT
+    message.transport = "smtp" if settings is not None else "kept"
+    message.sent_at = utcnow()
+    message.last_error = None
+    db.session.commit()
+    return Outcome("sent")
+
+
+def sweep(now: datetime | None = None, grace_seconds: int = 60, limit: int = 1000) -> int:
+    """Re-queue rows that are due and were not picked up: pending past their next attempt
+    (plus a grace period for a queued task to arrive), or stuck in `sending` by a worker
+    that died. Returns how many were queued."""
+    now = now or utcnow()
+    due = now - timedelta(seconds=grace_seconds)
+    stale = now - timedelta(seconds=current_app.config["MAIL_STALE_SENDING_SECONDS"])
+    ids = list(
+        db.session.scalars(
+            select(OutboxMessage.id)
+            .where(
+                sa.or_(
+                    sa.and_(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= due),
+                    sa.and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_at < stale),
+                )
+            )
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+        )
+    )
+    db.session.commit()
+    dispatch(ids)
+    return len(ids)
+
+
+def retry(message_id: int) -> bool:
+    """An admin's retry of a failed row: back to pending, due now, queued after commit."""
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None or message.status != FAILED:
+        return False
+    message.status = PENDING
+    message.attempts = 0
+    message.next_attempt_at = utcnow()
+    message.claimed_at = None
+    db.session.info.setdefault(_DISPATCH_KEY, []).append(message.id)
+    return True
+

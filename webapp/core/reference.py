@@ -1,0 +1,88 @@
+"""Reference data: member states, permanent observers and organizations, named in the
+four official languages. Loaded by `flask reference load` (idempotent) from
+`webapp/core/data/reference.json`, maintained by admins afterwards."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import get_locale
+from sqlalchemy.orm import Mapped, mapped_column
+
+from webapp.core.audit import Audited
+from webapp.extensions import db
+
+ACTIVE, SUSPENDED, WITHDRAWN = "active", "suspended", "withdrawn"
+MEMBERSHIP_STATUSES = (ACTIVE, SUSPENDED, WITHDRAWN)
+
+INTERNATIONAL, REGIONAL, SUBREGIONAL = "international", "regional", "subregional"
+ORGANIZATION_SCOPES = (INTERNATIONAL, REGIONAL, SUBREGIONAL)
+
+
+class Named:
+    """Names in English, Spanish, French and Portuguese; `name` follows the viewer."""
+
+    name_en: Mapped[str] = mapped_column(sa.String(200))
+    name_es: Mapped[str] = mapped_column(sa.String(200))
+    name_fr: Mapped[str] = mapped_column(sa.String(200))
+    name_pt: Mapped[str] = mapped_column(sa.String(200))
+
+    def name_in(self, language: str) -> str:
+        return getattr(self, f"name_{language}", None) or self.name_en
+
+    @property
+    def name(self) -> str:
+        locale = get_locale()
+        return self.name_in(locale.language if locale else "en")
+
+
+class MemberState(Named, Audited, db.Model):
+    __tablename__ = "member_states"
+    __audit_fields__ = ("code", "name_en", "name_es", "name_fr", "name_pt", "status",
+                        "status_since", "joined_on")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(2), unique=True)  # ISO 3166-1 alpha-2
+    code3: Mapped[str] = mapped_column(sa.String(3), unique=True)  # ISO 3166-1 alpha-3
+    status: Mapped[str] = mapped_column(sa.String(12), default=ACTIVE)
+    status_since: Mapped[date | None] = mapped_column()
+    joined_on: Mapped[date | None] = mapped_column()
+
+    def __repr__(self) -> str:
+        return f"<MemberState {self.code}>"
+
+
+class PermanentObserver(Named, Audited, db.Model):
+    __tablename__ = "permanent_observers"
+    __audit_fields__ = ("code", "name_en", "name_es", "name_fr", "name_pt", "is_active")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(3), unique=True)  # ISO 3166-1 alpha-2, or EU
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    def __repr__(self) -> str:
+        return f"<PermanentObserver {self.code}>"
+
+
+class Organization(Named, Audited, db.Model):
+    """International, regional and subregional organizations."""
+
+    __tablename__ = "organizations"
+    __audit_fields__ = ("acronym", "name_en", "name_es", "name_fr", "name_pt", "scope",
+                        "is_active")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    acronym: Mapped[str] = mapped_column(sa.String(30), unique=True)
+    scope: Mapped[str] = mapped_column(sa.String(12), default=INTERNATIONAL)
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    def __repr__(self) -> str:
+        return f"<Organization {self.acronym}>"
+
+
+def member_states(include_withdrawn: bool = False) -> list[MemberState]:
+    query = sa.select(MemberState).order_by(MemberState.name_en)
+    if not include_withdrawn:
+        query = query.where(MemberState.status != WITHDRAWN)
+    return list(db.session.scalars(query))

@@ -1,0 +1,34 @@
+"""The one token signer: signed, expiring links for invitations, resets, refresh requests
+and answers. Each purpose has its own salt, so a token for one cannot open another."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+
+class InvalidToken(Exception):
+    """The link is malformed, tampered with, for another purpose, or expired."""
+
+    def __init__(self, expired: bool = False) -> None:
+        super().__init__("expired" if expired else "invalid")
+        self.expired = expired
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"puerto.{purpose}")
+
+
+def sign(purpose: str, payload: Any) -> str:
+    return _serializer(purpose).dumps(payload)
+
+
+def verify(purpose: str, token: str, max_age: int | None) -> Any:
+    try:
+        return _serializer(purpose).loads(token, max_age=max_age)
+    except SignatureExpired as exc:
+        raise InvalidToken(expired=True) from exc
+    except BadSignature as exc:
+        raise InvalidToken() from exc
