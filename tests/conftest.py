@@ -43,8 +43,11 @@ def broker_url() -> str | None:
 def _app(run_dir: Path, database_url: str, broker_url: str | None) -> Iterator[Flask]:
     app = create_app(
         {
-            **{k: getattr(config.TestingConfig, k) for k in dir(config.TestingConfig)
-               if k.isupper()},
+            **{
+                k: getattr(config.TestingConfig, k)
+                for k in dir(config.TestingConfig)
+                if k.isupper()
+            },
             "SQLALCHEMY_DATABASE_URI": config.normalise_database_url(database_url),
             "CELERY_BROKER_URL": broker_url,
             "CELERY_QUEUE_DIR": str(run_dir / "celery-queue"),
@@ -88,7 +91,7 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture()
-def runner(app: Flask):  # noqa: ANN201 - FlaskCliRunner
+def runner(app: Flask):
     return app.test_cli_runner()
 
 
@@ -97,16 +100,31 @@ def member_state(app: Flask) -> Callable[..., object]:
     """Factory: `member_state("BR")` returns a saved MemberState (created once per code)."""
     from webapp.core.reference import MemberState
 
-    names = {"BR": "Brazil", "MX": "Mexico", "CA": "Canada", "JM": "Jamaica", "AR": "Argentina",
-             "US": "United States", "CL": "Chile", "PE": "Peru"}
+    names = {
+        "BR": "Brazil",
+        "MX": "Mexico",
+        "CA": "Canada",
+        "JM": "Jamaica",
+        "AR": "Argentina",
+        "US": "United States",
+        "CL": "Chile",
+        "PE": "Peru",
+    }
 
     def make(code: str = "BR", **fields: object) -> MemberState:
         existing = db.session.scalar(sa.select(MemberState).where(MemberState.code == code))
         if existing:
             return existing
         name = names.get(code, code)
-        state = MemberState(code=code, code3=fields.pop("code3", code + "X"), name_en=name,
-                            name_es=name, name_fr=name, name_pt=name, **fields)
+        state = MemberState(
+            code=code,
+            code3=fields.pop("code3", code + "X"),
+            name_en=name,
+            name_es=name,
+            name_fr=name,
+            name_pt=name,
+            **fields,
+        )
         db.session.add(state)
         db.session.commit()
         return state
@@ -125,11 +143,16 @@ def user(app: Flask) -> Callable[..., object]:
     password = "correct horse battery staple"
     hashed = hash_password(password)
 
-    def make(*roles: str, email: str | None = None, states: list | None = None,
-             **fields: object) -> User:
+    def make(
+        *roles: str, email: str | None = None, states: list | None = None, **fields: object
+    ) -> User:
         n = next(counter)
-        person = User(email=email or f"{'-'.join(roles) or 'person'}{n}@example.org",
-                      name=fields.pop("name", f"Person {n}"), password_hash=hashed, **fields)
+        person = User(
+            email=email or f"{'-'.join(roles) or 'person'}{n}@example.org",
+            name=fields.pop("name", f"Person {n}"),
+            password_hash=hashed,
+            **fields,
+        )
         person.role_names = set(roles)
         person.member_states = list(states or [])
         db.session.add(person)

@@ -5,15 +5,27 @@ from webapp.core.audit import AuditEntry
 from webapp.core.locks import TaskLock
 from webapp.core.outbox import OutboxAttachment, OutboxMessage
 from webapp.core.reference import MemberState, Organization, PermanentObserver
+from webapp.directory.models import (
+    Agency,
+    Area,
+    DirectorySettings,
+    PointOfContact,
+    RefreshRequest,
+)
 
 __all__ = [
+    "Agency",
+    "Area",
     "AuditEntry",
+    "DirectorySettings",
     "LoginAttempt",
     "MemberState",
     "Organization",
     "OutboxAttachment",
     "OutboxMessage",
     "PermanentObserver",
+    "PointOfContact",
+    "RefreshRequest",
     "TaskLock",
     "User",
 ]

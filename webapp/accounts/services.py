@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -70,10 +71,8 @@ def authenticate(email: str, password: str, address: str) -> User | None:
         )
         return user
     if user is None:
-        try:
+        with contextlib.suppress(VerificationError):
             _hasher.verify(_DUMMY_HASH, password)
-        except VerificationError:
-            pass
     db.session.add(LoginAttempt(email=normalise_email(email)[:320], address=address[:64]))
     return None
 

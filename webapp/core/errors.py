@@ -27,15 +27,21 @@ def _titles() -> dict[int, tuple[str, str]]:
 
 def render_error(code: int, description: str | None = None) -> tuple[str, int]:
     title, text = _titles().get(code, (_("Error"), _("The request could not be completed.")))
-    return render_template("errors/error.html", code=code, title=title,
-                           text=description or text), code
+    return render_template(
+        "errors/error.html", code=code, title=title, text=description or text
+    ), code
 
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:
-        return render_error(400, _("The form expired or was sent from another page. "
-                                   "Please go back, reload and try again."))
+        return render_error(
+            400,
+            _(
+                "The form expired or was sent from another page. "
+                "Please go back, reload and try again."
+            ),
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> object:

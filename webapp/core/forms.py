@@ -24,9 +24,8 @@ class TimeZoneField(SelectField):
 
 
 class LanguageForm(FlaskForm):
-    language = SelectField(choices=[("en", "English"), ("es", "Español"),
-                                    ("fr", "Français"), ("pt", "Português")],
-                           validators=[DataRequired()])
+    language = SelectField(
+        choices=[("en", "English"), ("es", "Español"), ("fr", "Français"), ("pt", "Português")],
+        validators=[DataRequired()],
+    )
     next = HiddenField(validators=[Optional()])
-
-

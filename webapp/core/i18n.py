@@ -10,8 +10,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import Flask, current_app, request, session
-from flask_babel import format_date, format_datetime, format_decimal, get_timezone
 from flask_babel import format_currency as babel_format_currency
+from flask_babel import format_date, format_datetime, format_decimal, get_timezone
 from flask_login import current_user
 
 from webapp.extensions import babel
@@ -44,7 +44,7 @@ def datetime_with_zone(value: datetime | None, format: str = "medium") -> str:
     """A UTC instant in the viewer's zone, with the zone named."""
     if value is None:
         return ""
-    return f"{format_datetime(value, format)} ({str(get_timezone())})"
+    return f"{format_datetime(value, format)} ({get_timezone()!s})"
 
 
 def money(amount: Decimal | None, currency: str) -> str:

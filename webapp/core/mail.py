@@ -202,4 +202,3 @@ def close_transports() -> None:
         for transport in _transports.values():
             transport.close()
         _transports.clear()
-

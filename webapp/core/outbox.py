@@ -166,9 +166,12 @@ def dispatch(message_ids: list[int]) -> None:
     for message_id in message_ids:
         try:
             deliver_outbox_message.delay(message_id)
-        except Exception:  # noqa: BLE001 - any broker error must not fail a committed change
-            log.warning("could not queue outbox message %s; the sweep will retry", message_id,
-                        exc_info=True)
+        except Exception:
+            log.warning(
+                "could not queue outbox message %s; the sweep will retry",
+                message_id,
+                exc_info=True,
+            )
 
 
 @event.listens_for(Session, "after_commit")
@@ -293,4 +296,3 @@ def retry(message_id: int) -> bool:
     message.claimed_at = None
     db.session.info.setdefault(_DISPATCH_KEY, []).append(message.id)
     return True
-

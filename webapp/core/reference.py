@@ -39,8 +39,16 @@ class Named:
 
 class MemberState(Named, Audited, db.Model):
     __tablename__ = "member_states"
-    __audit_fields__ = ("code", "name_en", "name_es", "name_fr", "name_pt", "status",
-                        "status_since", "joined_on")
+    __audit_fields__ = (
+        "code",
+        "name_en",
+        "name_es",
+        "name_fr",
+        "name_pt",
+        "status",
+        "status_since",
+        "joined_on",
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(2), unique=True)  # ISO 3166-1 alpha-2
@@ -69,8 +77,15 @@ class Organization(Named, Audited, db.Model):
     """International, regional and subregional organizations."""
 
     __tablename__ = "organizations"
-    __audit_fields__ = ("acronym", "name_en", "name_es", "name_fr", "name_pt", "scope",
-                        "is_active")
+    __audit_fields__ = (
+        "acronym",
+        "name_en",
+        "name_es",
+        "name_fr",
+        "name_pt",
+        "scope",
+        "is_active",
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     acronym: Mapped[str] = mapped_column(sa.String(30), unique=True)

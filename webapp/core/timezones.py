@@ -27,8 +27,17 @@ def is_valid_zone(name: str | None) -> bool:
 @lru_cache(maxsize=1)
 def zone_choices() -> list[str]:
     """Canonical IANA zones people pick from (regions, not legacy aliases)."""
-    prefixes = ("America/", "Europe/", "Africa/", "Asia/", "Atlantic/", "Pacific/",
-                "Australia/", "Indian/", "Antarctica/")
+    prefixes = (
+        "America/",
+        "Europe/",
+        "Africa/",
+        "Asia/",
+        "Atlantic/",
+        "Pacific/",
+        "Australia/",
+        "Indian/",
+        "Antarctica/",
+    )
     zones = {z for z in available_timezones() if z.startswith(prefixes)}
     return ["UTC", *sorted(zones)]
 

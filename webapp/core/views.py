@@ -85,8 +85,14 @@ def outbox_list() -> str:
             )
         ).all()
     )
-    return render_template("core/outbox_list.html", page=page, status=status, counts=counts,
-                           statuses=outbox.STATUSES, form=ActionForm())
+    return render_template(
+        "core/outbox_list.html",
+        page=page,
+        status=status,
+        counts=counts,
+        statuses=outbox.STATUSES,
+        form=ActionForm(),
+    )
 
 
 @bp.get("/admin/outbox/<int:message_id>")
