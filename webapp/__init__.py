@@ -48,9 +48,15 @@ def create_app(config: type | dict | None = None) -> Flask:
 
     accounts_init_app(app)
 
-    from webapp.directory.views import bp as directory_bp
+    from webapp.reference.views import bp as reference_bp
 
-    app.register_blueprint(directory_bp)
+    app.register_blueprint(reference_bp)
+
+    from webapp.directory import refresh_views
+    from webapp.directory import views as directory_views
+
+    app.register_blueprint(directory_views.bp)
+    app.register_blueprint(refresh_views.bp)
 
     from webapp.core import errors
 

@@ -1,0 +1,1 @@
+"""Admin pages for the reference data (models in webapp.core.reference)."""
