@@ -48,9 +48,9 @@ def create_app(config: type | dict | None = None) -> Flask:
 
     accounts_init_app(app)
 
-    from webapp.reference.views import bp as reference_bp
+    from webapp.reference import init_app as reference_init_app
 
-    app.register_blueprint(reference_bp)
+    reference_init_app(app)
 
     from webapp.directory import refresh_views
     from webapp.directory import views as directory_views

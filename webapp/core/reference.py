@@ -4,10 +4,16 @@ four official languages. Loaded by `flask reference load` (idempotent) from
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterable
 from datetime import date
+from functools import lru_cache
+from typing import TypeVar
 
 import sqlalchemy as sa
+from babel.core import get_global
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.core.audit import Audited
@@ -18,6 +24,50 @@ MEMBERSHIP_STATUSES = (ACTIVE, SUSPENDED, WITHDRAWN)
 
 INTERNATIONAL, REGIONAL, SUBREGIONAL = "international", "regional", "subregional"
 ORGANIZATION_SCOPES = (INTERNATIONAL, REGIONAL, SUBREGIONAL)
+
+MEMBERSHIP_STATUS_LABELS = {
+    ACTIVE: _l("Active"),
+    SUSPENDED: _l("Suspended"),
+    WITHDRAWN: _l("Withdrawn"),
+}
+ORGANIZATION_SCOPE_LABELS = {
+    INTERNATIONAL: _l("International"),
+    REGIONAL: _l("Regional"),
+    SUBREGIONAL: _l("Subregional"),
+}
+
+# The European Union holds observer status; ISO 3166 reserves "EU" for it.
+EUROPEAN_UNION = "EU"
+
+
+def _user_assigned(code: str) -> bool:
+    """ISO 3166 leaves AA, QM-QZ, XA-XZ and ZZ (and their alpha-3 forms) to private use."""
+    return code.startswith(("AA", "X", "ZZ")) or (code[0] == "Q" and code[1] >= "M")
+
+
+@lru_cache(maxsize=1)
+def _alpha3_to_alpha2() -> dict[str, str]:
+    """ISO 3166-1 alpha-3 to alpha-2, from the CLDR data Babel ships."""
+    aliases = get_global("territory_aliases")
+    return {
+        alpha3: targets[0]
+        for alpha3, targets in aliases.items()
+        if len(alpha3) == 3
+        and alpha3.isalpha()
+        and len(targets) == 1
+        and not _user_assigned(alpha3)
+        and not _user_assigned(targets[0])
+    }
+
+
+def is_country_code(code: str) -> bool:
+    """An assigned ISO 3166-1 alpha-2 code ("BR")."""
+    return code in set(_alpha3_to_alpha2().values())
+
+
+def alpha2_for(code3: str) -> str | None:
+    """The alpha-2 code of an ISO 3166-1 alpha-3 code ("BRA" -> "BR"), or None."""
+    return _alpha3_to_alpha2().get(code3)
 
 
 class Named:
@@ -101,3 +151,17 @@ def member_states(include_withdrawn: bool = False) -> list[MemberState]:
     if not include_withdrawn:
         query = query.where(MemberState.status != WITHDRAWN)
     return list(db.session.scalars(query))
+
+
+N = TypeVar("N", bound=Named)
+
+
+def sort_key(text: str) -> str:
+    """Case- and accent-insensitive, so "États-Unis" sorts among the E's."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def by_name(rows: Iterable[N]) -> list[N]:
+    """Rows sorted by their name in the viewer's language."""
+    return sorted(rows, key=lambda row: sort_key(row.name))

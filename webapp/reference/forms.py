@@ -1,0 +1,156 @@
+"""Forms for the reference data: names in the four languages, codes, status and dates."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, Field, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from webapp.core.reference import (
+    ACTIVE,
+    MEMBERSHIP_STATUS_LABELS,
+    ORGANIZATION_SCOPE_LABELS,
+    MemberState,
+    Organization,
+    PermanentObserver,
+)
+from webapp.directory.models import Area
+from webapp.reference import services
+
+AREA_CODE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _upper(value: Any) -> Any:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+def _name_fields() -> tuple[StringField, ...]:
+    """The four names, in English, Spanish, French and Portuguese, all required."""
+    labels = (
+        (_l("Name in English"), _l("Enter the name in English.")),
+        (_l("Name in Spanish"), _l("Enter the name in Spanish.")),
+        (_l("Name in French"), _l("Enter the name in French.")),
+        (_l("Name in Portuguese"), _l("Enter the name in Portuguese.")),
+    )
+    return tuple(
+        StringField(label, filters=[_strip], validators=[DataRequired(message), Length(max=200)])
+        for label, message in labels
+    )
+
+
+class ListField(SelectField):
+    """A select whose value must be one of its choices, with a plain message if not."""
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        if self.data not in {value for value, _label in self.choices}:
+            raise ValidationError(_l("Choose a value from the list."))
+
+
+class ReferenceForm(FlaskForm):
+    """Knows which row it edits (`own_id`, None when adding) for the uniqueness checks."""
+
+    def __init__(self, *args: Any, own_id: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.own_id = own_id
+
+    @property
+    def editable_fields(self) -> list[Field]:
+        return [f for f in self if f.name != "csrf_token"]
+
+
+class MemberStateForm(ReferenceForm):
+    name_en, name_es, name_fr, name_pt = _name_fields()
+    status = ListField(
+        _l("Membership status"),
+        choices=list(MEMBERSHIP_STATUS_LABELS.items()),
+        validators=[DataRequired()],
+    )
+    status_since = DateField(
+        _l("Status since"),
+        validators=[Optional()],
+        description=_l("The date the current status took effect."),
+    )
+    joined_on = DateField(
+        _l("Member since"),
+        validators=[Optional()],
+        description=_l("The date the state deposited its ratification of the Charter."),
+    )
+
+    def validate_status_since(self, field: DateField) -> None:
+        if field.data is None and self.status.data not in (None, ACTIVE):
+            raise ValidationError(_l("Give the date this status took effect."))
+        if field.data and self.joined_on.data and field.data < self.joined_on.data:
+            raise ValidationError(_l("The status cannot take effect before the state joined."))
+
+
+class ObserverForm(ReferenceForm):
+    code = StringField(
+        _l("Code"),
+        filters=[_upper],
+        validators=[DataRequired(_l("Enter the code.")), Length(max=3)],
+        description=_l("ISO 3166-1 alpha-2 code of the state, or EU for the European Union."),
+    )
+    name_en, name_es, name_fr, name_pt = _name_fields()
+    is_active = BooleanField(_l("Active"), default=True)
+
+    def validate_code(self, field: StringField) -> None:
+        if not services.is_observer_code(field.data):
+            raise ValidationError(
+                _l("Enter a two-letter ISO 3166-1 country code, or EU for the European Union.")
+            )
+        if services.is_taken(MemberState, "code", field.data):
+            raise ValidationError(_l("This code belongs to a member state."))
+        if services.is_taken(PermanentObserver, "code", field.data, self.own_id):
+            raise ValidationError(_l("Another permanent observer already has this code."))
+
+
+class OrganizationForm(ReferenceForm):
+    acronym = StringField(
+        _l("Acronym"),
+        filters=[_strip],
+        validators=[DataRequired(_l("Enter the acronym.")), Length(max=30)],
+    )
+    name_en, name_es, name_fr, name_pt = _name_fields()
+    scope = ListField(
+        _l("Scope"), choices=list(ORGANIZATION_SCOPE_LABELS.items()), validators=[DataRequired()]
+    )
+    is_active = BooleanField(_l("Active"), default=True)
+
+    def validate_acronym(self, field: StringField) -> None:
+        if services.is_taken(Organization, "acronym", field.data, self.own_id):
+            raise ValidationError(_l("Another organization already has this acronym."))
+
+
+class AreaForm(ReferenceForm):
+    code = StringField(
+        _l("Code"),
+        filters=[_strip],
+        validators=[DataRequired(_l("Enter the code.")), Length(max=40)],
+        description=_l("Lowercase letters, digits and underscores, e.g. maritime_security."),
+    )
+    name_en, name_es, name_fr, name_pt = _name_fields()
+    position = IntegerField(
+        _l("Position in lists"),
+        default=100,
+        validators=[
+            DataRequired(_l("Enter a whole number.")),
+            NumberRange(min=1, max=10000),
+        ],
+    )
+    is_active = BooleanField(_l("Active"), default=True)
+
+    def validate_code(self, field: StringField) -> None:
+        if not AREA_CODE.match(field.data):
+            raise ValidationError(
+                _l("Use lowercase letters, digits and underscores, starting with a letter.")
+            )
+        if services.is_taken(Area, "code", field.data, self.own_id):
+            raise ValidationError(_l("Another area already has this code."))
