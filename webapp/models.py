@@ -9,6 +9,7 @@ from webapp.directory.models import (
     Agency,
     Area,
     DirectorySettings,
+    ImportJob,
     PointOfContact,
     RefreshRequest,
 )
@@ -18,6 +19,7 @@ __all__ = [
     "Area",
     "AuditEntry",
     "DirectorySettings",
+    "ImportJob",
     "LoginAttempt",
     "MemberState",
     "Organization",

@@ -67,6 +67,8 @@ def _jsonable(value: Any) -> Any:
         return str(value)
     if isinstance(value, list | tuple | set | frozenset):
         return sorted(_jsonable(v) for v in value)
+    if hasattr(value, "__mapper__"):  # a related object in a collection: recorded by its id
+        return inspect(value).mapper.primary_key_from_instance(value)[0]
     return value
 
 

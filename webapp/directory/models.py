@@ -3,9 +3,12 @@ them current."""
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.core.audit import Audited
@@ -58,6 +61,8 @@ class Agency(Audited, db.Model):
     acronym: Mapped[str | None] = mapped_column(sa.String(40))
     kind: Mapped[str] = mapped_column(sa.String(20), default=OTHER)
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Name and acronym folded for accent- and case-insensitive search (see `searchable`).
+    search_text: Mapped[str] = mapped_column(sa.String(400), default="")
 
     member_state: Mapped[MemberState] = relationship(lazy="joined")
 
@@ -89,7 +94,11 @@ class PointOfContact(Audited, db.Model):
         "status",
         "last_verified_on",
     )
-    __table_args__ = (sa.Index("ix_directory_contacts_state_status", "member_state_id", "status"),)
+    __table_args__ = (
+        sa.Index("ix_directory_contacts_state_status", "member_state_id", "status"),
+        # The search page's filter and order: active entries by state, then name.
+        sa.Index("ix_directory_contacts_status_visibility", "status", "visibility"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_state_id: Mapped[int] = mapped_column(sa.ForeignKey("member_states.id"))
@@ -108,6 +117,8 @@ class PointOfContact(Audited, db.Model):
     status: Mapped[str] = mapped_column(sa.String(10), default=ACTIVE)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_verified_on: Mapped[date | None] = mapped_column(index=True)
+    # Name and title folded for accent- and case-insensitive search (see `searchable`).
+    search_text: Mapped[str] = mapped_column(sa.String(400), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -124,6 +135,25 @@ class PointOfContact(Audited, db.Model):
     @property
     def language_list(self) -> list[str]:
         return [code for code in self.languages.split(",") if code]
+
+
+def searchable(*parts: str | None) -> str:
+    """Text folded for search: lower case, accents removed ("José" -> "jose")."""
+    text = " ".join(p for p in parts if p).casefold()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@event.listens_for(Agency, "before_insert")
+@event.listens_for(Agency, "before_update")
+def _agency_search_text(mapper: Any, connection: Any, agency: Agency) -> None:
+    agency.search_text = searchable(agency.name, agency.acronym)
+
+
+@event.listens_for(PointOfContact, "before_insert")
+@event.listens_for(PointOfContact, "before_update")
+def _contact_search_text(mapper: Any, connection: Any, contact: PointOfContact) -> None:
+    contact.search_text = searchable(contact.name, contact.title)
 
 
 class DirectorySettings(db.Model):
@@ -162,3 +192,53 @@ class RefreshRequest(db.Model):
     answer: Mapped[str | None] = mapped_column(sa.String(10))
 
     member_state: Mapped[MemberState] = relationship(lazy="joined")
+
+
+# Import job statuses
+QUEUED, VALIDATING, APPLYING, DONE, REJECTED, FAILED = (
+    "queued",
+    "validating",
+    "applying",
+    "done",
+    "rejected",
+    "failed",
+)
+IMPORT_FINISHED = (DONE, REJECTED, FAILED)
+
+
+class ImportJob(db.Model):
+    """A Secretariat bulk import of a CSV file, run by a Celery task; the page polls it
+    for progress. All rows are validated before any is applied, in one transaction."""
+
+    __tablename__ = "directory_import_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    filename: Mapped[str] = mapped_column(sa.String(255), default="")
+    content: Mapped[str] = mapped_column(sa.Text, default="")
+    # The uploader's language: the row report is written in it.
+    language: Mapped[str] = mapped_column(sa.String(8), default="en")
+    status: Mapped[str] = mapped_column(sa.String(12), default=QUEUED)
+    total_rows: Mapped[int] = mapped_column(default=0)
+    processed_rows: Mapped[int] = mapped_column(default=0)
+    created_count: Mapped[int] = mapped_column(default=0)
+    updated_count: Mapped[int] = mapped_column(default=0)
+    unchanged_count: Mapped[int] = mapped_column(default=0)
+    # Rejected rows: [{"row": 3, "column": "email", "message": "..."}]
+    errors: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
+    message: Mapped[str] = mapped_column(sa.String(500), default="")
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in IMPORT_FINISHED
+
+    @property
+    def percent(self) -> int:
+        if self.status == DONE:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(100, self.processed_rows * 100 // self.total_rows)

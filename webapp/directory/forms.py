@@ -1,0 +1,168 @@
+"""Forms of the directory: entries, agencies, areas, search filters, snapshot, import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SearchField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+
+from webapp.directory.models import AGENCY_KINDS, DESIGNATIONS, VISIBILITIES
+from webapp.directory.services import (
+    DESIGNATION_LABELS,
+    KIND_LABELS,
+    VISIBILITY_LABELS,
+    ContactData,
+    language_choices,
+)
+
+
+def _kind_choices() -> list[tuple[str, Any]]:
+    return [(k, KIND_LABELS[k]) for k in AGENCY_KINDS]
+
+
+class ContactForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
+    # Choices and membership are checked by the service, with a clear message.
+    agency_id = SelectField(_l("Agency"), coerce=int, validate_choice=False)
+    areas = SelectMultipleField(_l("Areas"), coerce=int, validate_choice=False)
+    languages = SelectMultipleField(
+        _l("Languages spoken"),
+        validate_choice=False,
+        description=_l("Hold Ctrl (or Cmd) to choose several."),
+    )
+    email = StringField(_l("Email"), validators=[DataRequired(), Length(max=320)])
+    phones = TextAreaField(
+        _l("Phones"),
+        validators=[Optional(), Length(max=1000)],
+        description=_l(
+            "One per line, with the country code (+52 55 1234 5678) or as dialled in the country."
+        ),
+    )
+    designation = RadioField(_l("Primary or alternate"), default="primary")
+    source_reference = StringField(
+        _l("Note verbale reference"), validators=[Optional(), Length(max=200)]
+    )
+    source_date = DateField(_l("Note verbale date"), validators=[Optional()])
+    visibility = RadioField(_l("Who may see this entry"), default="member_states")
+
+    def __init__(self, *args: Any, agencies: list[Any], areas: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.agency_id.choices = [(0, _l("Choose an agency"))] + [
+            (a.id, f"{a.name} ({a.acronym})" if a.acronym else a.name) for a in agencies
+        ]
+        self.areas.choices = [(a.id, a.name) for a in areas]
+        self.languages.choices = language_choices()
+        self.designation.choices = [(d, DESIGNATION_LABELS[d]) for d in DESIGNATIONS]
+        self.visibility.choices = [(v, VISIBILITY_LABELS[v]) for v in VISIBILITIES]
+
+    def fill_from(self, contact: Any) -> None:
+        """Show an entry's current values (on GET)."""
+        self.name.data = contact.name
+        self.title.data = contact.title
+        self.agency_id.data = contact.agency_id
+        self.areas.data = [a.id for a in contact.areas]
+        self.languages.data = contact.language_list
+        self.email.data = contact.email
+        from webapp.directory.services import format_phone
+
+        self.phones.data = "\n".join(format_phone(p) for p in contact.phone_list)
+        self.designation.data = contact.designation
+        self.source_reference.data = contact.source_reference
+        self.source_date.data = contact.source_date
+        self.visibility.data = contact.visibility
+
+    def data_for_service(self) -> ContactData:
+        return ContactData(
+            name=self.name.data or "",
+            title=self.title.data or "",
+            agency_id=self.agency_id.data or None,
+            email=self.email.data or "",
+            phones=self.phones.data or "",
+            languages=list(self.languages.data or []),
+            area_ids=list(self.areas.data or []),
+            designation=self.designation.data or "",
+            source_reference=self.source_reference.data or "",
+            source_date=self.source_date.data,
+            visibility=self.visibility.data or "",
+        )
+
+
+class AgencyForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=300)])
+    acronym = StringField(_l("Acronym"), validators=[Optional(), Length(max=40)])
+    kind = SelectField(_l("Kind"), choices=_kind_choices, validators=[InputRequired()])
+
+
+class AreaForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        validators=[
+            DataRequired(),
+            Length(max=40),
+            Regexp(
+                r"^[a-z][a-z0-9_]*$",
+                message=_l("Use lower-case letters, digits and underscores."),
+            ),
+        ],
+    )
+    name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=200)])
+    name_es = StringField(_l("Name in Spanish"), validators=[Optional(), Length(max=200)])
+    name_fr = StringField(_l("Name in French"), validators=[Optional(), Length(max=200)])
+    name_pt = StringField(_l("Name in Portuguese"), validators=[Optional(), Length(max=200)])
+
+
+class SearchForm(FlaskForm):
+    """The search page's filters, read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    state = SelectField(_l("Member state"), validators=[Optional()])
+    kind = SelectField(_l("Kind of agency"), validators=[Optional()])
+    area = SelectField(_l("Area"), validators=[Optional()])
+    language = SelectField(_l("Language"), validators=[Optional()])
+    q = SearchField(_l("Name, title or agency"), validators=[Optional(), Length(max=200)])
+
+    def __init__(self, *args: Any, states: list[Any], areas: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        anything = ("", _l("Any"))
+        self.state.choices = [anything] + [(s.code, s.name) for s in states]
+        self.kind.choices = [anything, *_kind_choices()]
+        self.area.choices = [anything] + [(a.code, a.name) for a in areas]
+        self.language.choices = [anything, *language_choices()]
+
+
+class SnapshotForm(SearchForm):
+    day = DateField(_l("As of"), validators=[Optional()])
+
+
+class RevertForm(FlaskForm):
+    entry_id = IntegerField(validators=[InputRequired()])
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("CSV file"),
+        validators=[FileRequired(message=_l("Choose a CSV file to import."))],
+    )
+
+
+class ActionForm(FlaskForm):
+    """A POST button with CSRF protection."""
+
+    next = HiddenField(validators=[Optional()])
