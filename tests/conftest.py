@@ -174,3 +174,15 @@ def login(client: FlaskClient) -> Callable[[object], FlaskClient]:
         return client
 
     return sign_in
+
+
+@pytest.fixture()
+def smtp_server(app: Flask) -> Iterator[object]:
+    """A real SMTP server on loopback, with the app configured to send through it."""
+    from tests.smtp import SMTPServer
+    from webapp.core.mail import close_transports
+
+    with SMTPServer() as server:
+        app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=server.port)
+        yield server
+        close_transports()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from celery import Celery, Task
 from flask import Flask
 from flask_babel import Babel
@@ -60,9 +62,10 @@ def celery_settings(app: Flask) -> dict[str, object]:
         "task_eager_propagates": True,
         "beat_schedule": beat_schedule(app.config),
         "timezone": "UTC",
-        "imports": ("tasks.mail",),
+        "imports": ("tasks.mail", "tasks.directory_import", "tasks.directory"),
         "broker_connection_retry_on_startup": True,
     }
+    settings["beat_schedule_filename"] = str(Path(app.instance_path) / "celery-beat-schedule")
     broker = app.config["CELERY_BROKER_URL"]
     if broker:
         settings["broker_url"] = broker
@@ -70,17 +73,16 @@ def celery_settings(app: Flask) -> dict[str, object]:
         # re-queues whatever could not be published.
         settings["broker_transport_options"] = {"max_retries": 1, "interval_start": 0}
     else:
-        from pathlib import Path
-
         queue = Path(app.config["CELERY_QUEUE_DIR"])
         (queue / "messages").mkdir(parents=True, exist_ok=True)
         (queue / "processed").mkdir(parents=True, exist_ok=True)
+        (queue / "control").mkdir(parents=True, exist_ok=True)
         settings["broker_url"] = "filesystem://"
         settings["broker_transport_options"] = {
             "data_folder_in": str(queue / "messages"),
             "data_folder_out": str(queue / "messages"),
             "processed_folder": str(queue / "processed"),
+            "control_folder": str(queue / "control"),
             "store_processed": False,
         }
-        settings["beat_schedule_filename"] = str(queue / "beat-schedule")
     return settings

@@ -101,11 +101,13 @@ def build_mime(message: OutboxMessage, mail_from: str) -> EmailMessage:
 
 
 class SMTPTransport:
-    """Sends through one SMTP connection per worker thread, reconnecting when it drops."""
+    """Sends through one kept-alive SMTP connection per worker thread, reconnecting when
+    the server drops it."""
 
     def __init__(self, settings: SMTPSettings) -> None:
         self.settings = settings
-        self._local = threading.local()
+        self._connections: dict[int, smtplib.SMTP] = {}
+        self._lock = threading.Lock()
 
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
@@ -126,54 +128,74 @@ class SMTPTransport:
             raise TemporaryFailure(f"cannot connect to {s.host}:{s.port}: {exc}") from exc
         return conn
 
-    def close(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        self._local.conn = None
+    def _connection(self) -> tuple[smtplib.SMTP, bool]:
+        """This thread's connection, and whether it was already open."""
+        key = threading.get_ident()
+        with self._lock:
+            conn = self._connections.get(key)
         if conn is not None:
-            try:
-                conn.quit()
-            except (OSError, smtplib.SMTPException):
-                conn.close()
+            return conn, True
+        conn = self._connect()
+        with self._lock:
+            self._connections[key] = conn
+        return conn, False
+
+    def _drop(self, quit_politely: bool = False) -> None:
+        with self._lock:
+            conn = self._connections.pop(threading.get_ident(), None)
+        if conn is not None:
+            _close(conn, quit_politely)
+
+    def close(self) -> None:
+        """Close every thread's connection."""
+        with self._lock:
+            connections = list(self._connections.values())
+            self._connections.clear()
+        for conn in connections:
+            _close(conn, quit_politely=True)
 
     def send(self, mime: EmailMessage, recipient: str, mail_from: str) -> None:
         envelope_from = parseaddr(mail_from)[1]
-        reused = getattr(self._local, "conn", None) is not None
         for attempt in (1, 2):
-            if getattr(self._local, "conn", None) is None:
-                self._local.conn = self._connect()
+            conn, reused = self._connection()
             try:
-                refused = self._local.conn.send_message(
-                    mime, from_addr=envelope_from, to_addrs=[recipient]
-                )
+                refused = conn.send_message(mime, from_addr=envelope_from, to_addrs=[recipient])
             except smtplib.SMTPServerDisconnected as exc:
-                self._local.conn = None
+                self._drop()
                 if reused and attempt == 1:
                     continue  # a kept-alive connection the server closed: one fresh try
                 raise TemporaryFailure(f"server disconnected: {exc}") from exc
             except smtplib.SMTPRecipientsRefused as exc:
-                self._reset()
+                self._reset(conn)
                 code, text = next(iter(exc.recipients.values()))
                 raise classify(smtplib.SMTPResponseException(code, text)) from exc
             except smtplib.SMTPResponseException as exc:
-                self._reset()
+                self._reset(conn)
                 raise classify(exc) from exc
             except (OSError, smtplib.SMTPException) as exc:
-                self.close()
+                self._drop()
                 raise TemporaryFailure(str(exc)) from exc
             if refused:
                 code, text = next(iter(refused.values()))
                 raise classify(smtplib.SMTPResponseException(code, text))
             return
 
-    def _reset(self) -> None:
+    def _reset(self, conn: smtplib.SMTP) -> None:
         """After a refused transaction, RSET so the connection can carry the next message."""
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            return
         try:
             conn.rset()
         except (OSError, smtplib.SMTPException):
-            self.close()
+            self._drop()
+
+
+def _close(conn: smtplib.SMTP, quit_politely: bool) -> None:
+    try:
+        if quit_politely:
+            conn.quit()
+    except (OSError, smtplib.SMTPException):
+        pass
+    finally:
+        conn.close()
 
 
 def classify(exc: smtplib.SMTPResponseException) -> Exception:

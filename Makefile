@@ -1,0 +1,54 @@
+# Puerto: `make run` starts everything on embedded defaults; `make test` runs the suite.
+# Both set up the virtualenv from the locked requirements on first use.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements/dev.lock pyproject.toml | cksum | cut -d' ' -f1)
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: install translations run serve migrate demo test test-browser lint format bench clean
+
+install: $(STAMP)
+
+$(STAMP): requirements/dev.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/dev.lock
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+translations: install
+	@if [ -d webapp/translations ]; then $(BIN)/pybabel compile --use-fuzzy -q -d webapp/translations; fi
+
+migrate: translations
+	$(FLASK) db upgrade
+	$(FLASK) reference load
+
+demo: migrate
+	$(FLASK) demo load
+
+# The web server, a Celery worker and Celery beat together; Ctrl-C stops all three.
+run: demo
+	@echo
+	@echo "  Puerto is starting at http://$(HOST):$(PORT)/  (Ctrl-C stops the web server, worker and beat)"
+	@echo
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho -f Procfile.dev start
+
+test: translations
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: translations
+	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
