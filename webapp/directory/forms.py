@@ -18,7 +18,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from webapp.directory.models import AGENCY_KINDS, DESIGNATIONS, VISIBILITIES
 from webapp.directory.services import (
@@ -106,24 +106,6 @@ class AgencyForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=300)])
     acronym = StringField(_l("Acronym"), validators=[Optional(), Length(max=40)])
     kind = SelectField(_l("Kind"), choices=_kind_choices, validators=[InputRequired()])
-
-
-class AreaForm(FlaskForm):
-    code = StringField(
-        _l("Code"),
-        validators=[
-            DataRequired(),
-            Length(max=40),
-            Regexp(
-                r"^[a-z][a-z0-9_]*$",
-                message=_l("Use lower-case letters, digits and underscores."),
-            ),
-        ],
-    )
-    name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=200)])
-    name_es = StringField(_l("Name in Spanish"), validators=[Optional(), Length(max=200)])
-    name_fr = StringField(_l("Name in French"), validators=[Optional(), Length(max=200)])
-    name_pt = StringField(_l("Name in Portuguese"), validators=[Optional(), Length(max=200)])
 
 
 class SearchForm(FlaskForm):

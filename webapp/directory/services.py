@@ -79,28 +79,6 @@ FIELD_LABELS = {
     "last_verified_on": _l("Last verified"),
 }
 
-# The areas the resolution names; the Secretariat adds others.
-DEFAULT_AREAS = (
-    ("customs", "Customs", "Aduanas", "Douanes", "Alfândega"),
-    (
-        "law_enforcement",
-        "Law enforcement",
-        "Aplicación de la ley",
-        "Application de la loi",
-        "Aplicação da lei",
-    ),
-    ("immigration", "Immigration", "Migración", "Immigration", "Imigração"),
-    (
-        "firearms",
-        "Firearms, ammunition and explosives (CIFTA)",
-        "Armas de fuego, municiones y explosivos (CIFTA)",
-        "Armes à feu, munitions et explosifs (CIFTA)",
-        "Armas de fogo, munições e explosivos (CIFTA)",
-    ),
-    ("drugs", "Drugs", "Drogas", "Drogues", "Drogas"),
-    ("terrorism", "Terrorism", "Terrorismo", "Terrorisme", "Terrorismo"),
-)
-
 
 class InvalidEntry(ValueError):
     """Bad input, with a message for the person who typed it."""
@@ -318,45 +296,6 @@ def active_areas() -> list[Area]:
             sa.select(Area).where(Area.is_active).order_by(Area.position, Area.name_en)
         )
     )
-
-
-def ensure_default_areas() -> int:
-    """Create the resolution's areas that are missing; return how many were added."""
-    existing = set(db.session.scalars(sa.select(Area.code)))
-    added = 0
-    for position, (code, en, es, fr, pt) in enumerate(DEFAULT_AREAS, start=1):
-        if code not in existing:
-            db.session.add(
-                Area(
-                    code=code,
-                    name_en=en,
-                    name_es=es,
-                    name_fr=fr,
-                    name_pt=pt,
-                    position=position * 10,
-                )
-            )
-            added += 1
-    return added
-
-
-def add_area(code: str, name_en: str, name_es: str, name_fr: str, name_pt: str) -> Area:
-    code = code.strip().lower()
-    if db.session.scalar(sa.select(Area.id).where(Area.code == code)) is not None:
-        raise InvalidEntry(
-            _("An area with the code “%(code)s” exists already.", code=code), "code"
-        )
-    position = (db.session.scalar(sa.select(sa.func.max(Area.position))) or 0) + 10
-    area = Area(
-        code=code,
-        name_en=name_en.strip(),
-        name_es=name_es.strip() or name_en.strip(),
-        name_fr=name_fr.strip() or name_en.strip(),
-        name_pt=name_pt.strip() or name_en.strip(),
-        position=position,
-    )
-    db.session.add(area)
-    return area
 
 
 def agencies_of(member_state_id: int, include_inactive: bool = False) -> list[Agency]:

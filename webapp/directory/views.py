@@ -41,7 +41,6 @@ from webapp.directory import exports, imports, services
 from webapp.directory.forms import (
     ActionForm,
     AgencyForm,
-    AreaForm,
     ContactForm,
     ImportForm,
     RevertForm,
@@ -437,45 +436,6 @@ def edit_agency(agency_id: int) -> Any:
     return render_template(
         "directory/agency_form.html", form=form, state=agency.member_state, agency=agency
     ), status
-
-
-@bp.route("/areas", methods=["GET", "POST"])
-@allow(ADMIN, ORGANIZER)
-def areas() -> Any:
-    form = AreaForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            area = services.add_area(
-                form.code.data,
-                form.name_en.data,
-                form.name_es.data or "",
-                form.name_fr.data or "",
-                form.name_pt.data or "",
-            )
-        except services.InvalidEntry as error:
-            db.session.rollback()
-            _apply_error(form, error)
-            status = 400
-        else:
-            db.session.commit()
-            flash(_("The area %(name)s is added.", name=area.name), "success")
-            return redirect(url_for("directory.areas"))
-    elif request.method == "POST":
-        status = 400
-    return render_template(
-        "directory/areas.html", form=form, areas=services.active_areas(), action_form=ActionForm()
-    ), status
-
-
-@bp.post("/areas/defaults")
-@allow(ADMIN, ORGANIZER)
-def default_areas() -> Any:
-    if ActionForm().validate_on_submit():
-        added = services.ensure_default_areas()
-        db.session.commit()
-        flash(_("%(count)s areas added.", count=added), "success")
-    return redirect(url_for("directory.areas"))
 
 
 # --- Import -------------------------------------------------------------------------
