@@ -16,7 +16,7 @@ class ActionForm(FlaskForm):
 
 class TimeZoneField(SelectField):
     def __init__(self, label: object = None, **kwargs: object) -> None:
-        super().__init__(label, choices=[(z, z) for z in zone_choices()], **kwargs)
+        super().__init__(label, choices={z: z for z in zone_choices()}, **kwargs)
 
     def pre_validate(self, form: object) -> None:
         if self.data and not is_valid_zone(self.data):
@@ -25,7 +25,7 @@ class TimeZoneField(SelectField):
 
 class LanguageForm(FlaskForm):
     language = SelectField(
-        choices=[("en", "English"), ("es", "Español"), ("fr", "Français"), ("pt", "Português")],
+        choices={"en": "English", "es": "Español", "fr": "Français", "pt": "Português"},
         validators=[DataRequired()],
     )
     next = HiddenField(validators=[Optional()])

@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, Field, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from webapp.core.reference import (
@@ -46,12 +47,13 @@ def _name_fields() -> tuple[StringField, ...]:
     )
 
 
-class ListField(SelectField):
-    """A select whose value must be one of its choices, with a plain message if not."""
-
-    def pre_validate(self, form: FlaskForm) -> None:
-        if self.data not in {value for value, _label in self.choices}:
-            raise ValidationError(_l("Choose a value from the list."))
+def _choice_field(label: object, labels: dict[str, object]) -> SelectField:
+    return SelectField(
+        label,
+        choices=[SelectChoice(value, text) for value, text in labels.items()],
+        validators=[DataRequired()],
+        invalid_choice_message=_l("Choose a value from the list."),
+    )
 
 
 class ReferenceForm(FlaskForm):
@@ -68,11 +70,7 @@ class ReferenceForm(FlaskForm):
 
 class MemberStateForm(ReferenceForm):
     name_en, name_es, name_fr, name_pt = _name_fields()
-    status = ListField(
-        _l("Membership status"),
-        choices=list(MEMBERSHIP_STATUS_LABELS.items()),
-        validators=[DataRequired()],
-    )
+    status = _choice_field(_l("Membership status"), MEMBERSHIP_STATUS_LABELS)
     status_since = DateField(
         _l("Status since"),
         validators=[Optional()],
@@ -84,11 +82,18 @@ class MemberStateForm(ReferenceForm):
         description=_l("The date the state deposited its ratification of the Charter."),
     )
 
-    def validate_status_since(self, field: DateField) -> None:
-        if field.data is None and self.status.data not in (None, ACTIVE):
-            raise ValidationError(_l("Give the date this status took effect."))
-        if field.data and self.joined_on.data and field.data < self.joined_on.data:
-            raise ValidationError(_l("The status cannot take effect before the state joined."))
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        since, joined = self.status_since.data, self.joined_on.data
+        if since is None and self.status.data not in (None, ACTIVE) and valid:
+            self.status_since.errors.append(_l("Give the date this status took effect."))
+            valid = False
+        if since and joined and since < joined:
+            self.status_since.errors.append(
+                _l("The status cannot take effect before the state joined.")
+            )
+            valid = False
+        return valid
 
 
 class ObserverForm(ReferenceForm):
@@ -119,9 +124,7 @@ class OrganizationForm(ReferenceForm):
         validators=[DataRequired(_l("Enter the acronym.")), Length(max=30)],
     )
     name_en, name_es, name_fr, name_pt = _name_fields()
-    scope = ListField(
-        _l("Scope"), choices=list(ORGANIZATION_SCOPE_LABELS.items()), validators=[DataRequired()]
-    )
+    scope = _choice_field(_l("Scope"), ORGANIZATION_SCOPE_LABELS)
     is_active = BooleanField(_l("Active"), default=True)
 
     def validate_acronym(self, field: StringField) -> None:
