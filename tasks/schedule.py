@@ -12,4 +12,10 @@ def beat_schedule(config: Mapping[str, object]) -> dict[str, dict[str, object]]:
             "task": "tasks.mail.sweep_outbox",
             "schedule": timedelta(seconds=int(config["OUTBOX_SWEEP_SECONDS"])),
         },
+        # Requests, reminders and escalations count in days; hourly keeps them on time
+        # and every run is idempotent.
+        "directory-refresh-cycle": {
+            "task": "tasks.directory.run_refresh_cycle",
+            "schedule": timedelta(seconds=int(config.get("DIRECTORY_REFRESH_SECONDS", 3600))),
+        },
     }

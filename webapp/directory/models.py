@@ -190,6 +190,8 @@ class RefreshRequest(db.Model):
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     answer: Mapped[str | None] = mapped_column(sa.String(10))
+    # Who answered for the state; one answer closes every open request of the state.
+    answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     member_state: Mapped[MemberState] = relationship(lazy="joined")
 
