@@ -264,3 +264,14 @@ def test_a_withdrawn_member_state_is_not_asked(member_state, user):
     user("focal_point", states=[br])
     refresh.send_due_requests(NOW)
     assert db.session.scalar(sa.select(sa.func.count(RefreshRequest.id))) == 0
+
+
+def test_entries_are_stamped_with_the_day_where_the_focal_point_lives(member_state, user):
+    br = member_state("BR")
+    entry = contact(br, verified=DUE_VERIFIED)
+    user("focal_point", states=[br], timezone="America/Mexico_City")
+    refresh.send_due_requests(NOW)
+    evening_in_mexico = at(TODAY, hour=2)  # 02:00 UTC is the previous evening there
+    refresh.answer_request(requests_of(br)[0], "confirmed", evening_in_mexico)
+    db.session.commit()
+    assert entry.last_verified_on == TODAY - timedelta(days=1)

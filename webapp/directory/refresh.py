@@ -47,11 +47,11 @@ from webapp.core.audit import acting_as
 from webapp.core.outbox import Email
 from webapp.core.reference import WITHDRAWN as STATE_WITHDRAWN
 from webapp.core.reference import MemberState
+from webapp.core.timezones import in_zone
 from webapp.directory.models import (
     ACTIVE,
     CONFIRMED,
     CORRECTED,
-    Area,
     DirectorySettings,
     PointOfContact,
     RefreshRequest,
@@ -302,14 +302,6 @@ def standings(today: date, state_ids: Iterable[int] | None = None) -> list[Stand
 def standing_of(state_id: int, today: date) -> Standing | None:
     found = standings(today, [state_id])
     return found[0] if found else None
-
-
-def active_areas() -> list[Area]:
-    return list(
-        db.session.scalars(
-            sa.select(Area).where(Area.is_active.is_(True)).order_by(Area.position, Area.code)
-        )
-    )
 
 
 def focal_points_by_state(state_ids: Iterable[int]) -> dict[int, list[User]]:
@@ -702,10 +694,12 @@ def answer_request(request: RefreshRequest, answer: str, now: datetime) -> int:
     if request.answered_at is not None:
         raise RefreshRefused(_("This request has already been answered."))
     person = db.session.get(User, request.focal_point_id)
+    # The day as the focal point lives it, as when they edit an entry themselves.
+    verified_on = in_zone(now, person.timezone or current_app.config["DEFAULT_TIMEZONE"]).date()
     with acting_as(person.id, person.email):
         entries = state_entries(request.member_state_id)
         for entry in entries:
-            entry.last_verified_on = now.date()
+            entry.last_verified_on = verified_on
         open_requests = db.session.scalars(
             sa.select(RefreshRequest).where(
                 RefreshRequest.member_state_id == request.member_state_id,

@@ -9,7 +9,6 @@ staff only look.
 
 from __future__ import annotations
 
-import phonenumbers
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -25,7 +24,7 @@ from webapp.core.access import ADMIN, FINANCE, FOCAL_POINT, ORGANIZER, PUBLIC, S
 from webapp.core.forms import ActionForm
 from webapp.core.reference import MemberState
 from webapp.core.timezones import utcnow
-from webapp.directory import refresh
+from webapp.directory import refresh, services
 from webapp.directory.models import CONFIRMED, CORRECTED, PointOfContact
 from webapp.extensions import db
 
@@ -81,15 +80,6 @@ class PeriodForm(FlaskForm):
             "Leave empty to use the default of %(days)s days.",
             days=refresh.default_verification_days(),
         )
-
-
-def phone_display(number: str) -> str:
-    """An E.164 number in international format (+52 55 5555 5555)."""
-    try:
-        parsed = phonenumbers.parse(number, None)
-    except phonenumbers.NumberParseException:
-        return number
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def entry_edit_url(entry: PointOfContact) -> str | None:
@@ -152,7 +142,6 @@ def review(token: str) -> object:
         changed=refresh.changed_since(refresh_request.member_state_id, refresh_request.sent_at),
         signed_in_here=signed_in_here,
         entry_edit_url=entry_edit_url,
-        phone_display=phone_display,
         answer_labels=refresh.ANSWER_LABELS,
         CONFIRMED=CONFIRMED,
         CORRECTED=CORRECTED,
@@ -186,7 +175,7 @@ def _coverage_page(period_form: PeriodForm, status: int = 200) -> tuple[str, int
     return render_template(
         "directory/coverage.html",
         rows=rows,
-        areas=refresh.active_areas(),
+        areas=services.active_areas(),
         chart=refresh.contacts_chart(rows),
         period_form=period_form,
         action_form=ActionForm(),
