@@ -118,6 +118,7 @@ class TestingConfig(Config):
         env_str("DATABASE_URL") or "sqlite:///:memory:"
     )
     CELERY_ALWAYS_EAGER = True
+    PASSWORD_HASH_PROFILE = "CHEAPEST"  # argon2 at full cost makes each test take seconds
     BASE_URL = "http://localhost"
     SMTP_HOST = None
     MAIL_RETRY_BASE_SECONDS = 0

@@ -10,7 +10,7 @@ from webapp.extensions import db, login_manager
 
 def init_app(app: Flask) -> None:
     from webapp.accounts import cli, views
-    from webapp.accounts.models import User
+    from webapp.accounts.models import ROLE_LABELS, STATUS_LABELS, User
     from webapp.core import navigation
 
     login_manager.login_view = "accounts.login"
@@ -31,3 +31,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.users_cli)
     navigation.register("accounts.users", _l("Users"))
+    navigation.register("accounts.invite", _l("Invite a person"))
+    app.jinja_env.filters["role_label"] = lambda role: str(ROLE_LABELS.get(role, role))
+    app.jinja_env.filters["account_status_label"] = lambda status: str(
+        STATUS_LABELS.get(status, status)
+    )

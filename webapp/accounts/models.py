@@ -6,10 +6,11 @@ import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.core.access import ROLES
+from webapp.core.access import ADMIN, FINANCE, FOCAL_POINT, ORGANIZER, PARTICIPANT, ROLES
 from webapp.core.audit import Audited
 from webapp.core.reference import MemberState
 from webapp.core.timezones import UTCDateTime, utcnow
@@ -21,6 +22,23 @@ user_states = sa.Table(
     sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("member_state_id", sa.ForeignKey("member_states.id"), primary_key=True),
 )
+
+
+ROLE_LABELS = {
+    ADMIN: _l("Administrator"),
+    ORGANIZER: _l("Organizer"),
+    FINANCE: _l("Finance"),
+    FOCAL_POINT: _l("Focal point"),
+    PARTICIPANT: _l("Participant"),
+}
+
+# What `User.status` answers.
+ACTIVE, INVITED, DEACTIVATED = "active", "invited", "deactivated"
+STATUS_LABELS = {
+    ACTIVE: _l("active"),
+    INVITED: _l("invited"),
+    DEACTIVATED: _l("deactivated"),
+}
 
 
 def new_session_token() -> str:
@@ -69,6 +87,13 @@ class User(UserMixin, Audited, db.Model):
     @property
     def member_state_ids(self) -> frozenset[int]:
         return frozenset(s.id for s in self.member_states)
+
+    @property
+    def status(self) -> str:
+        """Active, invited (no password set yet) or deactivated."""
+        if not self.is_active_account:
+            return DEACTIVATED
+        return ACTIVE if self.password_hash is not None else INVITED
 
     @property
     def is_active(self) -> bool:  # Flask-Login: deactivated accounts cannot sign in

@@ -1,20 +1,69 @@
-"""Sign-in, sign-out, the user's own settings, and the admin's list of users."""
+"""Sign-in and sign-out, invitations, password resets, the user's own settings, and the
+administrator's pages for accounts."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from collections.abc import Callable
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 
 from webapp.accounts import services
-from webapp.accounts.forms import LoginForm, ProfileForm
-from webapp.accounts.models import User
-from webapp.core.access import ADMIN, PUBLIC, SIGNED_IN, allow
+from webapp.accounts.forms import (
+    ChangePasswordForm,
+    InvitationForm,
+    LoginForm,
+    NewPasswordForm,
+    PasswordResetRequestForm,
+    ProfileForm,
+    UserForm,
+    role_choices,
+)
+from webapp.accounts.models import ROLE_LABELS, User
+from webapp.core import reference
+from webapp.core.access import (
+    ADMIN,
+    FOCAL_POINT,
+    ORGANIZER,
+    PARTICIPANT,
+    PUBLIC,
+    ROLES,
+    SIGNED_IN,
+    allow,
+)
+from webapp.core.forms import ActionForm
 from webapp.core.views import safe_next
 from webapp.extensions import db
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
+
+
+def _address() -> str:
+    return request.remote_addr or "unknown"
+
+
+def _show_error(form: FlaskForm, error: services.AccountError) -> None:
+    """Put a rule's message next to its field, or at the top of the form."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def _state_choices(current: list | None = None) -> list[SelectChoice]:
+    """Member states to pick from, plus any the account is already tied to."""
+    states = {s.id: s for s in reference.member_states()}
+    states.update({s.id: s for s in current or []})
+    ordered = sorted(states.values(), key=lambda s: s.name)
+    return [SelectChoice(s.id, f"{s.name} ({s.code})") for s in ordered]
+
+
+# --- signing in and out --------------------------------------------------------------
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -22,13 +71,12 @@ bp = Blueprint("accounts", __name__, template_folder="templates")
 def login() -> object:
     form = LoginForm(next=request.args.get("next"))
     if form.validate_on_submit():
-        address = request.remote_addr or "unknown"
-        if services.is_rate_limited(form.email.data, address):
+        if services.is_rate_limited(form.email.data, _address()):
             form.email.errors.append(
                 _("Too many failed attempts. Please wait a few minutes and try again.")
             )
             return render_template("accounts/login.html", form=form), 429
-        user = services.authenticate(form.email.data, form.password.data, address)
+        user = services.authenticate(form.email.data, form.password.data, _address())
         db.session.commit()
         if user is not None:
             login_user(user)
@@ -45,20 +93,257 @@ def logout() -> object:
     return redirect(url_for("accounts.login"))
 
 
+# --- invitations and password resets (signed links) ----------------------------------
+
+
+def _link_problem(kind: str, error: services.LinkError) -> tuple[str, int]:
+    return render_template("accounts/link_problem.html", kind=kind, reason=error.reason), 400
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@allow(PUBLIC)
+def accept_invitation(token: str) -> object:
+    try:
+        invitee = services.user_from_invitation(token)
+    except services.LinkError as error:
+        return _link_problem("invitation", error)
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.accept_invitation(token, form.password.data)
+        except services.AccountError as error:
+            _show_error(form, error)
+        except services.LinkError as error:
+            return _link_problem("invitation", error)
+        else:
+            db.session.commit()
+            logout_user()
+            login_user(user)
+            flash(_("Welcome to Puerto. Your account is ready."), "success")
+            return redirect(url_for("core.home"))
+    return render_template("accounts/accept_invitation.html", form=form, invitee=invitee)
+
+
+@bp.route("/password/reset", methods=["GET", "POST"])
+@allow(PUBLIC)
+def request_password_reset() -> object:
+    form = PasswordResetRequestForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        return render_template("accounts/password_reset_sent.html")
+    return render_template("accounts/password_reset_request.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@allow(PUBLIC)
+def reset_password(token: str) -> object:
+    try:
+        person = services.user_from_reset(token)
+    except services.LinkError as error:
+        return _link_problem("reset", error)
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.reset_password(token, form.password.data)
+        except services.AccountError as error:
+            _show_error(form, error)
+        except services.LinkError as error:
+            return _link_problem("reset", error)
+        else:
+            db.session.commit()
+            logout_user()
+            login_user(user)
+            flash(_("Your new password is set."), "success")
+            return redirect(url_for("core.home"))
+    return render_template("accounts/reset_password.html", form=form, person=person)
+
+
+# --- the user's own account ----------------------------------------------------------
+
+
 @bp.route("/account", methods=["GET", "POST"])
 @allow(SIGNED_IN)
 def profile() -> object:
     form = ProfileForm(obj=current_user)
+    if request.method == "GET":
+        form.language.data = current_user.language or _current_language()
+        form.timezone.data = current_user.timezone or current_app.config["DEFAULT_TIMEZONE"]
     if form.validate_on_submit():
         form.populate_obj(current_user)
         db.session.commit()
         flash(_("Your settings are saved."), "success")
         return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=form)
+    return render_template("accounts/profile.html", form=form, action_form=ActionForm())
+
+
+def _current_language() -> str:
+    locale = get_locale()
+    return locale.language if locale else "en"
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@allow(SIGNED_IN)
+def change_password() -> object:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            services.change_password(
+                user, form.current_password.data, form.password.data, _address()
+            )
+        except services.AccountError as error:
+            db.session.commit()  # a wrong current password counts towards the limit
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            login_user(user)  # this session carries the new token; the others end
+            flash(_("Your password is changed. Other sessions are signed out."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/change_password.html", form=form)
+
+
+@bp.post("/account/sign-out-everywhere")
+@allow(SIGNED_IN)
+def sign_out_everywhere() -> object:
+    form = ActionForm()
+    if form.validate_on_submit():
+        services.sign_out_everywhere(current_user._get_current_object())
+        db.session.commit()
+        logout_user()
+        flash(_("You are signed out on every device."), "info")
+        return redirect(url_for("accounts.login"))
+    return redirect(url_for("accounts.profile"))
+
+
+# --- administration ------------------------------------------------------------------
+
+
+@bp.route("/invite", methods=["GET", "POST"])
+@allow(ADMIN, ORGANIZER)
+def invite() -> object:
+    inviter = current_user._get_current_object()
+    allowed = services.invitable_roles(inviter)
+    form = InvitationForm()
+    form.roles.choices = role_choices(allowed)
+    form.member_states.choices = _state_choices()
+    if request.method == "GET":
+        form.language.data = _current_language()
+        if allowed == (PARTICIPANT,):
+            form.roles.data = list(allowed)
+    if form.validate_on_submit():
+        try:
+            user = services.invite(
+                inviter,
+                name=form.name.data,
+                email=form.email.data,
+                language=form.language.data,
+                roles=form.roles.data,
+                member_state_ids=form.member_states.data or [],
+            )
+        except services.AccountError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("An invitation was sent to %(email)s.", email=user.email), "success")
+            if inviter.has_role(ADMIN):
+                return redirect(url_for("accounts.edit_user", user_id=user.id))
+            return redirect(url_for("accounts.invite"))
+    return render_template("accounts/invite.html", form=form, states_apply=FOCAL_POINT in allowed)
 
 
 @bp.get("/admin/users")
 @allow(ADMIN)
 def users() -> str:
-    people = db.session.scalars(sa.select(User).order_by(User.email))
-    return render_template("accounts/users.html", users=people)
+    search = request.args.get("q", "").strip()
+    role = request.args.get("role") if request.args.get("role") in ROLES else None
+    page = services.list_users(search, role, request.args.get("page", 1, type=int))
+    return render_template(
+        "accounts/users.html", page=page, search=search, role=role, roles=ROLE_LABELS
+    )
+
+
+def _get_user(user_id: int) -> User:
+    return db.session.get(User, user_id) or abort(404)
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@allow(ADMIN)
+def edit_user(user_id: int) -> object:
+    user = _get_user(user_id)
+    form = UserForm(obj=user)
+    form.member_states.choices = _state_choices(user.member_states)
+    if request.method == "GET":
+        form.roles.data = sorted(user.role_names)
+        form.member_states.data = sorted(user.member_state_ids)
+        form.language.data = user.language or "en"
+        form.timezone.data = user.timezone or current_app.config["DEFAULT_TIMEZONE"]
+    if form.validate_on_submit():
+        try:
+            services.update_user(
+                current_user._get_current_object(),
+                user,
+                name=form.name.data,
+                roles=form.roles.data or [],
+                member_state_ids=form.member_states.data or [],
+                language=form.language.data,
+                timezone=form.timezone.data,
+            )
+        except services.AccountError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The account of %(email)s is saved.", email=user.email), "success")
+            return redirect(url_for("accounts.edit_user", user_id=user.id))
+    return render_template(
+        "accounts/edit_user.html", form=form, person=user, action_form=ActionForm()
+    )
+
+
+def _account_action(
+    user_id: int,
+    act: Callable[[User, User], None],
+    done: Callable[[str], str],
+) -> object:
+    user = _get_user(user_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            act(current_user._get_current_object(), user)
+        except services.AccountError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(done(user.email), "success")
+    return redirect(url_for("accounts.edit_user", user_id=user.id))
+
+
+@bp.post("/admin/users/<int:user_id>/deactivate")
+@allow(ADMIN)
+def deactivate_user(user_id: int) -> object:
+    return _account_action(
+        user_id,
+        services.deactivate,
+        lambda email: _("%(email)s is deactivated and signed out.", email=email),
+    )
+
+
+@bp.post("/admin/users/<int:user_id>/activate")
+@allow(ADMIN)
+def activate_user(user_id: int) -> object:
+    return _account_action(
+        user_id, services.activate, lambda email: _("%(email)s is active again.", email=email)
+    )
+
+
+@bp.post("/admin/users/<int:user_id>/invitation")
+@allow(ADMIN)
+def resend_invitation(user_id: int) -> object:
+    return _account_action(
+        user_id,
+        services.resend_invitation,
+        lambda email: _("A new invitation was sent to %(email)s.", email=email),
+    )
