@@ -8,12 +8,13 @@ from webapp.core import outbox
 from webapp.core.locks import single_run
 
 
-@shared_task(bind=True, ignore_result=True)
-def deliver_outbox_message(self: object, message_id: int) -> str:
-    outcome = outbox.deliver(message_id)
-    if outcome.status == "retry":
-        deliver_outbox_message.apply_async((message_id,), countdown=outcome.retry_in)
-    return outcome.status
+@shared_task(ignore_result=True)
+def deliver_outbox_messages(message_ids: list[int]) -> dict[int, str]:
+    outcomes = outbox.deliver_batch(message_ids)
+    for message_id, outcome in outcomes.items():
+        if outcome.status == "retry":
+            deliver_outbox_messages.apply_async(([message_id],), countdown=outcome.retry_in)
+    return {message_id: outcome.status for message_id, outcome in outcomes.items()}
 
 
 @shared_task(ignore_result=True)

@@ -12,8 +12,15 @@ import smtplib
 import ssl
 import threading
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.utils import format_datetime, parseaddr
+from email.charset import QP, Charset
+from email.encoders import encode_base64
+from email.header import Header
+from email.message import Message
+from email.mime.application import MIMEApplication
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import formataddr, format_datetime, parseaddr
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -60,43 +67,67 @@ def message_id_for(idempotency_key: str, mail_from: str) -> str:
     return f"<{digest}@{domain}>"
 
 
-def build_mime(message: OutboxMessage, mail_from: str) -> EmailMessage:
-    mime = EmailMessage()
-    mime["From"] = mail_from
+# Text parts as quoted-printable UTF-8: readable in the raw message and 7-bit safe.
+_UTF8 = Charset("utf-8")
+_UTF8.header_encoding = QP
+_UTF8.body_encoding = QP
+
+
+def _text(content: str, subtype: str) -> MIMEText:
+    return MIMEText(content, subtype, _charset=_UTF8)
+
+
+def _header(value: str) -> str | Header:
+    return value if value.isascii() else Header(value, _UTF8)
+
+
+def build_mime(message: OutboxMessage, mail_from: str) -> Message:
+    """The MIME message for one outbox row. (The `email.mime` classes build the same
+    structure as `EmailMessage` several times faster, which the outbox benchmark needs.)"""
+    body: Message
+    alternatives: list[Message] = [_text(message.body_text, "plain")]
+    if message.body_html:
+        alternatives.append(_text(message.body_html, "html"))
+    calendar = message.calendar_method and message.calendar_content
+    if calendar:
+        # The inline part clients turn into Accept/Decline buttons ...
+        part = _text(message.calendar_content, "calendar")
+        part.set_param("method", message.calendar_method)
+        alternatives.append(part)
+    body = alternatives[0] if len(alternatives) == 1 else MIMEMultipart("alternative")
+    if len(alternatives) > 1:
+        for part in alternatives:
+            body.attach(part)
+    attachments: list[Message] = []
+    if calendar:
+        # ... and the same calendar attached, for clients that only import files.
+        ics = MIMEApplication(message.calendar_content.encode("utf-8"), "ics")
+        ics.add_header("Content-Disposition", "attachment", filename="invite.ics")
+        attachments.append(ics)
+    for attachment in message.attachments:
+        maintype, _, subtype = attachment.content_type.partition("/")
+        part = MIMEBase(maintype, subtype or "octet-stream")
+        part.set_payload(attachment.content)
+        encode_base64(part)
+        part.add_header("Content-Disposition", "attachment", filename=attachment.filename)
+        attachments.append(part)
+    mime = body
+    if attachments:
+        mime = MIMEMultipart("mixed")
+        mime.attach(body)
+        for part in attachments:
+            mime.attach(part)
+    name, address = parseaddr(mail_from)
+    mime["From"] = formataddr((name, address), charset=_UTF8)
     mime["To"] = message.recipient
     if message.reply_to:
         mime["Reply-To"] = message.reply_to
-    mime["Subject"] = message.subject
+    mime["Subject"] = _header(message.subject)
     mime["Date"] = format_datetime(message.created_at)
     mime["Message-ID"] = message_id_for(message.idempotency_key, mail_from)
     mime["Content-Language"] = message.language
     if message.calendar_method is None:
         mime["Auto-Submitted"] = "auto-generated"
-    mime.set_content(message.body_text)
-    if message.body_html:
-        mime.add_alternative(message.body_html, subtype="html")
-    if message.calendar_method and message.calendar_content:
-        # The inline part clients turn into Accept/Decline buttons ...
-        mime.add_alternative(
-            message.calendar_content,
-            subtype="calendar",
-            params={"method": message.calendar_method},
-        )
-        # ... and the same calendar attached, for clients that only import files.
-        mime.add_attachment(
-            message.calendar_content.encode("utf-8"),
-            maintype="application",
-            subtype="ics",
-            filename="invite.ics",
-        )
-    for attachment in message.attachments:
-        maintype, _, subtype = attachment.content_type.partition("/")
-        mime.add_attachment(
-            attachment.content,
-            maintype=maintype,
-            subtype=subtype or "octet-stream",
-            filename=attachment.filename,
-        )
     return mime
 
 
@@ -154,7 +185,7 @@ class SMTPTransport:
         for conn in connections:
             _close(conn, quit_politely=True)
 
-    def send(self, mime: EmailMessage, recipient: str, mail_from: str) -> None:
+    def send(self, mime: Message, recipient: str, mail_from: str) -> None:
         envelope_from = parseaddr(mail_from)[1]
         for attempt in (1, 2):
             conn, reused = self._connection()

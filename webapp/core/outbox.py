@@ -158,18 +158,24 @@ def enqueue(email: Email, session: Session | None = None) -> int | None:
     return message_id
 
 
+# Rows per delivery task: one task and one claim carry a batch, so the per-message cost is
+# one SMTP transaction and one commit.
+DISPATCH_BATCH = 25
+
+
 def dispatch(message_ids: list[int]) -> None:
     """Queue delivery tasks. A broker that is down is logged, not raised: the sweep will
     find the rows still pending."""
-    from tasks.mail import deliver_outbox_message
+    from tasks.mail import deliver_outbox_messages
 
-    for message_id in message_ids:
+    for start in range(0, len(message_ids), DISPATCH_BATCH):
+        batch = message_ids[start : start + DISPATCH_BATCH]
         try:
-            deliver_outbox_message.delay(message_id)
-        except Exception:
+            deliver_outbox_messages.delay(batch)
+        except Exception:  # noqa: BLE001 - any broker error must not fail a committed change
             log.warning(
-                "could not queue outbox message %s; the sweep will retry",
-                message_id,
+                "could not queue outbox messages %s; the sweep will retry",
+                batch,
                 exc_info=True,
             )
 
@@ -195,25 +201,28 @@ class Outcome:
     retry_in: int | None = None
 
 
-def _claim(message_id: int, now: datetime) -> bool:
+def _claim(message_ids: list[int], now: datetime) -> list[int]:
+    """Atomically mark the claimable rows among `message_ids` as ours; return their ids.
+    A racing worker's claim finds them no longer claimable and gets nothing."""
     stale = now - timedelta(seconds=current_app.config["MAIL_STALE_SENDING_SECONDS"])
     claimable = sa.or_(
         sa.and_(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now),
         sa.and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_at < stale),
     )
-    result = db.session.execute(
+    claimed = db.session.scalars(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, claimable)
+        .where(OutboxMessage.id.in_(message_ids), claimable)
         .values(
             status=SENDING,
             claimed_at=now,
             attempts=OutboxMessage.attempts + 1,
             updated_at=now,
         )
+        .returning(OutboxMessage.id)
         .execution_options(synchronize_session=False)
-    )
+    ).all()
     db.session.commit()
-    return result.rowcount == 1
+    return sorted(claimed)
 
 
 def retry_delay(attempts: int) -> int:
@@ -222,42 +231,70 @@ def retry_delay(attempts: int) -> int:
     return min(base * 2 ** max(attempts - 1, 0), 6 * 3600)
 
 
-def deliver(message_id: int) -> Outcome:
-    """Send one outbox row. Safe to run twice and from racing workers: only the worker
-    whose atomic claim succeeds sends."""
-    now = utcnow()
-    if not _claim(message_id, now):
-        return Outcome("skipped")
-    message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+def deliver_batch(message_ids: list[int]) -> dict[int, Outcome]:
+    """Send outbox rows. Safe to run twice and from racing workers: only the worker whose
+    atomic claim succeeds sends a row. Each row's result is committed as soon as it is
+    known, so a worker killed mid-batch loses nothing it had sent."""
+    outcomes = {message_id: Outcome("skipped") for message_id in message_ids}
+    claimed = _claim(list(message_ids), utcnow())
+    if not claimed:
+        return outcomes
     config = current_app.config
     settings = SMTPSettings.from_config(config)
+    messages = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.id.in_(claimed))
+        .order_by(OutboxMessage.id)
+        .execution_options(populate_existing=True)
+    ).all()
+    # Detached, so committing each result does not reload the rest of the batch.
+    for message in messages:
+        db.session.expunge(message)
+    for message in messages:
+        outcome, values = _send(message, settings, config)
+        outcomes[message.id] = outcome
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message.id)
+            .values(updated_at=utcnow(), **values)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+    return outcomes
+
+
+def deliver(message_id: int) -> Outcome:
+    """Send one outbox row (see `deliver_batch`)."""
+    return deliver_batch([message_id])[message_id]
+
+
+def _send(
+    message: OutboxMessage, settings: SMTPSettings | None, config: dict
+) -> tuple[Outcome, dict[str, object]]:
+    """Hand one message to SMTP (or keep it); return the outcome and the row's new values."""
     try:
         if settings is not None:
             mime = build_mime(message, config["MAIL_FROM"])
             transport_for(settings).send(mime, message.recipient, config["MAIL_FROM"])
     except TemporaryFailure as exc:
-        message.last_error = str(exc)[:2000]
+        error = str(exc)[:2000]
         if message.attempts >= config["MAIL_MAX_ATTEMPTS"]:
-            message.status = FAILED
-            db.session.commit()
-            return Outcome("failed")
+            return Outcome("failed"), {"status": FAILED, "last_error": error}
         delay = retry_delay(message.attempts)
-        message.status = PENDING
-        message.claimed_at = None
-        message.next_attempt_at = utcnow() + timedelta(seconds=delay)
-        db.session.commit()
-        return Outcome("retry", delay)
+        return Outcome("retry", delay), {
+            "status": PENDING,
+            "last_error": error,
+            "claimed_at": None,
+            "next_attempt_at": utcnow() + timedelta(seconds=delay),
+        }
     except PermanentFailure as exc:
-        message.status = FAILED
-        message.last_error = str(exc)[:2000]
-        db.session.commit()
-        return Outcome("failed")
-    message.status = SENT
-    message.transport = "smtp" if settings is not None else "kept"
-    message.sent_at = utcnow()
-    message.last_error = None
-    db.session.commit()
-    return Outcome("sent")
+        return Outcome("failed"), {"status": FAILED, "last_error": str(exc)[:2000]}
+    return Outcome("sent"), {
+        "status": SENT,
+        "transport": "smtp" if settings is not None else "kept",
+        "sent_at": utcnow(),
+        "last_error": None,
+    }
 
 
 def sweep(now: datetime | None = None, grace_seconds: int = 60, limit: int = 1000) -> int:
