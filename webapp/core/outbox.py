@@ -172,7 +172,7 @@ def dispatch(message_ids: list[int]) -> None:
         batch = message_ids[start : start + DISPATCH_BATCH]
         try:
             deliver_outbox_messages.delay(batch)
-        except Exception:  # noqa: BLE001 - any broker error must not fail a committed change
+        except Exception:  # any broker error: the change is committed, the sweep retries
             log.warning(
                 "could not queue outbox messages %s; the sweep will retry",
                 batch,
