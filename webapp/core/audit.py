@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy import event, inspect, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import ColumnProperty, Mapped, Mapper, Session, mapped_column
 
 from webapp.core.timezones import UTCDateTime, utcnow
 from webapp.extensions import db
@@ -134,6 +134,21 @@ def _collection_names(obj: Audited) -> set[str]:
 def audited_value(obj: Audited, name: str) -> Any:
     """The value of a field as the audit log records it (for collections: sorted labels)."""
     return _jsonable(getattr(obj, name))
+
+
+def _keep_old_value(target: object, value: Any, oldvalue: Any, initiator: object) -> Any:
+    return value
+
+
+@event.listens_for(Mapper, "mapper_configured")
+def _load_old_values(mapper: Mapper, class_: type) -> None:
+    """Audited columns load their old value before a change, so an attribute expired by
+    a commit still records what it was (not None)."""
+    if not issubclass(class_, Audited):
+        return
+    for name in class_.__audit_fields__:
+        if isinstance(mapper.attrs.get(name), ColumnProperty):
+            event.listen(getattr(class_, name), "set", _keep_old_value, active_history=True)
 
 
 @event.listens_for(Session, "before_flush")
