@@ -115,7 +115,7 @@ def member_state(app: Flask) -> Callable[..., object]:
         existing = db.session.scalar(sa.select(MemberState).where(MemberState.code == code))
         if existing:
             return existing
-        name = names.get(code, code)
+        name = fields.pop("name_en", names.get(code, code))
         state = MemberState(
             code=code,
             code3=fields.pop("code3", code + "X"),
