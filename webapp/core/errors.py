@@ -1,4 +1,5 @@
-"""Error pages in the viewer's language, for browsers; short text for everything else."""
+"""Error pages in the viewer's language, inside the site's layout (navigation, language
+switch), so a visitor who hits one can find their way on."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from webapp.extensions import db
+
 log = logging.getLogger(__name__)
 
 
@@ -18,7 +21,7 @@ def _titles() -> dict[int, tuple[str, str]]:
         401: (_("Sign-in required"), _("Please sign in to continue.")),
         403: (_("Not allowed"), _("You do not have permission to open this page.")),
         404: (_("Page not found"), _("The page you asked for does not exist.")),
-        405: (_("Not allowed"), _("This page cannot be used that way.")),
+        405: (_("Action not available"), _("This page cannot be used that way.")),
         413: (_("File too large"), _("The file you sent is larger than the limit.")),
         429: (_("Too many attempts"), _("Please wait a few minutes and try again.")),
         500: (_("Something went wrong"), _("An unexpected error occurred. It has been logged.")),
@@ -52,4 +55,6 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(InternalServerError)
     def server_error(error: InternalServerError) -> tuple[str, int]:
         log.error("unhandled error", exc_info=getattr(error, "original_exception", None))
+        # The failed work may have left the session unusable; the layout may need it.
+        db.session.rollback()
         return render_error(500)

@@ -11,9 +11,11 @@ from decimal import Decimal
 
 from flask import Flask, current_app, request, session
 from flask_babel import format_currency as babel_format_currency
-from flask_babel import format_date, format_datetime, format_decimal, get_timezone
+from flask_babel import format_date, format_datetime, format_decimal, get_timezone, refresh
 from flask_login import current_user
 
+from webapp.core.money import Money
+from webapp.core.timezones import is_valid_zone
 from webapp.extensions import babel
 
 LANGUAGE_NAMES = {"en": "English", "es": "Español", "fr": "Français", "pt": "Português"}
@@ -37,7 +39,7 @@ def select_locale() -> str:
 
 def select_timezone() -> str:
     zone = getattr(current_user, "timezone", None) if current_user else None
-    return zone or current_app.config["DEFAULT_TIMEZONE"]
+    return zone if is_valid_zone(zone) else current_app.config["DEFAULT_TIMEZONE"]
 
 
 def datetime_with_zone(value: datetime | None, format: str = "medium") -> str:
@@ -47,9 +49,15 @@ def datetime_with_zone(value: datetime | None, format: str = "medium") -> str:
     return f"{format_datetime(value, format)} ({get_timezone()!s})"
 
 
-def money(amount: Decimal | None, currency: str) -> str:
+def money(amount: Money | Decimal | None, currency: str | None = None) -> str:
+    """`{{ receipt.money|money }}` or `{{ amount|money("USD") }}`, at the currency's
+    minor units, in the active language."""
     if amount is None:
         return ""
+    if isinstance(amount, Money):
+        amount, currency = amount.amount, amount.currency
+    if currency is None:
+        raise ValueError("an amount needs its currency")
     return babel_format_currency(amount, currency)
 
 
@@ -59,6 +67,9 @@ def day(value: date | None, format: str = "medium") -> str:
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    # Flask-Babel caches the choice on `g`, which lives as long as the application
+    # context; a request that shares one (the test suite's) must still choose afresh.
+    app.before_request(refresh)
     app.jinja_env.filters["datetime_tz"] = datetime_with_zone
     app.jinja_env.filters["day"] = day
     app.jinja_env.filters["money"] = money
