@@ -47,7 +47,15 @@ def new_session_token() -> str:
 
 class User(UserMixin, Audited, db.Model):
     __tablename__ = "users"
-    __audit_fields__ = ("email", "name", "roles", "is_active_account", "language", "timezone")
+    __audit_fields__ = (
+        "email",
+        "name",
+        "roles",
+        "is_active_account",
+        "language",
+        "timezone",
+        "activated_at",
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(320), unique=True)
