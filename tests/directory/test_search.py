@@ -179,3 +179,27 @@ def test_the_search_page_issues_the_same_number_of_queries_for_5_or_60_entries(
     many = _queries_for(client, 55, brazil)
 
     assert few == many
+
+
+def test_the_navigation_offers_directory_and_import_to_organizers(client, user, login):
+    login(user("organizer"))
+
+    page = client.get("/").get_data(as_text=True)
+
+    assert 'href="/directory/">Directory</a>' in page
+    assert 'href="/directory/imports/new">Import</a>' in page
+
+
+def test_the_navigation_offers_no_import_to_focal_points(client, user, login, member_state):
+    login(user("focal_point", states=[member_state("BR")]))
+
+    page = client.get("/").get_data(as_text=True)
+
+    assert 'href="/directory/">Directory</a>' in page
+    assert "/directory/imports/new" not in page
+
+
+def test_the_directorys_script_is_served(client):
+    with client.get("/directory/assets/import.js") as response:
+        assert response.status_code == 200
+        assert "progress" in response.get_data(as_text=True)

@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from webapp.core.audit import Audited
 from webapp.core.reference import MemberState, Named
@@ -127,6 +127,13 @@ class PointOfContact(Audited, db.Model):
     areas: Mapped[list[Area]] = relationship(
         secondary=contact_areas, lazy="selectin", order_by="Area.position"
     )
+
+    @validates("agency")
+    def _sync_agency_id(self, key: str, agency: Agency | None) -> Agency | None:
+        # The audit reads `agency_id` before the flush sets it from the relationship.
+        if agency is not None and agency.id is not None:
+            self.agency_id = agency.id
+        return agency
 
     @property
     def phone_list(self) -> list[str]:

@@ -671,7 +671,7 @@ def readable_history(contact: PointOfContact) -> list[HistoryRow]:
     agencies: dict[int, str] = {}
     if agency_ids:
         query = sa.select(Agency.id, Agency.name).where(Agency.id.in_(agency_ids))
-        agencies = dict(db.session.execute(query).tuples())
+        agencies = {row[0]: row[1] for row in db.session.execute(query)}
     areas = (
         {a.id: a.name for a in db.session.scalars(sa.select(Area).where(Area.id.in_(area_ids)))}
         if area_ids
