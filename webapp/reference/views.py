@@ -3,12 +3,15 @@ directory). Every change is audited by the models; the edit pages show the histo
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from webapp.core.access import ADMIN, allow
 from webapp.core.audit import CREATE, DELETE, REVERT, UPDATE, Audited, history
+from webapp.core.i18n import day
 from webapp.core.reference import (
     MEMBERSHIP_STATUS_LABELS,
     ORGANIZATION_SCOPE_LABELS,
@@ -127,7 +130,8 @@ def _edit(row: Named, form_class: type[ReferenceForm], list_endpoint: str, headi
         heading=heading,
         list_endpoint=list_endpoint,
         history=entries,
-        labels={f.name: f.label.text for f in form},
+        labels={"code": _("Code"), **{f.name: f.label.text for f in form}},
+        date_fields={f.name for f in form if f.type == "DateField"},
     )
 
 
@@ -145,4 +149,5 @@ def labels() -> dict[str, object]:
         "membership_status_label": lambda s: str(MEMBERSHIP_STATUS_LABELS.get(s, s)),
         "organization_scope_label": lambda s: str(ORGANIZATION_SCOPE_LABELS.get(s, s)),
         "audit_action_label": lambda a: str(AUDIT_ACTION_LABELS.get(a, a)),
+        "iso_day": lambda value: day(date.fromisoformat(value)),
     }
