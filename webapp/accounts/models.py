@@ -80,7 +80,7 @@ class User(UserMixin, Audited, db.Model):
 
     @property
     def role_names(self) -> frozenset[str]:
-        return frozenset(r for r in self.roles.split(",") if r)
+        return frozenset(r for r in (self.roles or "").split(",") if r)
 
     @role_names.setter
     def role_names(self, names: object) -> None:

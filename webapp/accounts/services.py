@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2 import profiles as argon2_profiles
 from argon2.exceptions import InvalidHashError, VerificationError
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template
 from flask_babel import force_locale, format_timedelta
 from flask_babel import gettext as _
@@ -511,6 +512,33 @@ def update_user(
     user.member_states = states
     user.language = language
     user.timezone = timezone
+
+
+def create_admin(email: str, name: str, password: str) -> User:
+    """The first administrator, from the command line; an existing account is promoted
+    and keeps its other roles. The caller commits."""
+    try:
+        email = validate_email(email.strip(), check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise AccountError(_("%(email)s is not a valid email address.", email=email)) from exc
+    email = normalise_email(email)
+    problem = password_problem(password, email)
+    if problem:
+        raise AccountError(problem, "password")
+    user = find_user(email)
+    if user is None:
+        user = User(email=email, name=name or email, roles="")
+        db.session.add(user)
+    elif name:
+        user.name = name
+    with acting_as(None, "flask users create-admin"):
+        user.role_names = user.role_names | {ADMIN}
+        user.is_active_account = True
+        set_password(user, password)
+        if user.activated_at is None:
+            user.activated_at = utcnow()
+        db.session.flush()
+    return user
 
 
 def deactivate(actor: User, user: User) -> None:
