@@ -4,13 +4,12 @@ and the by-hand request, in a fixed number of queries."""
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from tests.directory.refresh_support import area, contact, mail, requests_of
+from tests.directory.refresh_support import area, contact, counted_queries, mail, requests_of
 from webapp.core.timezones import utcnow
 from webapp.directory import refresh
 from webapp.directory.models import WITHDRAWN, DirectorySettings, RefreshRequest
@@ -27,20 +26,6 @@ def days_ago(n):
 
 def status_of(state):
     return refresh.standing_of(state.id, today()).status
-
-
-@contextmanager
-def counted_queries():
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)
 
 
 def row_of(html: bytes, name: str) -> str:

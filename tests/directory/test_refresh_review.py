@@ -7,7 +7,14 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.directory.refresh_support import NOW, TODAY, contact, requests_of
+from tests.directory.refresh_support import (
+    NOW,
+    TODAY,
+    area,
+    contact,
+    counted_queries,
+    requests_of,
+)
 from webapp.core import tokens
 from webapp.core.audit import AuditEntry
 from webapp.core.timezones import in_zone, utcnow
@@ -195,3 +202,16 @@ def test_a_focal_point_does_not_see_another_person_requests(client, login, user,
 def test_only_focal_points_open_the_requests_page(client, login, user, role):
     login(user(role))
     assert client.get("/directory/refresh-requests").status_code == 403
+
+
+def test_the_review_page_issues_a_fixed_number_of_queries(client, asked):
+    client.get(asked["url"])
+    db.session.expire_all()
+    with counted_queries() as few:
+        client.get(asked["url"])
+    for n in range(15):
+        contact(asked["state"], verified=OLD, areas=(area(f"area{n % 4}"),))
+    db.session.expire_all()
+    with counted_queries() as many:
+        assert b"17 entries" in client.get(asked["url"]).data
+    assert len(many) == len(few)
