@@ -264,6 +264,13 @@ def test_a_period_outside_one_to_3650_days_is_refused(client, login, world, days
     assert db.session.get(DirectorySettings, world["br"].id) is None
 
 
+def test_a_period_without_a_state_is_refused(client, login, world):
+    login(world["admin"])
+    response = client.post("/directory/coverage/period", data={"days": "90"})
+    assert response.status_code == 400
+    assert b"Choose a member state." in response.data
+
+
 def test_a_period_for_an_unknown_state_is_refused(client, login, world):
     login(world["admin"])
     response = client.post("/directory/coverage/period", data={"state": "99999", "days": "90"})

@@ -27,6 +27,12 @@ def test_the_task_sends_the_due_requests(member_state, user):
     assert [m.recipient for m in mail("directory-refresh-request")] == [person.email]
 
 
+def test_a_time_without_a_zone_is_taken_as_utc(member_state, user):
+    br, _person = due_state(member_state, user)
+    run_refresh_cycle.delay(now=NOW.replace(tzinfo=None).isoformat())
+    assert [r.sent_at for r in requests_of(br)] == [NOW]
+
+
 def test_running_the_task_twice_sends_nothing_twice(member_state, user):
     br, _person = due_state(member_state, user)
     run_refresh_cycle.delay(now=NOW.isoformat())
