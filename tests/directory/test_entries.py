@@ -293,3 +293,74 @@ def test_an_agency_name_is_unique_within_its_state(client, user, login, member_s
 
     assert response.status_code == 400
     assert "already has an agency named" in response.get_data(as_text=True)
+
+
+def test_the_edit_form_shows_the_current_values(client, user, login, member_state):
+    brazil = member_state("BR")
+    entry = contact(brazil, name="Ana Souza", phones="+551123456789", languages="pt")
+    login(user("focal_point", states=[brazil]))
+
+    page = client.get(f"/directory/contacts/{entry.id}/edit").get_data(as_text=True)
+
+    assert 'value="Ana Souza"' in page
+    assert "+55 11 2345-6789" in page
+    assert '<option selected value="pt">' in page
+
+
+def test_someone_keeping_several_states_chooses_one_first(client, user, login, member_state):
+    login(user("organizer"))
+    member_state("BR"), member_state("MX")
+
+    page = client.get("/directory/contacts/new").get_data(as_text=True)
+
+    assert "Choose a member state" in page
+    assert "/directory/contacts/new?state=MX" in page
+
+
+def test_a_focal_point_of_one_state_goes_straight_to_its_form(client, user, login, member_state):
+    brazil = member_state("BR")
+    agency(brazil, "Receita Federal")
+    login(user("focal_point", states=[brazil]))
+
+    page = client.get("/directory/contacts/new").get_data(as_text=True)
+
+    assert "New entry for Brazil" in page
+    assert "Receita Federal" in page
+
+
+def test_the_agencies_page_lists_a_states_agencies(client, user, login, member_state):
+    brazil = member_state("BR")
+    contact(brazil, agency_name="Receita Federal")
+    login(user("focal_point", states=[brazil]))
+
+    page = client.get("/directory/agencies").get_data(as_text=True)
+
+    assert "Agencies of Brazil" in page
+    assert "Receita Federal" in page
+
+
+def test_an_agency_of_another_state_cannot_be_edited(client, user, login, member_state):
+    aduana = agency(member_state("MX"), "Aduana")
+    login(user("focal_point", states=[member_state("BR")]))
+
+    response = client.post(
+        f"/directory/agencies/{aduana.id}/edit", data={"name": "Changed", "kind": "customs"}
+    )
+
+    assert response.status_code == 403
+    db.session.refresh(aduana)
+    assert aduana.name == "Aduana"
+
+
+def test_a_withdrawn_entry_cannot_be_edited(client, user, login, member_state):
+    brazil = member_state("BR")
+    entry = contact(brazil, name="Gone", status=WITHDRAWN)
+    login(user("focal_point", states=[brazil]))
+
+    response = client.post(
+        f"/directory/contacts/{entry.id}/edit", data=_form(entry.agency_id, name="Back")
+    )
+
+    assert response.status_code == 302
+    db.session.refresh(entry)
+    assert entry.name == "Gone"

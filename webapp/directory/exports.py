@@ -91,6 +91,8 @@ def escape_text(value: str) -> str:
 def fold(line: str, limit: int = 75) -> str:
     """RFC 6350 3.2: lines longer than 75 octets continue on the next line after CRLF
     and a space, never splitting a UTF-8 character."""
+    if len(line.encode("utf-8")) <= limit:
+        return line
     pieces: list[str] = []
     current = ""
     size = 0

@@ -273,6 +273,7 @@ def normalise_phones(raw: str | Iterable[str], region: str) -> str:
     return ",".join(numbers)
 
 
+@lru_cache(maxsize=8192)
 def format_phone(e164: str) -> str:
     """A stored number in international format: +55 11 2345-6789."""
     try:
@@ -536,7 +537,9 @@ def _ordered_contacts(scope: Scope, filters: Filters, language: str) -> sa.Selec
         .join(PointOfContact.agency)
         .join(PointOfContact.member_state)
         .options(
-            contains_eager(PointOfContact.agency), contains_eager(PointOfContact.member_state)
+            # The agency's state is the entry's, already in the identity map: no second join.
+            contains_eager(PointOfContact.agency).lazyload(Agency.member_state),
+            contains_eager(PointOfContact.member_state),
         )
     )
     return _filtered(query, scope, filters).order_by(
@@ -808,13 +811,28 @@ def snapshot(user: Any, day: date, filters: Filters) -> list[SnapshotContact]:
     zone = str(get_timezone()) if has_request_context() else "UTC"
     cutoff = end_of_day(day, zone)
 
-    query = sa.select(PointOfContact).where(PointOfContact.created_at < cutoff)
+    # Plain rows, not ORM objects: the snapshot may hold every entry of the directory.
+    columns = [name for name in PointOfContact.__audit_fields__ if name != "areas"]
+    conditions = [PointOfContact.created_at < cutoff]
     if filters.state_id:
-        query = query.where(PointOfContact.member_state_id == filters.state_id)
+        conditions.append(PointOfContact.member_state_id == filters.state_id)
     if not (scope.everything or scope.shared):
-        query = query.where(PointOfContact.member_state_id.in_(sorted(scope.own_states)))
-    # Visibility may have changed since: it is checked on the rebuilt values below.
-    contacts = list(db.session.scalars(query))
+        conditions.append(PointOfContact.member_state_id.in_(sorted(scope.own_states)))
+    # Visibility and status may have changed since: they are checked on the rebuilt values.
+    rows = db.session.execute(
+        sa.select(
+            PointOfContact.id,
+            PointOfContact.member_state_id,
+            *(getattr(PointOfContact, name) for name in columns),
+        ).where(*conditions)
+    ).all()
+    area_links: dict[int, list[int]] = {}
+    for contact_id, area_id in db.session.execute(
+        sa.select(contact_areas.c.contact_id, contact_areas.c.area_id)
+        .join(PointOfContact, PointOfContact.id == contact_areas.c.contact_id)
+        .where(*conditions)
+    ):
+        area_links.setdefault(contact_id, []).append(area_id)
     later = list(
         db.session.scalars(
             sa.select(AuditEntry).where(
@@ -828,30 +846,40 @@ def snapshot(user: Any, day: date, filters: Filters) -> list[SnapshotContact]:
         target = by_contact if entry.entity_type == "PointOfContact" else by_agency
         target.setdefault(entry.entity_id, []).append(entry)
 
-    agencies = {a.id: a for a in db.session.scalars(sa.select(Agency))}
     agency_then: dict[int, dict[str, Any]] = {}
-    for agency_id, agency in agencies.items():
-        values = {"name": agency.name, "acronym": agency.acronym, "kind": agency.kind}
+    for agency_id, name, acronym, kind in db.session.execute(
+        sa.select(Agency.id, Agency.name, Agency.acronym, Agency.kind)
+    ):
+        values = {"name": name, "acronym": acronym, "kind": kind}
         _undo(values, by_agency.get(agency_id, []))
         agency_then[agency_id] = values
+    states = {state.id: state for state in db.session.scalars(sa.select(MemberState))}
     area_names = {a.id: a.name for a in db.session.scalars(sa.select(Area))}
     language = viewer_language()
 
     result = []
-    for contact in contacts:
-        values = audited_values(contact)
-        if not _undo(values, by_contact.get(contact.id, [])):
-            continue
+    for contact_id, member_state_id, *current in rows:
+        values: dict[str, Any] = dict(zip(columns, current, strict=True))
+        values["areas"] = sorted(area_links.get(contact_id, []))
+        changes = by_contact.get(contact_id)
+        if changes:
+            # Undo in the audit log's own terms (dates as ISO text), then read back.
+            for name in ("source_date", "last_verified_on"):
+                values[name] = values[name].isoformat() if values[name] else None
+            if not _undo(values, changes):
+                continue
+            for name in ("source_date", "last_verified_on"):
+                values[name] = _as_date(values[name])
         if values["status"] != ACTIVE:
             continue
-        if not scope.permits(contact.member_state_id, values["visibility"]):
+        if not scope.permits(member_state_id, values["visibility"]):
             continue
         agency = agency_then.get(values["agency_id"])
         if agency is None:
             continue
         snap = SnapshotContact(
-            id=contact.id,
-            member_state=contact.member_state,
+            id=contact_id,
+            member_state=states[member_state_id],
             agency_id=values["agency_id"],
             agency_name=agency["name"],
             agency_acronym=agency["acronym"],
@@ -865,9 +893,9 @@ def snapshot(user: Any, day: date, filters: Filters) -> list[SnapshotContact]:
             area_names=[area_names[i] for i in values["areas"] or [] if i in area_names],
             designation=values["designation"],
             source_reference=values["source_reference"] or "",
-            source_date=_as_date(values["source_date"]),
+            source_date=values["source_date"],
             visibility=values["visibility"],
-            last_verified_on=_as_date(values["last_verified_on"]),
+            last_verified_on=values["last_verified_on"],
         )
         if _matches(snap, filters):
             result.append(snap)

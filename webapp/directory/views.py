@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ from webapp.core.access import (
     PUBLIC,
     allow,
 )
+from webapp.core.i18n import day as format_day
 from webapp.core.reference import MemberState, member_states
 from webapp.directory import exports, imports, services
 from webapp.directory.forms import (
@@ -160,14 +162,19 @@ def export_csv() -> Response | tuple[str, int]:
     return _download(body, "text/csv", f"directory-{date.today().isoformat()}.csv")
 
 
-def _note(contact: PointOfContact) -> str:
-    parts = [contact.member_state.name]
-    if contact.areas:
-        parts.append(", ".join(a.name for a in contact.areas))
-    parts.append(str(services.DESIGNATION_LABELS.get(contact.designation, "")))
-    if contact.source_reference:
-        parts.append(_("Designated by note verbale %(ref)s", ref=contact.source_reference))
-    return " — ".join(p for p in parts if p)
+def _notes(contacts: list[PointOfContact]) -> dict[int, str]:
+    """Each entry's vCard NOTE: state, areas, primary or alternate, designation."""
+    language = services.viewer_language()
+    designations = {k: str(v) for k, v in services.DESIGNATION_LABELS.items()}
+    notes = {}
+    for contact in contacts:
+        parts = [contact.member_state.name_in(language)]
+        parts.append(", ".join(a.name_in(language) for a in contact.areas))
+        parts.append(designations.get(contact.designation, ""))
+        if contact.source_reference:
+            parts.append(_("Designated by note verbale %(ref)s", ref=contact.source_reference))
+        notes[contact.id] = " — ".join(p for p in parts if p)
+    return notes
 
 
 def _base_url() -> str:
@@ -181,7 +188,7 @@ def export_vcard() -> Response | tuple[str, int]:
     if filters is None:
         return _bad_filters(form)
     contacts = services.visible_contacts(current_user, filters)
-    body = exports.vcards(contacts, _base_url(), {c.id: _note(c) for c in contacts})
+    body = exports.vcards(contacts, _base_url(), _notes(contacts))
     return _download(body, "text/vcard", f"directory-{date.today().isoformat()}.vcf")
 
 
@@ -202,6 +209,8 @@ def snapshot() -> str | tuple[str, int]:
         args=args,
         groups=services.grouped(contacts),
         count=len(contacts),
+        # Thousands of rows share a few dates: format each one once.
+        short_day=lru_cache(maxsize=None)(lambda d: format_day(d, "short")),
         is_past=day < today,
     ), (200 if filters is not None else 400)
 
@@ -242,7 +251,7 @@ def contact_vcard(contact_id: int) -> Response:
     entry = _contact_or_404(contact_id)
     if entry.status != ACTIVE:
         abort(404)
-    body = exports.vcard(entry, _base_url(), _note(entry)).encode("utf-8")
+    body = exports.vcard(entry, _base_url(), _notes([entry])[entry.id]).encode("utf-8")
     return _download(body, "text/vcard", f"contact-{entry.id}.vcf")
 
 
