@@ -20,7 +20,7 @@ $(STAMP): requirements/dev.lock pyproject.toml
 	touch $(STAMP)
 
 translations: install
-	@if [ -d webapp/translations ]; then $(BIN)/pybabel compile --use-fuzzy -q -d webapp/translations; fi
+	@if [ -d webapp/translations ]; then $(BIN)/pybabel compile -d webapp/translations; fi
 
 migrate: translations
 	$(FLASK) db upgrade
