@@ -18,7 +18,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from webapp.directory.models import AGENCY_KINDS, DESIGNATIONS, VISIBILITIES
 from webapp.directory.services import (
@@ -134,7 +134,7 @@ class SnapshotForm(SearchForm):
 
 
 class RevertForm(FlaskForm):
-    entry_id = IntegerField(validators=[InputRequired()])
+    entry_id = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=2**31 - 1)])
 
 
 class ImportForm(FlaskForm):

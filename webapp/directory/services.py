@@ -387,6 +387,11 @@ class CleanContact:
     visibility: str
 
 
+def _is_id(value: object) -> bool:
+    """A plausible primary key (the database refuses integers beyond its range)."""
+    return isinstance(value, int) and 0 < value <= 2**31 - 1
+
+
 def clean_contact(state: MemberState, data: ContactData) -> CleanContact:
     """Validate an entry for `state`; raise InvalidEntry naming the field at fault."""
     name = (data.name or "").strip()
@@ -397,10 +402,12 @@ def clean_contact(state: MemberState, data: ContactData) -> CleanContact:
     title = (data.title or "").strip()
     if len(title) > 200:
         raise InvalidEntry(_("The title is longer than 200 characters."), "title")
-    agency = db.session.get(Agency, data.agency_id) if data.agency_id else None
+    agency = db.session.get(Agency, data.agency_id) if _is_id(data.agency_id) else None
     if agency is None or agency.member_state_id != state.id:
         raise InvalidEntry(_("Choose an agency of %(state)s.", state=state.name), "agency_id")
     area_ids = sorted(set(data.area_ids))
+    if not all(_is_id(i) for i in area_ids):
+        raise InvalidEntry(_("Choose areas from the list."), "areas")
     areas = (
         list(db.session.scalars(sa.select(Area).where(Area.id.in_(area_ids)))) if area_ids else []
     )
@@ -581,11 +588,10 @@ def count_contacts(user: Any, filters: Filters) -> int:
     scope = viewer_scope(user)
     if scope.nothing:
         return 0
-    query = _filtered(
-        sa.select(sa.func.count(PointOfContact.id)).select_from(PointOfContact).join(Agency),
-        scope,
-        filters,
-    )
+    query = sa.select(sa.func.count(PointOfContact.id)).select_from(PointOfContact)
+    if filters.kind or filters.text.strip():
+        query = query.join(Agency)  # only these filters look at the agency
+    query = _filtered(query, scope, filters)
     return db.session.scalar(query) or 0
 
 
@@ -726,7 +732,7 @@ def revert_contact(user: Any, contact: PointOfContact, entry_id: int) -> list[st
     Returns the names of the fields that changed."""
     if not can_revert(user):
         raise Forbidden()
-    entry = db.session.get(AuditEntry, entry_id)
+    entry = db.session.get(AuditEntry, entry_id) if _is_id(entry_id) else None
     if entry is None or entry.entity_type != "PointOfContact" or entry.entity_id != contact.id:
         raise InvalidEntry(_("Choose a version from this entry's history."))
     values = version_after(contact, entry_id)

@@ -97,6 +97,14 @@ def asset(filename: str) -> Response:
     return send_from_directory(STATIC_DIR, filename, max_age=3600)
 
 
+MAX_ID = 2**31 - 1
+
+
+def _get(model: type[Any], row_id: int) -> Any:
+    """A row by id from the URL; ids beyond any column's range are simply not found."""
+    return db.session.get(model, row_id) if 0 < row_id <= MAX_ID else None
+
+
 # --- Search and exports -------------------------------------------------------------
 
 
@@ -219,7 +227,7 @@ def snapshot() -> str | tuple[str, int]:
 
 
 def _contact_or_404(contact_id: int) -> PointOfContact:
-    contact = db.session.get(PointOfContact, contact_id)
+    contact = _get(PointOfContact, contact_id)
     # What a viewer may not see does not exist for them.
     if contact is None or not services.can_view_contact(current_user, contact):
         abort(404)
@@ -347,7 +355,7 @@ def withdraw_contact(contact_id: int) -> Any:
 @bp.post("/contacts/<int:contact_id>/revert")
 @allow(ADMIN)
 def revert_contact(contact_id: int) -> Any:
-    entry = db.session.get(PointOfContact, contact_id) or abort(404)
+    entry = _get(PointOfContact, contact_id) or abort(404)
     form = RevertForm()
     if not form.validate_on_submit():
         flash(_("Choose a version from this entry's history."), "error")
@@ -421,7 +429,7 @@ def new_agency() -> Any:
 @bp.route("/agencies/<int:agency_id>/edit", methods=["GET", "POST"])
 @allow(*EDITORS)
 def edit_agency(agency_id: int) -> Any:
-    agency = db.session.get(Agency, agency_id) or abort(404)
+    agency = _get(Agency, agency_id) or abort(404)
     services.require_edit_state(current_user, agency.member_state_id)
     form = AgencyForm(obj=agency)
     if form.validate_on_submit():
@@ -498,14 +506,14 @@ def new_import() -> Any:
 @bp.get("/imports/<int:job_id>")
 @allow(*IMPORTERS)
 def import_job(job_id: int) -> str:
-    job = db.session.get(ImportJob, job_id) or abort(404)
+    job = _get(ImportJob, job_id) or abort(404)
     return render_template("directory/import_job.html", job=job, action_form=ActionForm())
 
 
 @bp.get("/imports/<int:job_id>/progress")
 @allow(*IMPORTERS)
 def import_progress(job_id: int) -> Response:
-    job = db.session.get(ImportJob, job_id) or abort(404)
+    job = _get(ImportJob, job_id) or abort(404)
     return jsonify(
         status=job.status,
         label=str(IMPORT_STATUS_LABELS.get(job.status, job.status)),
@@ -519,7 +527,7 @@ def import_progress(job_id: int) -> Response:
 @bp.post("/imports/<int:job_id>/start")
 @allow(*IMPORTERS)
 def start_import(job_id: int) -> Any:
-    job = db.session.get(ImportJob, job_id) or abort(404)
+    job = _get(ImportJob, job_id) or abort(404)
     if ActionForm().validate_on_submit() and job.status == "queued" and not _enqueue(job.id):
         flash(_("The task queue is not available. Try again in a few minutes."), "error")
     return redirect(url_for("directory.import_job", job_id=job.id))
