@@ -9,7 +9,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
-    HiddenField,
     IntegerField,
     RadioField,
     SearchField,
@@ -142,9 +141,3 @@ class ImportForm(FlaskForm):
         _l("CSV file"),
         validators=[FileRequired(message=_l("Choose a CSV file to import."))],
     )
-
-
-class ActionForm(FlaskForm):
-    """A POST button with CSRF protection."""
-
-    next = HiddenField(validators=[Optional()])

@@ -37,11 +37,11 @@ from webapp.core.access import (
     PUBLIC,
     allow,
 )
+from webapp.core.forms import ActionForm
 from webapp.core.i18n import day as format_day
 from webapp.core.reference import MemberState, member_states
 from webapp.directory import exports, imports, services
 from webapp.directory.forms import (
-    ActionForm,
     AgencyForm,
     ContactForm,
     ImportForm,
