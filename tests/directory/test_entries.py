@@ -364,3 +364,16 @@ def test_a_withdrawn_entry_cannot_be_edited(client, user, login, member_state):
     assert response.status_code == 302
     db.session.refresh(entry)
     assert entry.name == "Gone"
+
+
+def test_editing_keeps_a_retired_area_on_offer(client, user, login, member_state):
+    brazil = member_state("BR")
+    old = area("old_area", "Retired area")
+    old.is_active = False
+    db.session.commit()
+    entry = contact(brazil, areas=[old])
+    login(user("organizer"))
+
+    page = client.get(f"/directory/contacts/{entry.id}/edit").get_data(as_text=True)
+
+    assert f'<option selected value="{old.id}">Retired area</option>' in page

@@ -319,9 +319,13 @@ def edit_contact(contact_id: int) -> Any:
     if entry.status != ACTIVE:
         flash(_("A withdrawn entry cannot be edited."), "error")
         return redirect(url_for("directory.contact", contact_id=entry.id))
-    form = ContactForm(
-        agencies=services.agencies_of(entry.member_state_id), areas=services.active_areas()
-    )
+    # An entry keeps its agency and areas even if they were since retired.
+    agencies = services.agencies_of(entry.member_state_id)
+    if entry.agency not in agencies:
+        agencies.append(entry.agency)
+    areas = services.active_areas()
+    areas += [a for a in entry.areas if a not in areas]
+    form = ContactForm(agencies=agencies, areas=areas)
     if request.method == "GET":
         form.fill_from(entry)
     elif form.validate_on_submit():
