@@ -88,7 +88,7 @@ def test_one_vcard_follows_rfc_6350(client, user, login, member_state):
     assert "\r\nORG:Customs Administration\r\n" in card
     assert "\r\nTITLE:Inspector\r\n" in card
     assert f"\r\nEMAIL;TYPE=work:{entry.email}\r\n" in card
-    assert "\r\nTEL;VALUE=uri;TYPE=work,voice:tel:+551123456789\r\n" in card
+    assert "\r\nTEL;VALUE=uri:tel:+551123456789\r\n" in card
     assert "\r\nLANG;PREF=1:pt\r\nLANG;PREF=2:es\r\n" in card
     assert "\r\nNOTE:Brazil" in card
     assert "\n" not in card.replace("\r\n", "")

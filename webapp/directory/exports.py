@@ -128,7 +128,7 @@ def vcard(contact: Any, base_url: str, note: str = "") -> str:
         lines.append("TITLE:" + escape_text(contact.title))
     lines.append("EMAIL;TYPE=work:" + escape_text(contact.email))
     for number in contact.phone_list:
-        lines.append("TEL;VALUE=uri;TYPE=work,voice:tel:" + number)
+        lines.append("TEL;VALUE=uri:tel:" + number)
     for rank, code in enumerate(contact.language_list, start=1):
         lines.append(f"LANG;PREF={rank}:{code}")
     if note:
