@@ -76,6 +76,11 @@ def _empty_tables() -> None:
 @pytest.fixture()
 def app(_app: Flask) -> Iterator[Flask]:
     saved = dict(_app.config)
+    celery = _app.extensions["celery"]
+    # Tests that build other apps must not leave theirs as Celery's current app.
+    celery.set_default()
+    celery.set_current()
+    celery.conf.task_always_eager = True
     with _app.app_context():
         yield _app
         db.session.rollback()

@@ -78,7 +78,7 @@ def test_tasks_run_inside_the_application_context(app):
     def app_name() -> str:
         return current_app.name
 
-    assert app_name.delay().get() == app.name
+    assert app_name.apply().get() == app.name
 
 
 def test_every_periodic_job_is_in_the_beat_schedule(app):

@@ -168,10 +168,12 @@ def dispatch(message_ids: list[int]) -> None:
     find the rows still pending."""
     from tasks.mail import deliver_outbox_messages
 
+    # This app's own Celery (not whichever was made default last), bound to the shared task.
+    deliver = current_app.extensions["celery"].tasks[deliver_outbox_messages.name]
     for start in range(0, len(message_ids), DISPATCH_BATCH):
         batch = message_ids[start : start + DISPATCH_BATCH]
         try:
-            deliver_outbox_messages.delay(batch)
+            deliver.delay(batch)
         except Exception:  # any broker error: the change is committed, the sweep retries
             log.warning(
                 "could not queue outbox messages %s; the sweep will retry",
