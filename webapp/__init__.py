@@ -58,8 +58,10 @@ def create_app(config: type | dict | None = None) -> Flask:
     app.register_blueprint(directory_views.bp)
     app.register_blueprint(refresh_views.bp)
 
+    from webapp import demo
     from webapp.core import errors
 
+    demo.init_app(app)
     errors.init_app(app)
     # Last: every endpoint registered above must declare who may use it.
     access.init_app(app)
