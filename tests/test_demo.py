@@ -20,7 +20,7 @@ def test_demo_data_loads_once_and_prints_the_logins(app, runner):
     assert runner.invoke(args=["reference", "load"]).exit_code == 0
     first = runner.invoke(args=["demo", "load"])
     assert first.exit_code == 0, first.output
-    assert "admin@puerto.test" in first.output and DEMO_PASSWORD in first.output
+    assert "admin@puerto.example.org" in first.output and DEMO_PASSWORD in first.output
     loaded = counts()
     assert loaded[0] >= 6 and loaded[1] >= 5
     again = runner.invoke(args=["demo", "load"])
@@ -31,7 +31,7 @@ def test_demo_data_loads_once_and_prints_the_logins(app, runner):
 def test_the_printed_demo_password_signs_in(app, runner):
     runner.invoke(args=["reference", "load"])
     runner.invoke(args=["demo", "load"])
-    assert authenticate("focal.mx@puerto.test", DEMO_PASSWORD, "127.0.0.1") is not None
+    assert authenticate("focal.mx@puerto.example.org", DEMO_PASSWORD, "127.0.0.1") is not None
 
 
 def test_demo_data_needs_the_reference_data_first(app, runner):

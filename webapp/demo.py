@@ -28,11 +28,18 @@ DEMO_PASSWORD = "puerto-demo-2026"
 
 # email, name, roles, member states, language, time zone
 PEOPLE = [
-    ("admin@puerto.test", "Ana Admin", {"admin"}, [], "en", "America/New_York"),
-    ("organizer@puerto.test", "Oscar Organizer", {"organizer"}, [], "es", "America/New_York"),
-    ("finance@puerto.test", "Fiona Finance", {"finance"}, [], "en", "America/New_York"),
+    ("admin@puerto.example.org", "Ana Admin", {"admin"}, [], "en", "America/New_York"),
     (
-        "focal.mx@puerto.test",
+        "organizer@puerto.example.org",
+        "Oscar Organizer",
+        {"organizer"},
+        [],
+        "es",
+        "America/New_York",
+    ),
+    ("finance@puerto.example.org", "Fiona Finance", {"finance"}, [], "en", "America/New_York"),
+    (
+        "focal.mx@puerto.example.org",
         "María Punto Focal",
         {"focal_point"},
         ["MX"],
@@ -40,7 +47,7 @@ PEOPLE = [
         "America/Mexico_City",
     ),
     (
-        "focal.br@puerto.test",
+        "focal.br@puerto.example.org",
         "João Ponto Focal",
         {"focal_point"},
         ["BR"],
@@ -48,7 +55,7 @@ PEOPLE = [
         "America/Sao_Paulo",
     ),
     (
-        "focal.jm@puerto.test",
+        "focal.jm@puerto.example.org",
         "Janet Focal Point",
         {"focal_point"},
         ["JM"],
@@ -56,14 +63,21 @@ PEOPLE = [
         "America/Jamaica",
     ),
     (
-        "focal.ht@puerto.test",
+        "focal.ht@puerto.example.org",
         "Jean Point focal",
         {"focal_point"},
         ["HT"],
         "fr",
         "America/Port-au-Prince",
     ),
-    ("participant@puerto.test", "Pablo Participant", {"participant"}, [], "es", "America/Bogota"),
+    (
+        "participant@puerto.example.org",
+        "Pablo Participant",
+        {"participant"},
+        [],
+        "es",
+        "America/Bogota",
+    ),
 ]
 
 # state, agency, acronym, kind, contacts: (name, title, email, phones, languages, areas,

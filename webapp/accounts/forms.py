@@ -40,9 +40,10 @@ def role_choices(roles: tuple[str, ...] = ROLES) -> list[SelectChoice]:
 
 
 class LoginForm(FlaskForm):
+    # Only looked up, never stored: no syntax check, so no valid account is ever locked out.
     email = EmailField(
         _l("Email"),
-        validators=[DataRequired(), Email(), Length(max=320)],
+        validators=[DataRequired(), Length(max=320)],
         filters=[strip],
         render_kw={"autocomplete": "username"},
     )
@@ -93,9 +94,10 @@ class ChangePasswordForm(NewPasswordForm):
 
 
 class PasswordResetRequestForm(FlaskForm):
+    # Looked up only; the answer is the same whether or not the account exists.
     email = EmailField(
         _l("Email"),
-        validators=[DataRequired(), Email(), Length(max=320)],
+        validators=[DataRequired(), Length(max=320)],
         filters=[strip],
         render_kw={"autocomplete": "username"},
     )

@@ -10,17 +10,18 @@ from flask_babel import get_locale, get_timezone
 
 from webapp.core.access import can
 
-_entries: list[tuple[str, Callable[[], str]]] = []
+_entries: dict[str, tuple[int, Callable[[], str]]] = {}
 
 
-def register(endpoint: str, label: Callable[[], str]) -> None:
-    """`label` is a lazy string or a callable, so it renders in the viewer's language."""
-    if endpoint not in (e for e, _ in _entries):
-        _entries.append((endpoint, label))
+def register(endpoint: str, label: Callable[[], str], position: int = 50) -> None:
+    """`label` is a lazy string, so it renders in the viewer's language; entries show in
+    `position` order (the everyday work first, administration last)."""
+    _entries.setdefault(endpoint, (position, label))
 
 
 def main_navigation() -> list[tuple[str, str]]:
-    return [(endpoint, str(label)) for endpoint, label in _entries if can(endpoint)]
+    ordered = sorted(_entries.items(), key=lambda item: item[1][0])
+    return [(endpoint, str(label)) for endpoint, (_, label) in ordered if can(endpoint)]
 
 
 def init_app(app: Flask) -> None:

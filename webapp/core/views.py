@@ -137,5 +137,5 @@ STATUS_LABELS = {
 
 
 def init_app(app: Flask) -> None:
-    navigation.register("core.outbox_list", _l("Mail outbox"))
+    navigation.register("core.outbox_list", _l("Mail outbox"), 90)
     app.jinja_env.globals["status_label"] = lambda status: str(STATUS_LABELS.get(status, status))

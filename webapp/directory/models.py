@@ -38,11 +38,20 @@ VISIBILITIES = (ALL_MEMBER_STATES, SECRETARIAT_ONLY)
 ACTIVE, WITHDRAWN = "active", "withdrawn"
 
 
-class Area(Named, db.Model):
+class Area(Named, Audited, db.Model):
     """A field of cooperation: customs, law enforcement, CIFTA firearms... The Secretariat
     can add more."""
 
     __tablename__ = "directory_areas"
+    __audit_fields__ = (
+        "code",
+        "name_en",
+        "name_es",
+        "name_fr",
+        "name_pt",
+        "is_active",
+        "position",
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(40), unique=True)

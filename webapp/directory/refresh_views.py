@@ -255,5 +255,5 @@ def send_request(state_id: int) -> object:
     return redirect(url_for("refresh.coverage"))
 
 
-navigation.register("refresh.coverage", _l("Directory coverage"))
-navigation.register("refresh.my_requests", _l("Refresh requests"))
+navigation.register("refresh.coverage", _l("Directory coverage"), 20)
+navigation.register("refresh.my_requests", _l("Refresh requests"), 25)

@@ -73,8 +73,8 @@ IMPORT_STATUS_LABELS = {
 
 @bp.record_once
 def _register_navigation(state: Any) -> None:
-    navigation.register("directory.search", _l("Directory"))
-    navigation.register("directory.new_import", _l("Import"))
+    navigation.register("directory.search", _l("Directory"), 10)
+    navigation.register("directory.new_import", _l("Import"), 30)
 
 
 @bp.app_context_processor

@@ -12,4 +12,4 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.reference_cli)
-    navigation.register("reference.member_states", _l("Reference data"))
+    navigation.register("reference.member_states", _l("Reference data"), 80)

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 6d8cc2e75738
+Revision ID: d5eaf6d18220
 Revises: 
-Create Date: 2026-11-29 19:02:39.465089
+Create Date: 2026-11-29 19:12:57.822174
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '6d8cc2e75738'
+revision = 'd5eaf6d18220'
 down_revision = None
 branch_labels = None
 depends_on = None
