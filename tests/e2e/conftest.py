@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import expect
+from playwright.sync_api import Browser, Page, expect
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from tests.e2e.support import field
 
 CHROMIUM = Path(os.environ.get("PUERTO_CHROMIUM") or "/usr/bin/chromium")
 REQUIRED = os.environ.get("PUERTO_REQUIRE_BROWSER") == "1"
@@ -51,31 +53,63 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
+class _Tracked:
+    """The application, counting the requests it is handling, so that a test's tables are
+    emptied only once the browser's last requests (a favicon, say) are answered.
+
+    A request counts until the application returns its response: Flask has then torn
+    down the request and released its database session. (Werkzeug may hold the socket
+    a while longer, reading what the browser left on it.)"""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.running: list[str] = []
+        self.changed = threading.Condition()
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        request = f"{environ['REQUEST_METHOD']} {environ.get('PATH_INFO')}"
+        with self.changed:
+            self.running.append(request)
+        try:
+            return self.app(environ, start_response)
+        finally:
+            with self.changed:
+                self.running.remove(request)
+                self.changed.notify_all()
+
+    def wait_idle(self, timeout: float = 10) -> bool:
+        with self.changed:
+            return self.changed.wait_for(lambda: not self.running, timeout)
+
+
 @pytest.fixture(scope="session")
-def _server(_app: Flask) -> Iterator[BaseWSGIServer]:
+def _server(_app: Flask) -> Iterator[tuple[BaseWSGIServer, _Tracked]]:
     """The session's application on a free loopback port, one thread per request."""
-    server = make_server("127.0.0.1", 0, _app, threaded=True, request_handler=_QuietHandler)
+    tracked = _Tracked(_app)
+    server = make_server("127.0.0.1", 0, tracked, threaded=True, request_handler=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
     thread.start()
-    yield server
+    yield server, tracked
     server.shutdown()
     server.server_close()
     thread.join(timeout=5)
 
 
 @pytest.fixture()
-def live_server(app: Flask, _server: BaseWSGIServer) -> str:
+def live_server(app: Flask, _server: tuple[BaseWSGIServer, _Tracked]) -> Iterator[str]:
     """The base URL of the running application, with CSRF protection on so the real
     forms and their tokens are exercised, and links in emails pointing at it.
 
     The `app` fixture restores the configuration and empties the tables afterwards."""
-    base_url = f"http://127.0.0.1:{_server.server_port}"
+    server, tracked = _server
+    base_url = f"http://127.0.0.1:{server.server_port}"
     app.config.update(WTF_CSRF_ENABLED=True, BASE_URL=base_url)
-    return base_url
+    yield base_url
+    assert tracked.wait_idle(), f"requests still running after the test: {tracked.running}"
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -87,12 +121,12 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture()
-def new_page(browser: object, live_server: str) -> Iterator[Callable[..., object]]:
+def new_page(browser: Browser, live_server: str) -> Iterator[Callable[..., Page]]:
     """`new_page()`: a page in a fresh browser (its own cookies), English unless asked,
     opening relative URLs on the live server. Closed after the test."""
     contexts = []
 
-    def make(locale: str = "en-US") -> object:
+    def make(locale: str = "en-US") -> Page:
         context = browser.new_context(base_url=live_server, locale=locale)
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
@@ -104,7 +138,7 @@ def new_page(browser: object, live_server: str) -> Iterator[Callable[..., object
 
 
 @pytest.fixture()
-def page(new_page: Callable[..., object]) -> object:
+def page(new_page: Callable[..., Page]) -> Page:
     return new_page()
 
 
@@ -112,31 +146,29 @@ def page(new_page: Callable[..., object]) -> object:
 def sign_in() -> Callable[..., None]:
     """`sign_in(page, email, password)` through the sign-in form; waits for the redirect."""
 
-    def submit(page: object, email: str, password: str, *, open_form: bool = True) -> None:
+    def submit(page: Page, email: str, password: str, *, open_form: bool = True) -> None:
         if open_form:
             page.goto("/login")
-        page.get_by_label("Email").fill(email)
-        page.get_by_label("Password").fill(password)
+        field(page, "Email").fill(email)
+        field(page, "Password").fill(password)
         with page.expect_navigation():
             page.locator("main").get_by_role("button", name="Sign in").click()
 
     return submit
 
 
-TRANSLATIONS_DIR = Path(__file__).resolve().parents[2] / "webapp" / "translations"
-
-
 @pytest.fixture(scope="session")
-def translated() -> Callable[[str, str], str]:
+def translated(_app: Flask) -> Callable[[str, str], str]:
     """`translated("es", "Sign out")`: what the catalog says for a message, or the message
     itself while it is untranslated, exactly as the application will show it."""
     from babel.support import Translations
 
+    folder = Path(_app.root_path) / "translations"  # where Flask-Babel looks
     catalogs: dict[str, Translations] = {}
 
     def lookup(language: str, message: str) -> str:
         if language not in catalogs:
-            catalogs[language] = Translations.load(str(TRANSLATIONS_DIR), [language])
+            catalogs[language] = Translations.load(str(folder), [language])
         return catalogs[language].gettext(message)
 
     return lookup

@@ -35,3 +35,14 @@ def test_an_anonymous_visitor_signs_in_and_lands_on_the_page_asked_for(
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Directory of National Points of Contact"
     )
+
+
+def test_the_not_allowed_page_is_in_the_language_of_the_user(page, user, sign_in, translated):
+    person = user("participant", language="es")
+    sign_in(page, person.email, person.test_password)
+
+    response = page.goto("/admin/users")
+
+    assert response.status == 403
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.get_by_role("heading", level=1)).to_have_text(translated("es", "Not allowed"))

@@ -8,6 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.support import field
+
 pytestmark = pytest.mark.e2e
 
 NEW_PASSWORD = "harbour lights at dawn"
@@ -24,10 +26,10 @@ def test_an_invited_focal_point_sets_a_password_and_signs_in_with_it(
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Users").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Users")
     page.locator("main").get_by_role("link", name="Invite a person").click()
-    page.get_by_label("Name", exact=True).fill("Ana Souza")
-    page.get_by_label("Email", exact=True).fill("ana.souza@example.org")
-    page.get_by_label("Focal point", exact=True).check()
-    page.get_by_label("Member states").select_option(label="Brazil (BR)")
+    field(page, "Name").fill("Ana Souza")
+    field(page, "Email").fill("ana.souza@example.org")
+    field(page, "Focal point").check()
+    field(page, "Member states").select_option(label="Brazil (BR)")
     page.get_by_role("button", name="Send the invitation").click()
     expect(page.locator(".flash")).to_have_text("An invitation was sent to ana.souza@example.org.")
 
@@ -42,8 +44,8 @@ def test_an_invited_focal_point_sets_a_password_and_signs_in_with_it(
     invitee = new_page()
     invitee.goto(links[0])
     expect(invitee.get_by_role("heading", level=1)).to_have_text("Welcome, Ana Souza")
-    invitee.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
-    invitee.get_by_label("Repeat the new password").fill(NEW_PASSWORD)
+    field(invitee, "New password").fill(NEW_PASSWORD)
+    field(invitee, "Repeat the new password").fill(NEW_PASSWORD)
     invitee.get_by_role("button", name="Activate my account").click()
     expect(invitee).to_have_url(live_server + "/")
     expect(invitee.locator(".flash")).to_have_text("Welcome to Puerto. Your account is ready.")

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.directory.entries_support import area, contact
+from tests.e2e.support import field
 
 pytestmark = pytest.mark.e2e
 
@@ -24,12 +25,12 @@ def test_a_focal_point_finds_an_entry_and_corrects_its_phone(
     nav = page.get_by_role("navigation", name="Main")
     nav.get_by_role("link", name="Directory", exact=True).click()
     search = page.get_by_role("search")
-    search.get_by_label("Name, title or agency").fill("Maria")
+    field(search, "Name, title or agency").fill("Maria")
     search.get_by_role("button", name="Search").click()
     results = page.locator("main table tbody tr")
     expect(results).to_have_count(3)
 
-    search.get_by_label("Area").select_option(label="Customs")
+    field(search, "Area").select_option(label="Customs")
     search.get_by_role("button", name="Search").click()
     expect(results).to_have_count(2)
     expect(results.filter(has_text="Maria Costa")).to_have_count(0)
@@ -38,7 +39,7 @@ def test_a_focal_point_finds_an_entry_and_corrects_its_phone(
     expect(page).to_have_url(f"{live_server}/directory/contacts/{wanted.id}")
     page.locator("main").get_by_role("link", name="Edit").click()
 
-    phones = page.get_by_label("Phones")
+    phones = field(page, "Phones")
     phones.fill("12345")
     page.get_by_role("button", name="Save").click()
     expect(phones).to_have_attribute("aria-invalid", "true")
