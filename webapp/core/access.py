@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Flask, abort, current_app, redirect, request, url_for
+from flask import Flask, abort, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 PUBLIC = "public"
@@ -76,6 +77,7 @@ def _enforce() -> object | None:
         return None
     if not current_user.is_authenticated:
         if request.method == "GET":
+            flash(_("Please sign in to open this page."), "info")
             return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
         abort(401)
     abort(403)
