@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from itertools import count
 
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from webapp.directory.models import Agency, Area, PointOfContact
 from webapp.extensions import db
@@ -52,18 +49,3 @@ def contact(state: object, *, agency_name: str = "Customs Administration", **fie
     db.session.add(made)
     db.session.commit()
     return made
-
-
-@contextmanager
-def counting_queries() -> Iterator[list[str]]:
-    """Collects the SQL statements run inside the block."""
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)

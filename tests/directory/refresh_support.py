@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from itertools import count
 
@@ -94,18 +92,3 @@ def mail(kind: str | None = None, recipient: str | None = None) -> list[OutboxMe
     if recipient:
         query = query.where(OutboxMessage.recipient == recipient)
     return list(db.session.scalars(query))
-
-
-@contextmanager
-def counted_queries() -> Iterator[list[str]]:
-    """The SQL statements sent to the database inside the block."""
-    statements: list[str] = []
-
-    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)

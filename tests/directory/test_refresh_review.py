@@ -12,9 +12,9 @@ from tests.directory.refresh_support import (
     TODAY,
     area,
     contact,
-    counted_queries,
     requests_of,
 )
+from tests.querycount import count_queries
 from webapp.core import tokens
 from webapp.core.audit import AuditEntry
 from webapp.core.timezones import in_zone, utcnow
@@ -207,11 +207,11 @@ def test_only_focal_points_open_the_requests_page(client, login, user, role):
 def test_the_review_page_issues_a_fixed_number_of_queries(client, asked):
     client.get(asked["url"])
     db.session.expire_all()
-    with counted_queries() as few:
+    with count_queries() as few:
         client.get(asked["url"])
     for n in range(15):
         contact(asked["state"], verified=OLD, areas=(area(f"area{n % 4}"),))
     db.session.expire_all()
-    with counted_queries() as many:
+    with count_queries() as many:
         assert b"17 entries" in client.get(asked["url"]).data
-    assert len(many) == len(few)
+    assert many.count == few.count

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.directory.entries_support import area, contact, counting_queries
+from tests.directory.entries_support import area, contact
+from tests.querycount import count_queries
 from webapp.directory.models import WITHDRAWN
 
 
@@ -164,10 +165,10 @@ def test_a_page_number_past_the_end_shows_the_last_page(client, user, login, mem
 def _queries_for(client, count: int, state) -> int:
     for n in range(count):
         contact(state, name=f"Officer {n}", areas=[area("customs"), area("drugs")])
-    with counting_queries() as statements:
+    with count_queries() as statements:
         response = client.get("/directory/")
     assert response.status_code == 200
-    return len(statements)
+    return statements.count
 
 
 def test_the_search_page_issues_the_same_number_of_queries_for_5_or_60_entries(

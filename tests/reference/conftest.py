@@ -1,10 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -23,23 +19,3 @@ def loaded(app: Flask) -> None:
     """The reference data, loaded from the shipped file."""
     load_reference_data()
     db.session.commit()
-
-
-@pytest.fixture()
-def count_queries(app: Flask) -> Callable[[], object]:
-    """`with count_queries() as queries: ...` then `len(queries)`."""
-
-    @contextmanager
-    def counting() -> Iterator[list[str]]:
-        statements: list[str] = []
-
-        def record(conn, cursor, statement, parameters, context, executemany) -> None:
-            statements.append(statement)
-
-        sa.event.listen(db.engine, "before_cursor_execute", record)
-        try:
-            yield statements
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", record)
-
-    return counting
