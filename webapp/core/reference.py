@@ -139,7 +139,7 @@ class Organization(Named, Audited, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     acronym: Mapped[str] = mapped_column(sa.String(30), unique=True)
-    scope: Mapped[str] = mapped_column(sa.String(12), default=INTERNATIONAL)
+    scope: Mapped[str] = mapped_column(sa.String(20), default=INTERNATIONAL)
     is_active: Mapped[bool] = mapped_column(default=True)
 
     def __repr__(self) -> str:

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: d5eaf6d18220
+Revision ID: 6c7d3dbc36e6
 Revises: 
-Create Date: 2026-11-29 19:12:57.822174
+Create Date: 2026-11-29 19:28:59.087258
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'd5eaf6d18220'
+revision = '6c7d3dbc36e6'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -76,7 +76,7 @@ def upgrade():
     op.create_table('organizations',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('acronym', sa.String(length=30), nullable=False),
-    sa.Column('scope', sa.String(length=12), nullable=False),
+    sa.Column('scope', sa.String(length=20), nullable=False),
     sa.Column('is_active', sa.Boolean(), nullable=False),
     sa.Column('name_en', sa.String(length=200), nullable=False),
     sa.Column('name_es', sa.String(length=200), nullable=False),
