@@ -138,6 +138,8 @@ def main() -> int:
             db.drop_all()
 
     ratio = ours / baseline
+    database = os.environ["DATABASE_URL"].split(":", 1)[0]
+    print(f"database / broker:      {database} / {os.environ['REDIS_URL']}")
     print(f"messages:               {count} (with a calendar part)")
     print(f"baseline (smtplib):     {baseline:.2f} s  ({count / baseline:.0f} msg/s)")
     print(
