@@ -11,8 +11,8 @@ from typing import Any
 
 from webapp.directory.services import format_phone
 
-# The columns of the import, then a few more for people reading the file.
-CSV_COLUMNS = (
+# The columns the import reads; an export has them first, so it imports back.
+IMPORT_COLUMNS = (
     "state_code",
     "agency",
     "agency_kind",
@@ -26,10 +26,8 @@ CSV_COLUMNS = (
     "note_verbale_reference",
     "note_verbale_date",
     "visibility",
-    "state",
-    "agency_acronym",
-    "last_verified",
 )
+CSV_COLUMNS = (*IMPORT_COLUMNS, "state", "agency_acronym", "last_verified")
 
 # Spreadsheets run a cell starting with these as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

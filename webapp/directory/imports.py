@@ -26,7 +26,7 @@ from werkzeug.datastructures import FileStorage
 from webapp.core.audit import acting_as
 from webapp.core.reference import MemberState
 from webapp.core.timezones import in_zone, utcnow
-from webapp.directory.exports import FORMULA_STARTS
+from webapp.directory.exports import FORMULA_STARTS, IMPORT_COLUMNS
 from webapp.directory.models import (
     ACTIVE,
     AGENCY_KINDS,
@@ -62,21 +62,7 @@ log = logging.getLogger(__name__)
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
 
-COLUMNS = (
-    "state_code",
-    "agency",
-    "agency_kind",
-    "name",
-    "title",
-    "email",
-    "phones",
-    "languages",
-    "areas",
-    "designation",
-    "note_verbale_reference",
-    "note_verbale_date",
-    "visibility",
-)
+COLUMNS = IMPORT_COLUMNS
 DESIGNATION_WORDS = {"primary": PRIMARY, "alternate": ALTERNATE, "": PRIMARY}
 VISIBILITY_WORDS = {
     "": ALL_MEMBER_STATES,
