@@ -36,6 +36,7 @@ from webapp.core.access import (
     allow,
 )
 from webapp.core.forms import ActionForm
+from webapp.core.paging import requested_page
 from webapp.core.views import safe_next
 from webapp.extensions import db
 
@@ -258,7 +259,7 @@ def invite() -> object:
 def users() -> str:
     search = request.args.get("q", "").strip()
     role = request.args.get("role") if request.args.get("role") in ROLES else None
-    page = services.list_users(search, role, request.args.get("page", 1, type=int))
+    page = services.list_users(search, role, requested_page())
     return render_template(
         "accounts/users.html", page=page, search=search, role=role, roles=ROLE_LABELS
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from itertools import chain
+
+from flask import Flask, Response, abort, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -30,5 +32,16 @@ def _headers(response: Response) -> Response:
     return response
 
 
+def _refuse_nul_bytes() -> None:
+    """No form or query value legitimately holds a NUL byte, and PostgreSQL cannot store
+    one: answer 400 here rather than fail deep inside a query."""
+    sources = [request.args]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        sources.append(request.form)
+    if any("\x00" in value for source in sources for value in chain(*source.listvalues())):
+        abort(400)
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(_refuse_nul_bytes)
     app.after_request(_headers)

@@ -15,11 +15,12 @@ def utcnow() -> datetime:
 
 
 def is_valid_zone(name: str | None) -> bool:
-    if not name:
+    """An IANA zone name this machine's tz database knows (whatever a form sent)."""
+    if not name or len(name) > 64 or "\x00" in name:
         return False
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return False
     return True
 

@@ -26,6 +26,7 @@ from webapp.core import navigation, outbox
 from webapp.core.access import ADMIN, PUBLIC, allow
 from webapp.core.forms import ActionForm, LanguageForm
 from webapp.core.i18n import SESSION_LANGUAGE
+from webapp.core.paging import requested_page
 from webapp.extensions import db
 
 bp = Blueprint("core", __name__, template_folder="templates")
@@ -77,7 +78,7 @@ def outbox_list() -> str:
         query = query.where(outbox.OutboxMessage.status == status)
     else:
         status = None
-    page = db.paginate(query, per_page=OUTBOX_PAGE_SIZE, error_out=False)
+    page = db.paginate(query, page=requested_page(), per_page=OUTBOX_PAGE_SIZE, error_out=False)
     counts = dict(
         db.session.execute(
             sa.select(outbox.OutboxMessage.status, sa.func.count()).group_by(

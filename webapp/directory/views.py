@@ -39,6 +39,7 @@ from webapp.core.access import (
 )
 from webapp.core.forms import ActionForm
 from webapp.core.i18n import day as format_day
+from webapp.core.paging import requested_page
 from webapp.core.reference import MemberState, member_states
 from webapp.directory import exports, imports, services
 from webapp.directory.forms import (
@@ -129,15 +130,11 @@ def _filters() -> tuple[SearchForm | SnapshotForm, services.Filters | None, dict
     return form, filters, args
 
 
-def _page_number() -> int:
-    return request.args.get("page", 1, type=int) or 1
-
-
 @bp.get("/")
 @allow(*VIEWERS)
 def search() -> str:
     form, filters, args = _filters()
-    page = services.search(current_user, filters, _page_number()) if filters else None
+    page = services.search(current_user, filters, requested_page()) if filters else None
     return render_template(
         "directory/search.html",
         form=form,
