@@ -198,11 +198,19 @@ def language_name(code: str, language: str | None = None) -> str:
     return names.get(code, code)
 
 
+# Offered first: the four official languages, then others spoken by officers in the
+# member states (Dutch in Suriname, Haitian Creole, Quechua, Guarani, Aymara).
+FIRST_LANGUAGES = ("en", "es", "fr", "pt", "nl", "ht", "qu", "gn", "ay")
+
+
 def language_choices(language: str | None = None) -> list[tuple[str, str]]:
     names = Locale(language or viewer_language()).languages
-    return sorted(
-        ((c, names.get(c, c)) for c in language_codes()), key=lambda pair: pair[1].casefold()
+    first = [(c, names.get(c, c)) for c in FIRST_LANGUAGES]
+    rest = sorted(
+        ((c, names.get(c, c)) for c in language_codes() - set(FIRST_LANGUAGES)),
+        key=lambda pair: pair[1].casefold(),
     )
+    return first + rest
 
 
 def normalise_languages(codes: Iterable[str]) -> str:
