@@ -105,9 +105,3 @@ def test_an_id_too_large_in_the_entry_form_gets_a_message(
     response = client.post("/directory/contacts/new?state=BR", data=data)
 
     assert response.status_code == 400
-
-
-def test_the_official_languages_are_offered_first(app):
-    from webapp.directory.services import language_choices
-
-    assert [code for code, _ in language_choices("en")[:4]] == ["en", "es", "fr", "pt"]

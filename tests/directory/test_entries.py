@@ -377,3 +377,9 @@ def test_editing_keeps_a_retired_area_on_offer(client, user, login, member_state
     page = client.get(f"/directory/contacts/{entry.id}/edit").get_data(as_text=True)
 
     assert f'<option selected value="{old.id}">Retired area</option>' in page
+
+
+def test_the_official_languages_are_offered_first(app):
+    from webapp.directory.services import language_choices
+
+    assert [code for code, _ in language_choices("en")[:4]] == ["en", "es", "fr", "pt"]
