@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField
 from wtforms.validators import DataRequired, Optional, ValidationError
 
+from webapp.core.i18n import LANGUAGE_NAMES
 from webapp.core.timezones import is_valid_zone, zone_choices
 
 
@@ -25,7 +26,7 @@ class TimeZoneField(SelectField):
 
 class LanguageForm(FlaskForm):
     language = SelectField(
-        choices={"en": "English", "es": "Español", "fr": "Français", "pt": "Português"},
+        choices=LANGUAGE_NAMES,
         validators=[DataRequired()],
     )
     next = HiddenField(validators=[Optional()])
