@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 import config
 from webapp import create_app
@@ -90,8 +91,18 @@ def app(_app: Flask) -> Iterator[Flask]:
     _app.config.update(saved)
 
 
+class FreshContextClient(FlaskClient):
+    """Each request gets its own application context, as in production: nothing cached on
+    `g` (signed-in user, locale) or in the request's database session outlives it."""
+
+    def open(self, *args: object, **kwargs: object) -> TestResponse:
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture()
 def client(app: Flask) -> FlaskClient:
+    app.test_client_class = FreshContextClient
     return app.test_client()
 
 

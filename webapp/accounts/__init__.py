@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, g
+from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from webapp.extensions import db, login_manager
@@ -27,12 +27,6 @@ def init_app(app: Flask) -> None:
         if user is None or not user.is_active or user.session_token != token:
             return None
         return user
-
-    @app.before_request
-    def forget_loaded_user() -> None:
-        # Load the user afresh for every request, even when requests share an app
-        # context (as in tests): a stale cached user would outlive "sign out everywhere".
-        g.pop("_login_user", None)
 
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.users_cli)

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from flask import Flask, current_app, request, session
 from flask_babel import format_currency as babel_format_currency
-from flask_babel import format_date, format_datetime, format_decimal, get_timezone, refresh
+from flask_babel import format_date, format_datetime, format_decimal, get_timezone
 from flask_login import current_user
 
 from webapp.core.money import Money
@@ -67,9 +67,6 @@ def day(value: date | None, format: str = "medium") -> str:
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
-    # Flask-Babel caches the choice on `g`, which lives as long as the application
-    # context; a request that shares one (the test suite's) must still choose afresh.
-    app.before_request(refresh)
     app.jinja_env.filters["datetime_tz"] = datetime_with_zone
     app.jinja_env.filters["day"] = day
     app.jinja_env.filters["money"] = money
