@@ -10,7 +10,6 @@ import secrets
 from collections.abc import Iterable
 from datetime import timedelta
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -34,6 +33,7 @@ from webapp.accounts.models import (
 from webapp.core import outbox, tokens
 from webapp.core.access import ADMIN, FOCAL_POINT, ORGANIZER, PARTICIPANT, ROLES
 from webapp.core.audit import acting_as
+from webapp.core.links import external_url
 from webapp.core.reference import MemberState
 from webapp.core.timezones import is_valid_zone, utcnow
 from webapp.extensions import db
@@ -192,15 +192,6 @@ def change_password(user: User, current: str, new: str, address: str) -> None:
 
 
 # --- signed links --------------------------------------------------------------------
-
-
-def external_url(endpoint: str, **values: object) -> str:
-    """An absolute link for an email, built from BASE_URL (there may be no request)."""
-    base = urlsplit(current_app.config["BASE_URL"])
-    adapter = current_app.url_map.bind(
-        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
-    )
-    return adapter.build(endpoint, values, force_external=True)
 
 
 def _fingerprint(user: User, purpose: str) -> str:

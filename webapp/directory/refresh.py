@@ -31,7 +31,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app, render_template
@@ -44,6 +43,7 @@ from webapp.accounts.models import User, user_states
 from webapp.core import outbox, tokens
 from webapp.core.access import FOCAL_POINT
 from webapp.core.audit import acting_as
+from webapp.core.links import external_url
 from webapp.core.outbox import Email
 from webapp.core.reference import WITHDRAWN as STATE_WITHDRAWN
 from webapp.core.reference import MemberState
@@ -341,15 +341,6 @@ def state_entries(state_id: int) -> list[PointOfContact]:
 
 
 # --- links and mail ---------------------------------------------------------------------
-
-
-def external_url(endpoint: str, **values: object) -> str:
-    """An absolute link built from BASE_URL, usable in mail sent outside a request."""
-    base = urlsplit(current_app.config["BASE_URL"])
-    adapter = current_app.url_map.bind(
-        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "http"
-    )
-    return adapter.build(endpoint, values, force_external=True)
 
 
 def review_token(request: RefreshRequest) -> str:
