@@ -1,5 +1,5 @@
-"""The main navigation: parts register their entry pages; each viewer sees only those
-the access rules let them open."""
+"""The main navigation and the home page: parts register their entry pages and home-page
+panels; each viewer sees only those the access rules let them open."""
 
 from __future__ import annotations
 
@@ -22,6 +22,23 @@ def register(endpoint: str, label: Callable[[], str], position: int = 50) -> Non
 def main_navigation() -> list[tuple[str, str]]:
     ordered = sorted(_entries.items(), key=lambda item: item[1][0])
     return [(endpoint, str(label)) for endpoint, (_, label) in ordered if can(endpoint)]
+
+
+# Home-page panels: (endpoint whose access rule decides who sees it, template, context).
+_panels: dict[str, tuple[str, Callable[[], dict[str, object]]]] = {}
+
+
+def register_home_panel(
+    endpoint: str, template: str, context: Callable[[], dict[str, object]]
+) -> None:
+    """A summary on the home page for those who may open `endpoint` (which it links to)."""
+    _panels.setdefault(endpoint, (template, context))
+
+
+def home_panels() -> list[tuple[str, dict[str, object]]]:
+    return [
+        (template, context()) for endpoint, (template, context) in _panels.items() if can(endpoint)
+    ]
 
 
 def init_app(app: Flask) -> None:

@@ -47,7 +47,8 @@ def safe_next(target: str | None, fallback: str) -> str:
 @bp.get("/")
 @allow(PUBLIC)
 def home() -> str:
-    return render_template("core/home.html")
+    panels = navigation.home_panels() if current_user.is_authenticated else []
+    return render_template("core/home.html", panels=panels)
 
 
 @bp.post("/language")

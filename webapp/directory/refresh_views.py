@@ -257,3 +257,18 @@ def send_request(state_id: int) -> object:
 
 navigation.register("refresh.coverage", _l("Directory coverage"), 20)
 navigation.register("refresh.my_requests", _l("Refresh requests"), 25)
+
+
+def _home_panel() -> dict[str, object]:
+    """For a focal point: their states' standing and the requests waiting for them."""
+    open_requests, _answered = refresh.requests_for(current_user, limit=0)
+    return {
+        "standings": refresh.standings(utcnow().date(), current_user.member_state_ids),
+        "open_requests": len(open_requests),
+        "status_labels": refresh.STATUS_LABELS,
+    }
+
+
+navigation.register_home_panel(
+    "refresh.my_requests", "directory/refresh_home_panel.html", _home_panel
+)
