@@ -33,6 +33,7 @@ from webapp.accounts.models import (
 from webapp.core import outbox, tokens
 from webapp.core.access import ADMIN, FOCAL_POINT, ORGANIZER, PARTICIPANT, ROLES
 from webapp.core.audit import acting_as
+from webapp.core.forms import RuleError
 from webapp.core.links import external_url
 from webapp.core.reference import MemberState
 from webapp.core.timezones import is_valid_zone, utcnow
@@ -72,13 +73,8 @@ MAX_RESET_EMAILS_PER_HOUR = 5
 USERS_PAGE_SIZE = 50
 
 
-class AccountError(Exception):
-    """A rule refused the change; `field` names the form field the message belongs to."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class AccountError(RuleError):
+    """A rule refused the change to an account."""
 
 
 class LinkError(Exception):

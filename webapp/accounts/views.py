@@ -9,7 +9,6 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from webapp.accounts import services
@@ -35,7 +34,7 @@ from webapp.core.access import (
     SIGNED_IN,
     allow,
 )
-from webapp.core.forms import ActionForm
+from webapp.core.forms import ActionForm, show_error
 from webapp.core.paging import requested_page
 from webapp.core.views import safe_next
 from webapp.extensions import db
@@ -45,15 +44,6 @@ bp = Blueprint("accounts", __name__, template_folder="templates")
 
 def _address() -> str:
     return request.remote_addr or "unknown"
-
-
-def _show_error(form: FlaskForm, error: services.AccountError) -> None:
-    """Put a rule's message next to its field, or at the top of the form."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def _state_choices(current: list | None = None) -> list[SelectChoice]:
@@ -113,7 +103,7 @@ def accept_invitation(token: str) -> object:
         try:
             user = services.accept_invitation(token, form.password.data)
         except services.AccountError as error:
-            _show_error(form, error)
+            show_error(form, error)
         except services.LinkError as error:
             return _link_problem("invitation", error)
         else:
@@ -148,7 +138,7 @@ def reset_password(token: str) -> object:
         try:
             user = services.reset_password(token, form.password.data)
         except services.AccountError as error:
-            _show_error(form, error)
+            show_error(form, error)
         except services.LinkError as error:
             return _link_problem("reset", error)
         else:
@@ -195,7 +185,7 @@ def change_password() -> object:
             )
         except services.AccountError as error:
             db.session.commit()  # a wrong current password counts towards the limit
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             login_user(user)  # this session carries the new token; the others end
@@ -244,7 +234,7 @@ def invite() -> object:
             )
         except services.AccountError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(_("An invitation was sent to %(email)s.", email=user.email), "success")
@@ -293,7 +283,7 @@ def edit_user(user_id: int) -> object:
             )
         except services.AccountError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(_("The account of %(email)s is saved.", email=user.email), "success")

@@ -11,6 +11,25 @@ from webapp.core.i18n import LANGUAGE_NAMES
 from webapp.core.timezones import is_valid_zone, zone_choices
 
 
+class RuleError(Exception):
+    """A service refused a change; the message is for the person who typed it, and `field`
+    names the form field it belongs to (None: the form as a whole)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def show_error(form: FlaskForm, error: RuleError) -> None:
+    """Put a service's refusal next to its field, or at the top of the form."""
+    target = getattr(form, error.field, None) if error.field else None
+    if target is not None:
+        target.errors = [*target.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
 class ActionForm(FlaskForm):
     """An empty form: a POST button with CSRF protection."""
 

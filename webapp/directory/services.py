@@ -23,6 +23,7 @@ from werkzeug.exceptions import Forbidden
 
 from webapp.core.access import ADMIN, FOCAL_POINT, ORGANIZER, PARTICIPANT, SECRETARIAT
 from webapp.core.audit import CREATE, REVERT, AuditEntry, audit_action, history
+from webapp.core.forms import RuleError
 from webapp.core.reference import MemberState
 from webapp.core.timezones import in_zone, to_utc, utcnow
 from webapp.directory.models import (
@@ -80,13 +81,8 @@ FIELD_LABELS = {
 }
 
 
-class InvalidEntry(ValueError):
-    """Bad input, with a message for the person who typed it."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class InvalidEntry(RuleError):
+    """Bad directory input, with a message for the person who typed it."""
 
 
 # --- Who may see and change what ----------------------------------------------------

@@ -37,7 +37,7 @@ from webapp.core.access import (
     PUBLIC,
     allow,
 )
-from webapp.core.forms import ActionForm
+from webapp.core.forms import ActionForm, show_error
 from webapp.core.i18n import day as format_day
 from webapp.core.paging import requested_page
 from webapp.core.reference import MemberState, member_states
@@ -271,14 +271,6 @@ def _state_from_args() -> MemberState | None:
     return state
 
 
-def _apply_error(form: Any, error: services.InvalidEntry) -> None:
-    target = getattr(form, error.field, None) if error.field else None
-    if target is not None:
-        target.errors = [*target.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
-
-
 @bp.route("/contacts/new", methods=["GET", "POST"])
 @allow(*EDITORS)
 def new_contact() -> Any:
@@ -297,7 +289,7 @@ def new_contact() -> Any:
             entry = services.create_contact(current_user, state, form.data_for_service())
         except services.InvalidEntry as error:
             db.session.rollback()
-            _apply_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(_("The entry for %(name)s is saved.", name=entry.name), "success")
@@ -330,7 +322,7 @@ def edit_contact(contact_id: int) -> Any:
             services.update_contact(current_user, entry, form.data_for_service())
         except services.InvalidEntry as error:
             db.session.rollback()
-            _apply_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(_("The entry for %(name)s is saved.", name=entry.name), "success")
@@ -416,7 +408,7 @@ def new_agency() -> Any:
             )
         except services.InvalidEntry as error:
             db.session.rollback()
-            _apply_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(_("The agency %(name)s is saved.", name=agency.name), "success")
@@ -445,7 +437,7 @@ def edit_agency(agency_id: int) -> Any:
             )
         except services.InvalidEntry as error:
             db.session.rollback()
-            _apply_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(_("The agency %(name)s is saved.", name=agency.name), "success")
