@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from webapp.core.links import external_url
 from webapp.directory.services import format_phone
 
 # The columns the import reads; an export has them first, so it imports back.
@@ -107,11 +108,13 @@ def fold(line: str, limit: int = 75) -> str:
     return "\r\n ".join(pieces)
 
 
-def _uid(base_url: str, contact_id: int) -> str:
-    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"{base_url}/directory/{contact_id}"))
+def _uid(contact_id: int) -> str:
+    """Stable per entry, so a re-imported card updates the address-book entry it made."""
+    url = external_url("directory.contact", contact_id=contact_id)
+    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, url))
 
 
-def vcard(contact: Any, base_url: str, note: str = "") -> str:
+def vcard(contact: Any, note: str = "") -> str:
     lines: list[str] = [
         "BEGIN:VCARD",
         "VERSION:4.0",
@@ -131,12 +134,12 @@ def vcard(contact: Any, base_url: str, note: str = "") -> str:
         lines.append(f"LANG;PREF={rank}:{code}")
     if note:
         lines.append("NOTE:" + escape_text(note))
-    lines.append("UID:" + _uid(base_url, contact.id))
+    lines.append("UID:" + _uid(contact.id))
     if getattr(contact, "updated_at", None):
         lines.append("REV:" + contact.updated_at.strftime("%Y%m%dT%H%M%SZ"))
     lines.append("END:VCARD")
     return "".join(fold(line) + "\r\n" for line in lines)
 
 
-def vcards(contacts: Sequence[Any], base_url: str, notes: dict[int, str]) -> bytes:
-    return "".join(vcard(c, base_url, notes.get(c.id, "")) for c in contacts).encode("utf-8")
+def vcards(contacts: Sequence[Any], notes: dict[int, str]) -> bytes:
+    return "".join(vcard(c, notes.get(c.id, "")) for c in contacts).encode("utf-8")

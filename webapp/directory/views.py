@@ -14,7 +14,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -182,10 +181,6 @@ def _notes(contacts: list[PointOfContact]) -> dict[int, str]:
     return notes
 
 
-def _base_url() -> str:
-    return str(current_app.config.get("BASE_URL") or request.host_url).rstrip("/")
-
-
 @bp.get("/export.vcf")
 @allow(*VIEWERS)
 def export_vcard() -> Response | tuple[str, int]:
@@ -193,7 +188,7 @@ def export_vcard() -> Response | tuple[str, int]:
     if filters is None:
         return _bad_filters(form)
     contacts = services.visible_contacts(current_user, filters)
-    body = exports.vcards(contacts, _base_url(), _notes(contacts))
+    body = exports.vcards(contacts, _notes(contacts))
     return _download(body, "text/vcard", f"directory-{date.today().isoformat()}.vcf")
 
 
@@ -256,7 +251,7 @@ def contact_vcard(contact_id: int) -> Response:
     entry = _contact_or_404(contact_id)
     if entry.status != ACTIVE:
         abort(404)
-    body = exports.vcard(entry, _base_url(), _notes([entry])[entry.id]).encode("utf-8")
+    body = exports.vcard(entry, _notes([entry])[entry.id]).encode("utf-8")
     return _download(body, "text/vcard", f"contact-{entry.id}.vcf")
 
 
