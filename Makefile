@@ -9,7 +9,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install translations run serve migrate demo test test-browser lint format bench clean
+.PHONY: install translations messages run serve migrate demo test test-browser lint format bench clean
 
 install: $(STAMP)
 
@@ -21,6 +21,16 @@ $(STAMP): requirements/dev.lock pyproject.toml
 
 translations: install
 	@if [ -d webapp/translations ]; then $(BIN)/pybabel compile -d webapp/translations; fi
+
+# Re-extract the messages and merge them into the catalogs (no source locations, sorted by
+# message id, so that two branches adding messages rarely touch the same lines).
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
+		-k pgettext:1c,2 -k lazy_pgettext:1c,2 -k npgettext:1c,2,3 \
+		--no-location --sort-output -o webapp/translations/messages.pot .
+	$(BIN)/pybabel update -i webapp/translations/messages.pot -d webapp/translations \
+		--no-fuzzy-matching --ignore-obsolete
+	rm -f webapp/translations/messages.pot
 
 migrate: translations
 	$(FLASK) db upgrade
