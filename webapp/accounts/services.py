@@ -16,8 +16,8 @@ from argon2 import PasswordHasher
 from argon2 import profiles as argon2_profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, render_template
-from flask_babel import force_locale, format_timedelta
+from flask import current_app
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
@@ -30,7 +30,7 @@ from webapp.accounts.models import (
     User,
     new_session_token,
 )
-from webapp.core import outbox, tokens
+from webapp.core import mailer, outbox, tokens
 from webapp.core.access import ADMIN, FOCAL_POINT, ORGANIZER, PARTICIPANT, ROLES
 from webapp.core.audit import acting_as
 from webapp.core.forms import RuleError
@@ -219,12 +219,7 @@ def _user_from_link(purpose: str, token: str, max_age: int) -> tuple[User, bool]
     return user, fresh
 
 
-def _language(user: User) -> str:
-    language = user.language
-    return language if language in current_app.config["LANGUAGES"] else "en"
-
-
-def _enqueue(
+def _mail(
     user: User,
     *,
     kind: str,
@@ -233,24 +228,18 @@ def _enqueue(
     valid_for_seconds: int,
     **context: object,
 ) -> None:
-    """Render `accounts/email/<kind>.{txt,html}` in the recipient's language."""
-    language = _language(user)
-    with force_locale(language):
-        subject = str(subject)  # a lazy string, translated now
-        context.update(user=user, subject=subject, valid_for=valid_for_text(valid_for_seconds))
-        template = f"accounts/email/{kind}"
-        text = render_template(f"{template}.txt", **context)
-        html = render_template(f"{template}.html", **context)
-    outbox.enqueue(
-        outbox.Email(
-            kind=kind,
-            recipient=user.email,
-            subject=subject,
-            body_text=text,
-            body_html=html,
-            language=language,
-            idempotency_key=key,
-        )
+    """Render `accounts/email/<kind>.{txt,html}` for the account's owner."""
+    mailer.compose(
+        kind,
+        mailer.Recipient(user.email, user.name, user.language, user.timezone),
+        subject=lambda: str(subject),  # a lazy string, translated in their language
+        template=f"accounts/email/{kind}",
+        key=key,
+        context=lambda: {
+            **context,
+            "user": user,
+            "valid_for": valid_for_text(valid_for_seconds),
+        },
     )
 
 
@@ -360,7 +349,7 @@ def _send_invitation(user: User, inviter: User) -> None:
     user.invited_by_id = inviter.id
     db.session.flush()
     link, nonce = _signed_link(user, INVITATION, "accounts.accept_invitation")
-    _enqueue(
+    _mail(
         user,
         kind="invitation",
         key=f"invite:{user.id}:{nonce}",
@@ -417,7 +406,7 @@ def request_password_reset(email: str) -> None:
     if recent >= MAX_RESET_EMAILS_PER_HOUR:
         return
     link, nonce = _signed_link(user, PASSWORD_RESET, "accounts.reset_password")
-    _enqueue(
+    _mail(
         user,
         kind="password_reset",
         key=f"password-reset:{user.id}:{nonce}",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, g, has_app_context, request, session
 from flask_babel import format_currency as babel_format_currency
 from flask_babel import format_date, format_datetime, format_decimal, get_timezone
 from flask_login import current_user
@@ -38,7 +38,10 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
-    zone = getattr(current_user, "timezone", None) if current_user else None
+    # Mail is rendered in its reader's zone (core.mailer.reading_as), not the sender's.
+    zone = g.get("reader_zone") if has_app_context() else None
+    if zone is None:
+        zone = getattr(current_user, "timezone", None) if current_user else None
     return zone if is_valid_zone(zone) else current_app.config["DEFAULT_TIMEZONE"]
 
 

@@ -33,18 +33,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app, render_template
-from flask_babel import force_locale
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from webapp.accounts.models import User, user_states
-from webapp.core import outbox, tokens
+from webapp.core import mailer, tokens
 from webapp.core.access import FOCAL_POINT
 from webapp.core.audit import acting_as
 from webapp.core.links import external_url
-from webapp.core.outbox import Email
 from webapp.core.reference import WITHDRAWN as STATE_WITHDRAWN
 from webapp.core.reference import MemberState
 from webapp.core.timezones import in_zone
@@ -365,28 +363,19 @@ def _language(person: User | None) -> str:
 def _enqueue(
     *,
     kind: str,
-    recipient: str,
-    language: str,
+    recipient: mailer.Recipient,
     key: str,
     subject: Callable[[], str],
     template: str,
     **context: object,
 ) -> int | None:
-    with force_locale(language):
-        title = subject()
-        context.update(subject=title, language=language)
-        text = render_template(f"directory/{template}.txt", **context)
-        html = render_template(f"directory/{template}.html", **context)
-    return outbox.enqueue(
-        Email(
-            kind=kind,
-            recipient=recipient,
-            subject=title,
-            body_text=text,
-            body_html=html,
-            language=language,
-            idempotency_key=key,
-        )
+    return mailer.compose(
+        kind,
+        recipient,
+        subject=subject,
+        template=f"directory/{template}",
+        key=key,
+        context=context,
     )
 
 
@@ -410,8 +399,7 @@ def _mail_request(
 
     return _enqueue(
         kind=kind,
-        recipient=person.email,
-        language=language,
+        recipient=mailer.Recipient(person.email, person.name, language, person.timezone),
         key=key,
         subject=subject,
         template="refresh_mail_request",
@@ -429,13 +417,18 @@ def _secretariat_language() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def _secretariat() -> mailer.Recipient:
+    return mailer.Recipient(
+        current_app.config["SECRETARIAT_EMAIL"], language=_secretariat_language()
+    )
+
+
 def _flag_no_focal_point(standing: Standing, cycle: date) -> int | None:
     language = _secretariat_language()
     state_name = standing.state.name_in(language)
     return _enqueue(
         kind="directory-refresh-no-focal-point",
-        recipient=current_app.config["SECRETARIAT_EMAIL"],
-        language=language,
+        recipient=_secretariat(),
         key=f"directory-refresh-no-focal-point:{standing.state.id}:{cycle.isoformat()}",
         subject=lambda: _(
             "%(state)s: directory entries are due for review but the state has no focal point",
@@ -585,8 +578,7 @@ def send_escalations(now: datetime) -> CycleReport:
         state_name = state.name_in(language)
         _enqueue(
             kind="directory-refresh-escalation",
-            recipient=current_app.config["SECRETARIAT_EMAIL"],
-            language=language,
+            recipient=_secretariat(),
             key=f"directory-refresh-escalation:{state_id}:{cycle.isoformat()}",
             subject=lambda state_name=state_name: _(
                 "%(state)s has not answered the directory refresh request", state=state_name

@@ -1,0 +1,113 @@
+"""Writing mail: the one way a part composes an email and hands it to the outbox.
+
+A part names the kind of mail (a constant in its own module), the recipient, the
+templates and an idempotency key. The subject and bodies are rendered here in the
+recipient's language and time zone (one rule, `recipient_language`), and one outbox row
+is written in the caller's transaction; delivery happens after commit. The caller commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import refresh as babel_refresh
+
+from webapp.core import outbox
+from webapp.core.outbox import Attachment, Email
+from webapp.core.timezones import is_valid_zone
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who a message is for: an address, and what we know of how they read."""
+
+    email: str
+    name: str | None = None
+    language: str | None = None
+    timezone: str | None = None
+
+
+def recipient_language(preferred: str | None) -> str:
+    """The recipient's own language when Puerto writes it, else the platform's default."""
+    if preferred in current_app.config["LANGUAGES"]:
+        return preferred
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def recipient_zone(preferred: str | None) -> str:
+    """The recipient's own zone when it is a valid one, else the platform's default."""
+    return preferred if is_valid_zone(preferred) else current_app.config["DEFAULT_TIMEZONE"]
+
+
+@contextmanager
+def reading_as(language: str, zone: str) -> Iterator[None]:
+    """Render (dates, times, translated text) as this reader would read it."""
+    from flask import g
+
+    previous = g.get("reader_zone")
+    g.reader_zone = zone
+    babel_refresh()  # drop the cached zone so the formatting functions ask again
+    try:
+        with force_locale(language):
+            yield
+    finally:
+        if previous is None:
+            g.pop("reader_zone", None)
+        else:
+            g.reader_zone = previous
+        babel_refresh()
+
+
+def compose(
+    kind: str,
+    to: Recipient,
+    *,
+    subject: Callable[[], str],
+    template: str,
+    key: str,
+    context: Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None = None,
+    reply_to: str | None = None,
+    calendar: tuple[str, str] | None = None,
+    attachments: Sequence[Attachment] = (),
+) -> int | None:
+    """Render `<template>.txt` and `<template>.html` for `to` and write one outbox row.
+
+    `subject` (and `context`, when it is a function) is called inside the recipient's
+    language and zone, so it may use gettext and the date formatting functions.
+    `calendar` is `(method, content)` for an iMIP message. Returns the row's id, or None
+    when a row with the same `key` exists already (sending twice is a no-op).
+    """
+    language = recipient_language(to.language)
+    zone = recipient_zone(to.timezone)
+    with reading_as(language, zone):
+        title = subject()
+        values = {
+            **((context() if callable(context) else context) or {}),
+            "subject": title,
+            "recipient": to,
+            "language": language,
+            "zone": zone,
+        }
+        text = render_template(f"{template}.txt", **values)
+        html = render_template(f"{template}.html", **values)
+    method, content = calendar if calendar else (None, None)
+    return outbox.enqueue(
+        Email(
+            kind=kind,
+            recipient=to.email,
+            subject=title,
+            body_text=text,
+            body_html=html,
+            language=language,
+            idempotency_key=key,
+            reply_to=reply_to,
+            calendar_method=method,
+            calendar_content=content,
+            attachments=list(attachments),
+        )
+    )
