@@ -126,7 +126,7 @@ def long_date(value: date | datetime | None, language: str | None = None) -> str
 def salutation(recipient: Any = None) -> str:
     """The formal opening of an email. `recipient` is a mailer.Recipient, a User, a name or
     None; an email address is never used as a name. May hold two lines (French puts the
-    name on an attention line above "Madame, Monsieur,")."""
+    name on its own line above "Madame, Monsieur,")."""
     name = recipient if isinstance(recipient, str) or recipient is None else recipient.name
     name = (name or "").strip()
     if name and "@" not in name:
