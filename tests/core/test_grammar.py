@@ -25,6 +25,15 @@ def test_every_member_state_has_its_forms_in_the_four_languages():
             assert set(forms[language]) == {*grammar.FORMS, "plural"}
 
 
+def test_every_permanent_observer_has_its_forms_in_the_four_languages():
+    reference = json.loads((DATA / "reference.json").read_text(encoding="utf-8"))
+    known = json.loads((DATA / "state_grammar.json").read_text(encoding="utf-8"))
+    for observer in reference["permanent_observers"]:
+        forms = known["permanent_observers"][observer["code"]]
+        for language in ("en", "es", "fr", "pt"):
+            assert forms[language]["bare"] == observer[f"name_{language}"]
+
+
 @pytest.mark.parametrize(
     ("code", "language", "form", "expected"),
     [
@@ -39,6 +48,9 @@ def test_every_member_state_has_its_forms_in_the_four_languages():
         ("US", "pt", "subject", "os Estados Unidos"),
         ("MX", "es", "of", "de México"),
         ("US", "en", "in", "in the United States"),
+        ("GB", "es", "of", "del Reino Unido"),
+        ("EU", "fr", "in", "dans l'Union européenne"),
+        ("NL", "pt", "to", "aos Países Baixos"),
     ],
 )
 def test_a_state_name_takes_the_form_the_sentence_needs(app, code, language, form, expected):
@@ -59,6 +71,7 @@ def test_a_plural_state_makes_the_verb_plural_only_where_the_language_says_so(ap
     assert grammar.state_number("US", "pt") == 2
     assert grammar.state_number("US", "en") == 1
     assert grammar.state_number("MX", "fr") == 1
+    assert grammar.state_number("NL", "es") == 2  # "Los Países Bajos han respondido"
 
 
 def test_a_state_missing_from_the_data_falls_back_to_its_own_name(app, member_state):

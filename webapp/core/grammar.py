@@ -1,7 +1,8 @@
 """How names, dates and greetings enter a sentence in each of the four languages.
 
-- `state_name(state, form)`: a member state's name in the form a sentence needs
-  ("du Mexique", "no Brasil", "les États-Unis"), from `data/state_grammar.json`;
+- `state_name(state, form)`: a member state's (or permanent observer's) name in the form
+  a sentence needs ("du Mexique", "no Brasil", "les États-Unis", "de los Países Bajos"),
+  from `data/state_grammar.json`;
   `state_number(state)` is 2 when the verb agrees in the plural ("Les États-Unis ont
   répondu"), for `ngettext(singular, plural, state_number(state), state=...)`.
   In templates: `{{ state|state_form("of") }}` and `state_number(state)`.
@@ -47,7 +48,9 @@ class HasCode(Protocol):
 
 @lru_cache(maxsize=1)
 def _grammar() -> dict[str, dict[str, dict[str, Any]]]:
-    return json.loads(DATA.read_text(encoding="utf-8"))["member_states"]
+    """Forms by ISO code: member states and permanent observers (their codes differ)."""
+    data = json.loads(DATA.read_text(encoding="utf-8"))
+    return {**data["permanent_observers"], **data["member_states"]}
 
 
 def _language(language: str | None) -> str:
