@@ -34,6 +34,15 @@ def test_every_permanent_observer_has_its_forms_in_the_four_languages():
             assert forms[language]["bare"] == observer[f"name_{language}"]
 
 
+def test_every_organization_has_its_forms_in_the_four_languages():
+    reference = json.loads((DATA / "reference.json").read_text(encoding="utf-8"))
+    known = json.loads((DATA / "state_grammar.json").read_text(encoding="utf-8"))
+    for organization in reference["organizations"]:
+        forms = known["organizations"][organization["acronym"]]
+        for language in ("en", "es", "fr", "pt"):
+            assert forms[language]["bare"] == organization[f"name_{language}"]
+
+
 @pytest.mark.parametrize(
     ("code", "language", "form", "expected"),
     [
@@ -51,6 +60,9 @@ def test_every_permanent_observer_has_its_forms_in_the_four_languages():
         ("GB", "es", "of", "del Reino Unido"),
         ("EU", "fr", "in", "dans l'Union européenne"),
         ("NL", "pt", "to", "aos Países Baixos"),
+        ("IDB", "es", "of", "del Banco Interamericano de Desarrollo"),
+        ("WCO", "fr", "to", "à l'Organisation mondiale des douanes"),
+        ("UN", "pt", "subject", "as Nações Unidas"),
     ],
 )
 def test_a_state_name_takes_the_form_the_sentence_needs(app, code, language, form, expected):
@@ -117,3 +129,10 @@ def test_an_instant_is_dated_in_the_readers_zone(app):
 def test_a_known_name_is_greeted_by_name(app):
     with force_locale("es"):
         assert grammar.salutation("Ana Souza") == "Apreciable Ana Souza:"
+
+
+def test_an_organization_is_found_by_its_acronym(app):
+    from webapp.core.reference import Organization
+
+    bank = Organization(acronym="IDB", name_en="Inter-American Development Bank")
+    assert grammar.state_name(bank, "to", "es") == "al Banco Interamericano de Desarrollo"

@@ -1,8 +1,9 @@
 """How names, dates and greetings enter a sentence in each of the four languages.
 
-- `state_name(state, form)`: a member state's (or permanent observer's) name in the form
-  a sentence needs ("du Mexique", "no Brasil", "les États-Unis", "de los Países Bajos"),
-  from `data/state_grammar.json`;
+- `state_name(state, form)`: a member state's, permanent observer's or organization's
+  name in the form a sentence needs ("du Mexique", "no Brasil", "les États-Unis", "de
+  los Países Bajos", "del Banco Interamericano de Desarrollo"), from
+  `data/state_grammar.json`;
   `state_number(state)` is 2 when the verb agrees in the plural ("Les États-Unis ont
   répondu"), for `ngettext(singular, plural, state_number(state), state=...)`.
   In templates: `{{ state|state_form("of") }}` and `state_number(state)`.
@@ -48,9 +49,9 @@ class HasCode(Protocol):
 
 @lru_cache(maxsize=1)
 def _grammar() -> dict[str, dict[str, dict[str, Any]]]:
-    """Forms by ISO code: member states and permanent observers (their codes differ)."""
+    """Forms by ISO code (member states, permanent observers) or acronym (organizations)."""
     data = json.loads(DATA.read_text(encoding="utf-8"))
-    return {**data["permanent_observers"], **data["member_states"]}
+    return {**data["organizations"], **data["permanent_observers"], **data["member_states"]}
 
 
 def _language(language: str | None) -> str:
@@ -61,7 +62,7 @@ def _language(language: str | None) -> str:
 
 
 def _forms(state: HasCode | str, language: str) -> dict[str, Any]:
-    code = state if isinstance(state, str) else state.code
+    code = state if isinstance(state, str) else getattr(state, "code", None) or state.acronym
     known = _grammar().get((code or "").upper(), {}).get(language)
     if known is not None:
         return known
@@ -83,7 +84,8 @@ def state_name(
     start: bool = False,
 ) -> str:
     """The state's name as a sentence needs it: bare, subject, of, in or to. `state` is a
-    MemberState or an ISO 3166-1 alpha-2 code; `start` capitalizes the first letter for the
+    MemberState, PermanentObserver or Organization, or an ISO 3166-1 alpha-2 code (or an
+    organization's acronym); `start` capitalizes the first letter for the
     start of a sentence."""
     if form not in FORMS:
         raise ValueError(f"unknown form {form!r}; use one of {FORMS}")
