@@ -96,6 +96,9 @@ class Config:
     REFRESH_ESCALATION_DAYS = env_int("REFRESH_ESCALATION_DAYS", 30)
     REFRESH_LINK_MAX_AGE_SECONDS = env_int("REFRESH_LINK_MAX_AGE_SECONDS", 60 * 24 * 3600)
     SECRETARIAT_EMAIL = env_str("SECRETARIAT_EMAIL", "secretariat@localhost")
+    # The language the Secretariat reads its own mail in (escalations, states without a
+    # focal point): one of LANGUAGES.
+    SECRETARIAT_LANGUAGE = env_str("SECRETARIAT_LANGUAGE", "en")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -29,7 +29,13 @@ ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "webapp" / "translations"
 TRANSLATED_LANGUAGES = ("es", "fr", "pt")
 # What Flask-Babel code calls, beyond Babel's defaults (_, gettext, ngettext...).
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2)}
+KEYWORDS = {
+    **DEFAULT_KEYWORDS,
+    "_l": None,
+    "lazy_gettext": None,
+    "lazy_ngettext": (1, 2),
+    "lazy_pgettext": ((1, "c"), 2),
+}
 PLACEHOLDER = re.compile(r"%\(\w+\)[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGc]|%[sdif]")
 
 
@@ -199,6 +205,19 @@ def source_messages() -> dict[str, tuple[str, ...]]:
     return messages
 
 
+def source_message_keys() -> set[tuple[str, str | None]]:
+    """(message id, context) of every message: "Active" for a member state and "Active"
+    for a directory entry are two messages (pgettext)."""
+    with open(ROOT / "babel.cfg", encoding="utf-8") as handle:
+        method_map, options_map = parse_mapping_cfg(handle, "babel.cfg")
+    return {
+        (message if isinstance(message, str) else message[0], context)
+        for _filename, _lineno, message, _comments, context in extract_from_dir(
+            str(ROOT), method_map, options_map, keywords=KEYWORDS
+        )
+    }
+
+
 def catalog(language: str) -> Catalog:
     path = TRANSLATIONS / language / "LC_MESSAGES" / "messages.po"
     with open(path, "rb") as handle:
@@ -218,7 +237,11 @@ def test_the_source_has_messages_to_translate():
 @pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
 def test_the_catalog_has_every_message_of_the_source(language):
     entries = catalog(language)
-    missing = sorted(m for m in source_messages() if m not in entries)
+    missing = sorted(
+        (message, context or "")
+        for message, context in source_message_keys()
+        if entries.get(message, context=context) is None
+    )
     assert missing == []
 
 

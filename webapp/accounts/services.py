@@ -17,7 +17,7 @@ from argon2 import profiles as argon2_profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from flask_babel import format_timedelta
+from flask_babel import format_timedelta, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
@@ -119,7 +119,11 @@ def set_password(user: User, password: str) -> None:
 def password_problem(password: str, email: str) -> str | None:
     """Why a new password is not acceptable, or None."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return _("Use at least %(count)s characters.", count=MIN_PASSWORD_LENGTH)
+        return ngettext(
+            "Use at least %(num)d character.",
+            "Use at least %(num)d characters.",
+            MIN_PASSWORD_LENGTH,
+        )
     if normalise_email(password) == normalise_email(email):
         return _("Your password must not be your email address.")
     return None

@@ -14,6 +14,7 @@ from flask_babel import format_currency as babel_format_currency
 from flask_babel import format_date, format_datetime, format_decimal, get_timezone
 from flask_login import current_user
 
+from webapp.core import grammar
 from webapp.core.money import Money
 from webapp.core.timezones import is_valid_zone
 from webapp.extensions import babel
@@ -75,3 +76,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["number"] = format_decimal
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
+    grammar.init_app(app)

@@ -12,7 +12,7 @@ from typing import TypeVar
 
 import sqlalchemy as sa
 from babel.core import get_global
-from flask_babel import get_locale
+from flask_babel import get_locale, lazy_pgettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -26,9 +26,9 @@ INTERNATIONAL, REGIONAL, SUBREGIONAL = "international", "regional", "subregional
 ORGANIZATION_SCOPES = (INTERNATIONAL, REGIONAL, SUBREGIONAL)
 
 MEMBERSHIP_STATUS_LABELS = {
-    ACTIVE: _l("Active"),
-    SUSPENDED: _l("Suspended"),
-    WITHDRAWN: _l("Withdrawn"),
+    ACTIVE: lazy_pgettext("member state", "Active"),
+    SUSPENDED: lazy_pgettext("member state", "Suspended"),
+    WITHDRAWN: lazy_pgettext("member state", "Withdrawn"),
 }
 ORGANIZATION_SCOPE_LABELS = {
     INTERNATIONAL: _l("International"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -121,7 +122,7 @@ class SearchForm(FlaskForm):
 
     def __init__(self, *args: Any, states: list[Any], areas: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        anything = ("", _l("Any"))
+        anything = ("", lazy_pgettext("search filter", "Any"))
         self.state.choices = [anything] + [(s.code, s.name) for s in states]
         self.kind.choices = [anything, *_kind_choices()]
         self.area.choices = [anything] + [(a.code, a.name) for a in areas]

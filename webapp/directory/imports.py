@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
@@ -98,8 +98,8 @@ def read_upload(upload: FileStorage) -> str:
     if len(raw) > limit:
         raise ImportFileError(
             _(
-                "The file is larger than %(limit)s kB. Split it into smaller files.",
-                limit=limit // 1024,
+                "The file is larger than %(size)s kB. Split it into smaller files.",
+                size=limit // 1024,
             )
         )
     if not raw.strip():
@@ -158,9 +158,10 @@ def parse(text: str) -> list[dict[str, str]]:
                 continue
             if len(rows) >= limit:
                 raise ImportFileError(
-                    _(
-                        "The file has more than %(limit)s rows. Split it into smaller files.",
-                        limit=limit,
+                    ngettext(
+                        "The file has more than %(num)d row. Split it into smaller files.",
+                        "The file has more than %(num)d rows. Split it into smaller files.",
+                        limit,
                     )
                 )
             cells = dict(zip(header, record, strict=False))
@@ -496,10 +497,12 @@ def _run(job_id: int, zone: str) -> str:
     if errors:
         job.status = REJECTED
         job.errors = errors
-        job.message = _(
-            "%(rejected)s of %(total)s rows were rejected, so nothing was imported. "
+        job.message = ngettext(
+            "%(num)d row of %(total)d was rejected, so nothing was imported. "
+            "Correct it and import the whole file again.",
+            "%(num)d rows of %(total)d were rejected, so nothing was imported. "
             "Correct them and import the whole file again.",
-            rejected=len({e["row"] for e in errors}),
+            len({e["row"] for e in errors}),
             total=total,
         )
         job.finished_at = utcnow()
@@ -514,14 +517,28 @@ def _run(job_id: int, zone: str) -> str:
     job.status = DONE
     job.processed_rows = total
     job.created_count, job.updated_count, job.unchanged_count = created, updated, unchanged
-    job.message = _(
-        "%(total)s rows imported: %(created)s new entries, %(updated)s updated, "
-        "%(unchanged)s unchanged.",
-        total=total,
-        created=created,
-        updated=updated,
-        unchanged=unchanged,
+    # One sentence per count, so each agrees with its own number; zero reads as a
+    # sentence of its own ("Nenhum registro novo…"), not as "0 entries".
+    sentences = [ngettext("%(num)d row was imported.", "%(num)d rows were imported.", total)]
+    sentences.append(
+        ngettext("%(num)d new entry was added.", "%(num)d new entries were added.", created)
+        if created
+        else _("No new entry was added.")
     )
+    sentences.append(
+        ngettext("%(num)d entry was updated.", "%(num)d entries were updated.", updated)
+        if updated
+        else _("No entry was updated.")
+    )
+    if unchanged:
+        sentences.append(
+            ngettext(
+                "%(num)d entry was already up to date.",
+                "%(num)d entries were already up to date.",
+                unchanged,
+            )
+        )
+    job.message = " ".join(sentences)
     job.finished_at = utcnow()
     # One commit: the entries and the job's outcome together, or neither.
     db.session.commit()

@@ -36,10 +36,11 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 
 from webapp.accounts.models import User, user_states
-from webapp.core import mailer, tokens
+from webapp.core import grammar, mailer, tokens
 from webapp.core.access import FOCAL_POINT
 from webapp.core.audit import acting_as
 from webapp.core.links import external_url
@@ -383,19 +384,22 @@ def _mail_request(
     request: RefreshRequest, person: User, standing: Standing, now: datetime, reminder: bool
 ) -> int | None:
     language = _language(person)
-    state_name = request.member_state.name_in(language)
     if reminder:
         kind, key = "directory-refresh-reminder", f"directory-refresh-reminder:{request.id}"
 
         def subject() -> str:
             return _(
-                "Reminder: please review the directory entries of %(state)s", state=state_name
+                "Reminder: please review the directory entries %(of_state)s",
+                of_state=grammar.state_name(request.member_state, "of"),
             )
     else:
         kind, key = "directory-refresh-request", f"directory-refresh-request:{request.id}"
 
         def subject() -> str:
-            return _("Please review the directory entries of %(state)s", state=state_name)
+            return _(
+                "Please review the directory entries %(of_state)s",
+                of_state=grammar.state_name(request.member_state, "of"),
+            )
 
     return _enqueue(
         kind=kind,
@@ -404,7 +408,7 @@ def _mail_request(
         subject=subject,
         template="refresh_mail_request",
         person=person,
-        state_name=state_name,
+        state=request.member_state,
         refresh_request=request,
         standing=standing,
         reminder=reminder,
@@ -414,7 +418,7 @@ def _mail_request(
 
 
 def _secretariat_language() -> str:
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    return mailer.recipient_language(current_app.config["SECRETARIAT_LANGUAGE"])
 
 
 def _secretariat() -> mailer.Recipient:
@@ -424,18 +428,16 @@ def _secretariat() -> mailer.Recipient:
 
 
 def _flag_no_focal_point(standing: Standing, cycle: date) -> int | None:
-    language = _secretariat_language()
-    state_name = standing.state.name_in(language)
     return _enqueue(
         kind="directory-refresh-no-focal-point",
         recipient=_secretariat(),
         key=f"directory-refresh-no-focal-point:{standing.state.id}:{cycle.isoformat()}",
         subject=lambda: _(
-            "%(state)s: directory entries are due for review but the state has no focal point",
-            state=state_name,
+            "No focal point to review the directory entries %(of_state)s",
+            of_state=grammar.state_name(standing.state, "of"),
         ),
         template="refresh_mail_no_focal_point",
-        state_name=state_name,
+        state=standing.state,
         standing=standing,
         cycle=cycle,
         coverage_link=external_url("refresh.coverage"),
@@ -572,19 +574,20 @@ def send_escalations(now: datetime) -> CycleReport:
     groups: dict[tuple[int, date], list[tuple[RefreshRequest, User]]] = defaultdict(list)
     for request, person in rows:
         groups[(request.member_state_id, request.cycle)].append((request, person))
-    language = _secretariat_language()
     for (state_id, cycle), members in groups.items():
         state = members[0][0].member_state
-        state_name = state.name_in(language)
         _enqueue(
             kind="directory-refresh-escalation",
             recipient=_secretariat(),
             key=f"directory-refresh-escalation:{state_id}:{cycle.isoformat()}",
-            subject=lambda state_name=state_name: _(
-                "%(state)s has not answered the directory refresh request", state=state_name
+            subject=lambda state=state: ngettext(
+                "%(state)s has not answered the directory refresh request",
+                "%(state)s have not answered the directory refresh request",
+                grammar.state_number(state),
+                state=grammar.state_name(state, "subject", start=True),
             ),
             template="refresh_mail_escalation",
-            state_name=state_name,
+            state=state,
             cycle=cycle,
             members=members,
             sent_at=min(r.sent_at for r, _p in members),
@@ -616,32 +619,37 @@ def send_request_by_hand(state_id: int, by: User, now: datetime) -> list[Refresh
     standing = standing_of(state_id, today)
     if standing is None:
         raise RefreshRefused(_("This member state is not in the directory."))
-    state_name = standing.state.name
     if standing.open_cycle is not None:
         raise RefreshRefused(
             _(
-                "A refresh request to %(state)s is already open for this cycle; it has not "
+                "A refresh request %(to_state)s is already open for this cycle; it has not "
                 "been answered yet. Nothing was sent.",
-                state=state_name,
+                to_state=grammar.state_name(standing.state, "to"),
             )
         )
     people = focal_points_by_state([state_id]).get(state_id, [])
     if not people:
         raise RefreshRefused(
-            _(
+            ngettext(
                 "%(state)s has no focal point, so there is nobody to ask. Add a focal point "
                 "first. Nothing was sent.",
-                state=state_name,
+                "%(state)s have no focal point, so there is nobody to ask. Add a focal point "
+                "first. Nothing was sent.",
+                grammar.state_number(standing.state),
+                state=grammar.state_name(standing.state, "subject", start=True),
             )
         )
     cycle = standing.cycle_on(today) or today
     created = _create_requests(standing, cycle, people, now, manual=True, requested_by=by)
     if not created:
         raise RefreshRefused(
-            _(
+            ngettext(
                 "%(state)s has already answered a refresh request for this cycle. Nothing "
                 "was sent.",
-                state=state_name,
+                "%(state)s have already answered a refresh request for this cycle. Nothing "
+                "was sent.",
+                grammar.state_number(standing.state),
+                state=grammar.state_name(standing.state, "subject", start=True),
             )
         )
     return created

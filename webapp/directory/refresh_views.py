@@ -19,7 +19,7 @@ from werkzeug.routing import BuildError
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional
 
-from webapp.core import navigation
+from webapp.core import grammar, navigation
 from webapp.core.access import ADMIN, FINANCE, FOCAL_POINT, ORGANIZER, PUBLIC, SECRETARIAT, allow
 from webapp.core.forms import ActionForm
 from webapp.core.reference import MemberState
@@ -76,9 +76,10 @@ class PeriodForm(FlaskForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.days.description = _(
-            "Leave empty to use the default of %(days)s days.",
-            days=refresh.default_verification_days(),
+        self.days.description = ngettext(
+            "Leave empty to use the default of %(num)d day.",
+            "Leave empty to use the default of %(num)d days.",
+            refresh.default_verification_days(),
         )
 
 
@@ -206,18 +207,21 @@ def set_period() -> object:
         state = db.session.get(MemberState, form.state.data)
         if form.days.data is None:
             flash(
-                _(
-                    "%(state)s now uses the default verification period.",
-                    state=state.name,
+                ngettext(
+                    "The verification period %(of_state)s is now the default one, %(num)d day.",
+                    "The verification period %(of_state)s is now the default one, %(num)d days.",
+                    refresh.default_verification_days(),
+                    of_state=grammar.state_name(state, "of"),
                 ),
                 "success",
             )
         else:
             flash(
-                _(
-                    "The verification period of %(state)s is now %(days)s days.",
-                    state=state.name,
-                    days=form.days.data,
+                ngettext(
+                    "The verification period %(of_state)s is now %(num)d day.",
+                    "The verification period %(of_state)s is now %(num)d days.",
+                    form.days.data,
+                    of_state=grammar.state_name(state, "of"),
                 ),
                 "success",
             )
@@ -245,10 +249,10 @@ def send_request(state_id: int) -> object:
     db.session.commit()
     flash(
         ngettext(
-            "A refresh request was sent to %(num)d focal point of %(state)s.",
-            "A refresh request was sent to %(num)d focal points of %(state)s.",
+            "A refresh request was sent to %(num)d focal point %(of_state)s.",
+            "A refresh request was sent to %(num)d focal points %(of_state)s.",
             len(created),
-            state=created[0].member_state.name,
+            of_state=grammar.state_name(created[0].member_state, "of"),
         ),
         "success",
     )

@@ -15,12 +15,13 @@ import sqlalchemy as sa
 from babel import Locale
 from email_validator import EmailNotValidError, validate_email
 from flask import has_request_context
-from flask_babel import get_locale, get_timezone
+from flask_babel import get_locale, get_timezone, lazy_pgettext, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager
 from werkzeug.exceptions import Forbidden
 
+from webapp.core import grammar
 from webapp.core.access import ADMIN, FOCAL_POINT, ORGANIZER, PARTICIPANT, SECRETARIAT
 from webapp.core.audit import CREATE, REVERT, AuditEntry, audit_action, history
 from webapp.core.forms import RuleError
@@ -63,7 +64,10 @@ VISIBILITY_LABELS = {
     ALL_MEMBER_STATES: _l("All member states"),
     SECRETARIAT_ONLY: _l("Secretariat only"),
 }
-STATUS_LABELS = {ACTIVE: _l("Active"), WITHDRAWN: _l("Withdrawn")}
+STATUS_LABELS = {
+    ACTIVE: lazy_pgettext("directory entry", "Active"),
+    WITHDRAWN: lazy_pgettext("directory entry", "Withdrawn"),
+}
 FIELD_LABELS = {
     "name": _l("Name"),
     "title": _l("Title"),
@@ -264,10 +268,10 @@ def normalise_phones(raw: str | Iterable[str], region: str) -> str:
             raise InvalidEntry(
                 _(
                     "“%(number)s” is not a valid phone number. Write it with the country "
-                    "code (for example +%(prefix)s …), or as dialled in %(region)s.",
+                    "code (for example +%(prefix)s …), or as dialled %(in_state)s.",
                     number=item,
                     prefix=phonenumbers.country_code_for_region(region.upper()) or "1",
-                    region=region.upper(),
+                    in_state=grammar.state_name(region, "in"),
                 ),
                 "phones",
             )
@@ -322,7 +326,13 @@ def _check_agency_name(state: MemberState, name: str, agency_id: int | None) -> 
     )
     if clash is not None:
         raise InvalidEntry(
-            _("%(state)s already has an agency named “%(name)s”.", state=state.name, name=name),
+            ngettext(
+                "%(state)s already has an agency named “%(name)s”.",
+                "%(state)s already have an agency named “%(name)s”.",
+                grammar.state_number(state),
+                state=grammar.state_name(state, "subject", start=True),
+                name=name,
+            ),
             "name",
         )
 
@@ -408,7 +418,10 @@ def clean_contact(state: MemberState, data: ContactData) -> CleanContact:
         raise InvalidEntry(_("The title is longer than 200 characters."), "title")
     agency = db.session.get(Agency, data.agency_id) if _is_id(data.agency_id) else None
     if agency is None or agency.member_state_id != state.id:
-        raise InvalidEntry(_("Choose an agency of %(state)s.", state=state.name), "agency_id")
+        raise InvalidEntry(
+            _("Choose an agency %(of_state)s.", of_state=grammar.state_name(state, "of")),
+            "agency_id",
+        )
     area_ids = sorted(set(data.area_ids))
     if not all(_is_id(i) for i in area_ids):
         raise InvalidEntry(_("Choose areas from the list."), "areas")

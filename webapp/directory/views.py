@@ -24,6 +24,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user
 
 from webapp.core import navigation
@@ -65,8 +66,8 @@ IMPORT_STATUS_LABELS = {
     "queued": _l("Waiting to start"),
     "validating": _l("Checking the rows"),
     "applying": _l("Saving the entries"),
-    "done": _l("Imported"),
-    "rejected": _l("Rejected"),
+    "done": lazy_pgettext("import status", "Imported"),
+    "rejected": lazy_pgettext("import status", "Rejected"),
     "failed": _l("Failed"),
 }
 

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, Field, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -104,7 +105,7 @@ class ObserverForm(ReferenceForm):
         description=_l("ISO 3166-1 alpha-2 code of the state, or EU for the European Union."),
     )
     name_en, name_es, name_fr, name_pt = _name_fields()
-    is_active = BooleanField(_l("Active"), default=True)
+    is_active = BooleanField(lazy_pgettext("reference record", "Active"), default=True)
 
     def validate_code(self, field: StringField) -> None:
         if not services.is_observer_code(field.data):
@@ -125,7 +126,7 @@ class OrganizationForm(ReferenceForm):
     )
     name_en, name_es, name_fr, name_pt = _name_fields()
     scope = _choice_field(_l("Scope"), ORGANIZATION_SCOPE_LABELS)
-    is_active = BooleanField(_l("Active"), default=True)
+    is_active = BooleanField(lazy_pgettext("reference record", "Active"), default=True)
 
     def validate_acronym(self, field: StringField) -> None:
         if services.is_taken(Organization, "acronym", field.data, self.own_id):
@@ -148,7 +149,7 @@ class AreaForm(ReferenceForm):
             NumberRange(min=1, max=10000),
         ],
     )
-    is_active = BooleanField(_l("Active"), default=True)
+    is_active = BooleanField(lazy_pgettext("reference record", "Active"), default=True)
 
     def validate_code(self, field: StringField) -> None:
         if not AREA_CODE.match(field.data):
