@@ -18,10 +18,17 @@ Contract:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Literal
+from zoneinfo import ZoneInfo
+
+from dateutil import rrule as du
+
+from webapp.core.vtimezone import vtimezone_lines
+
+from . import _ics_text as ics
 
 Role = Literal["CHAIR", "REQ-PARTICIPANT", "OPT-PARTICIPANT", "NON-PARTICIPANT"]
 PartStat = Literal["NEEDS-ACTION", "ACCEPTED", "TENTATIVE", "DECLINED", "DELEGATED"]
@@ -89,7 +96,22 @@ class Recurrence:
 
     def rrule(self) -> str:
         """The RRULE value, e.g. `FREQ=MONTHLY;INTERVAL=3;BYDAY=1TU;UNTIL=20301231T230000Z`."""
-        raise NotImplementedError
+        parts = [f"FREQ={self.freq}"]
+        if self.interval != 1:
+            parts.append(f"INTERVAL={self.interval}")
+        for name, values in (
+            ("BYMONTH", self.by_month),
+            ("BYDAY", self.by_day),
+            ("BYMONTHDAY", self.by_month_day),
+            ("BYSETPOS", self.by_set_pos),
+        ):
+            if values:
+                parts.append(f"{name}={','.join(str(v) for v in values)}")
+        if self.count is not None:
+            parts.append(f"COUNT={self.count}")
+        if self.until is not None:
+            parts.append(f"UNTIL={ics.utc(self.until)}")
+        return ";".join(parts)
 
 
 @dataclass(frozen=True)
@@ -140,7 +162,43 @@ def occurrence_starts(
     read with the offset before the gap (RFC 5545 3.3.5). No exdates or overrides applied.
     Raises ValueError past `limit` occurrences (a guard against huge series).
     """
-    raise NotImplementedError
+    tz = ZoneInfo(zone)
+    first = ics.wall_clock(start, zone).replace(tzinfo=None, fold=0)
+    if recurrence is None:
+        return [start.astimezone(UTC)]
+    weekdays = []
+    for item in recurrence.by_day:
+        match = _BYDAY.match(item)
+        assert match  # checked in Recurrence.__post_init__
+        day = getattr(du, match.group(2))
+        weekdays.append(day(int(match.group(1))) if match.group(1) else day)
+    rule = du.rrule(
+        {"DAILY": du.DAILY, "WEEKLY": du.WEEKLY, "MONTHLY": du.MONTHLY, "YEARLY": du.YEARLY}[
+            recurrence.freq
+        ],
+        dtstart=first,
+        interval=recurrence.interval,
+        count=recurrence.count,
+        # UNTIL is an instant; compare instants below, let the wall-clock rule run a day past it.
+        until=(
+            ics.wall_clock(recurrence.until, zone).replace(tzinfo=None) + timedelta(days=1)
+            if recurrence.until
+            else None
+        ),
+        bymonth=recurrence.by_month or None,
+        byweekday=weekdays or None,
+        bymonthday=recurrence.by_month_day or None,
+        bysetpos=recurrence.by_set_pos or None,
+    )
+    starts: list[datetime] = []
+    for wall in rule:
+        instant = wall.replace(tzinfo=tz, fold=0).astimezone(UTC)
+        if recurrence.until and instant > recurrence.until:
+            break
+        if len(starts) == limit:
+            raise ValueError(f"more than {limit} occurrences")
+        starts.append(instant)
+    return starts
 
 
 def request(events: Sequence[Event], *, dtstamp: datetime) -> str:
@@ -150,7 +208,8 @@ def request(events: Sequence[Event], *, dtstamp: datetime) -> str:
     update a single occurrence (Outlook applies those reliably only alone).
     Raises ValueError if the events do not share one uid or a time is naive.
     """
-    raise NotImplementedError
+    _check_one_uid(events)
+    return _calendar("REQUEST", events, dtstamp)
 
 
 def cancel(events: Sequence[Event], *, dtstamp: datetime) -> str:
@@ -161,9 +220,129 @@ def cancel(events: Sequence[Event], *, dtstamp: datetime) -> str:
     Removing one participant: pass the event with `attendees` holding only them.
     The caller passes a SEQUENCE higher than the last one sent.
     """
-    raise NotImplementedError
+    _check_one_uid(events)
+    return _calendar("CANCEL", events, dtstamp, status="CANCELLED")
 
 
 def feed(events: Sequence[Event], *, name: str, dtstamp: datetime) -> str:
     """A subscription feed (METHOD:PUBLISH, X-WR-CALNAME, REFRESH-INTERVAL) with many uids."""
-    raise NotImplementedError
+    header = [
+        f"NAME:{ics.text(name)}",
+        f"X-WR-CALNAME:{ics.text(name)}",
+        "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
+        "X-PUBLISHED-TTL:PT1H",
+    ]
+    return _calendar("PUBLISH", events, dtstamp, header=header)
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def _check_one_uid(events: Sequence[Event]) -> None:
+    if not events:
+        raise ValueError("no events")
+    if len({e.uid for e in events}) != 1:
+        raise ValueError("an iTIP message carries the events of one uid")
+    if sum(1 for e in events if e.recurrence_id is None) > 1:
+        raise ValueError("one uid has at most one master event")
+
+
+def _calendar(
+    method: str,
+    events: Sequence[Event],
+    dtstamp: datetime,
+    *,
+    status: Status | None = None,
+    header: Sequence[str] = (),
+) -> str:
+    for event in events:
+        _check_event(event)
+    lines = ["BEGIN:VCALENDAR", f"PRODID:{PRODID}", "VERSION:2.0", "CALSCALE:GREGORIAN"]
+    lines += [f"METHOD:{method}", *header]
+    for zone in sorted({e.zone for e in events}):
+        instants = [t for e in events if e.zone == zone for t in _instants(e)]
+        lines += vtimezone_lines(zone, min(instants), max(instants))
+    for event in events:
+        lines += _vevent(event, dtstamp, status or event.status)
+    lines.append("END:VCALENDAR")
+    return ics.document(lines)
+
+
+def _check_event(event: Event) -> None:
+    if not event.uid or any(c in event.uid for c in "\r\n"):
+        raise ValueError("an event needs a one-line uid")
+    if event.end <= event.start:
+        raise ValueError("an event must end after it starts")
+    if event.recurrence_id is not None and event.recurrence is not None:
+        raise ValueError("an occurrence's override cannot carry its own recurrence")
+    if event.recurrence is None and event.exdates:
+        raise ValueError("exdates belong to a recurring master")
+    if event.recurrence is not None and ics.wall_clock(event.start, event.zone).fold:
+        first = ics.wall_clock(event.start, event.zone)
+        if first.replace(fold=0).utcoffset() != first.utcoffset():
+            raise ValueError("a series cannot start at the second of two equal wall-clock times")
+
+
+def _instants(event: Event) -> Iterable[datetime]:
+    yield event.start
+    yield event.end
+    yield from event.exdates
+    if event.recurrence_id is not None:
+        yield event.recurrence_id
+    if event.recurrence is not None:
+        starts = occurrence_starts(event.start, event.zone, event.recurrence)
+        yield starts[-1] + (event.end - event.start)
+
+
+def _vevent(event: Event, dtstamp: datetime, status: Status) -> list[str]:
+    zone = event.zone
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:{event.uid}",
+        f"SEQUENCE:{event.sequence}",
+        f"DTSTAMP:{ics.utc(dtstamp)}",
+        f"DTSTART{ics.local(event.start, zone)}",
+        f"DTEND{ics.local(event.end, zone)}",
+    ]
+    if event.recurrence is not None:
+        lines.append(f"RRULE:{event.recurrence.rrule()}")
+        lines += [f"EXDATE{ics.local(when, zone)}" for when in sorted(event.exdates)]
+    if event.recurrence_id is not None:
+        lines.append(f"RECURRENCE-ID{ics.local(event.recurrence_id, zone)}")
+    lines.append(f"SUMMARY:{ics.text(event.summary)}")
+    if event.description:
+        lines.append(f"DESCRIPTION:{ics.text(event.description)}")
+    if event.location:
+        lines.append(f"LOCATION:{ics.text(event.location)}")
+    if event.url:
+        lines.append(f"URL:{ics.uri(event.url)}")
+    if event.categories:
+        lines.append("CATEGORIES:" + ",".join(ics.text(c) for c in event.categories))
+    lines += [f"STATUS:{status}", "TRANSP:OPAQUE", "CLASS:PUBLIC"]
+    organizer = "ORGANIZER"
+    if event.organizer_name:
+        organizer += f";CN={ics.param(event.organizer_name)}"
+    if event.organizer_sent_by:
+        organizer += f";SENT-BY={ics.param(ics.mailto(event.organizer_sent_by))}"
+    lines.append(f"{organizer}:{ics.mailto(event.organizer_email)}")
+    lines += [_attendee(a) for a in event.attendees]
+    if event.created is not None:
+        lines.append(f"CREATED:{ics.utc(event.created)}")
+    if event.last_modified is not None:
+        lines.append(f"LAST-MODIFIED:{ics.utc(event.last_modified)}")
+    lines.append("END:VEVENT")
+    return lines
+
+
+def _attendee(attendee: Attendee) -> str:
+    line = (
+        f"ATTENDEE;CUTYPE=INDIVIDUAL;ROLE={attendee.role};PARTSTAT={attendee.partstat}"
+        f";RSVP={'TRUE' if attendee.rsvp else 'FALSE'}"
+    )
+    if attendee.name:
+        line += f";CN={ics.param(attendee.name)}"
+    if attendee.delegated_to:
+        line += f";DELEGATED-TO={ics.param(ics.mailto(attendee.delegated_to))}"
+    if attendee.delegated_from:
+        line += f";DELEGATED-FROM={ics.param(ics.mailto(attendee.delegated_from))}"
+    return f"{line}:{ics.mailto(attendee.email)}"
