@@ -52,7 +52,8 @@ def wall_clock(value: datetime, zone: str) -> datetime:
     """The aware `value` as wall-clock time in `zone` (aware, with fold set when ambiguous)."""
     if value.tzinfo is None:
         raise ValueError("naive datetimes are ambiguous; pass an aware datetime")
-    return value.astimezone(ZoneInfo(zone))
+    # Through UTC: astimezone() to the same tzinfo would keep a non-existent wall-clock time.
+    return value.astimezone(UTC).astimezone(ZoneInfo(zone))
 
 
 def local(value: datetime, zone: str) -> str:
