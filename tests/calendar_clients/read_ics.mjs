@@ -1,9 +1,10 @@
 // Reads an .ics file the way Thunderbird does (ical.js) and prints what it understood as JSON.
 //
 //   node read_ics.mjs FILE            -> {method, events: [...], occurrences: [...]}
-//   node read_ics.mjs FILE --offsets  -> reads {"tzid": [unix seconds...]} on stdin and prints
-//                                        {"tzid": [utc offset in seconds...]} as ical.js
-//                                        places those instants with the file's VTIMEZONE.
+//   node read_ics.mjs FILE --instants -> reads {"tzid": ["2026-03-08T01:59:59", ...]} on stdin
+//                                        (wall-clock times, as in DTSTART;TZID=...) and prints
+//                                        {"tzid": [unix seconds...]}: where ical.js places
+//                                        them with the file's VTIMEZONE.
 //
 // Occurrences are expanded with ical.js's own ICAL.Event iterator (RRULE, EXDATE and
 // RECURRENCE-ID overrides) and converted to UTC with the VTIMEZONE blocks of the file only:
@@ -123,7 +124,7 @@ function expand(vevents) {
 }
 
 const [file, mode] = process.argv.slice(2);
-if (!file) fail("usage: node read_ics.mjs FILE [--offsets]");
+if (!file) fail("usage: node read_ics.mjs FILE [--instants]");
 const root = new ICAL.Component(ICAL.parse(readFileSync(file, "utf8")));
 if (root.name !== "vcalendar") fail(`top component is ${root.name}`);
 const zones = new Map();
@@ -133,18 +134,17 @@ for (const vtimezone of root.getAllSubcomponents("vtimezone")) {
   zones.set(zone.tzid, zone);
 }
 
-if (mode === "--offsets") {
+if (mode === "--instants") {
   const asked = JSON.parse(readFileSync(0, "utf8"));
   const answer = {};
-  for (const [tzid, instants] of Object.entries(asked)) {
+  for (const [tzid, walls] of Object.entries(asked)) {
     const zone = zones.get(tzid);
     if (!zone) fail(`no VTIMEZONE for ${tzid}`);
-    answer[tzid] = instants.map((seconds) => {
-      const local = ICAL.Time.fromJSDate(new Date(seconds * 1000), true).convertToZone(zone);
-      const wall = Date.UTC(
-        local.year, local.month - 1, local.day, local.hour, local.minute, local.second,
-      );
-      return wall / 1000 - seconds;
+    // A DTSTART;TZID=... value: wall-clock time in the zone, to a UTC instant.
+    answer[tzid] = walls.map((wall) => {
+      const time = ICAL.Time.fromDateTimeString(wall);
+      time.zone = zone;
+      return time.toUnixTime();
     });
   }
   process.stdout.write(JSON.stringify(answer));

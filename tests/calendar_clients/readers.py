@@ -72,9 +72,11 @@ def ical_js_occurrences(text: str) -> list[Occurrence]:
     )
 
 
-def ical_js_offsets(text: str, zone: str, instants: list[int]) -> list[int]:
-    """The UTC offsets ical.js gives those instants with the file's VTIMEZONE for `zone`."""
-    return _run(text, "--offsets", stdin=json.dumps({zone: instants}))[zone]
+def ical_js_instants(text: str, zone: str, walls: list[datetime]) -> list[int]:
+    """The UTC instants (seconds) ical.js gives those naive wall-clock times in `zone`,
+    with the file's VTIMEZONE for it, as it does for `DTSTART;TZID=zone:...`."""
+    asked = {zone: [wall.strftime("%Y-%m-%dT%H:%M:%S") for wall in walls]}
+    return _run(text, "--instants", stdin=json.dumps(asked))[zone]
 
 
 def renamed(text: str) -> str:

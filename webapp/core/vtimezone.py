@@ -174,8 +174,15 @@ def _spec_rrule(spec: _Spec) -> str | None:
         return f"FREQ=YEARLY;BYMONTH={spec.month};BYDAY={ordinal}{_DAYS[spec.weekday]}"
     weekday = _DAYS[(spec.weekday + shift) % 7]
     if spec.week == 5:
-        days = [d + shift for d in range(-7, 0)]
-        if not all(-28 <= d <= -1 for d in days):
+        # The last seven days of a month of fixed length, counted from its start: ical.js
+        # misreads negative BYMONTHDAY combined with BYDAY. February's length varies.
+        if spec.month == 2:
+            return None
+        length = (
+            datetime(2001 + spec.month // 12, spec.month % 12 + 1, 1) - timedelta(days=1)
+        ).day
+        days = [d + shift for d in range(length - 6, length + 1)]
+        if not all(1 <= d <= length for d in days):
             return None
     else:
         days = [d + shift for d in range((spec.week - 1) * 7 + 1, spec.week * 7 + 1)]
