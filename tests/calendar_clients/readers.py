@@ -8,6 +8,7 @@ tz database; ical.js only ever uses the file's VTIMEZONE (read_ics.mjs refuses o
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -80,8 +81,12 @@ def ical_js_instants(text: str, zone: str, walls: list[datetime]) -> list[int]:
 
 
 def renamed(text: str) -> str:
-    """The calendar with every TZID renamed so that a reader must use our VTIMEZONE."""
-    return text.replace("TZID:", "TZID:X-Test/").replace("TZID=", "TZID=X-Test/")
+    """The calendar with every TZID renamed so that a reader must use our VTIMEZONE.
+
+    The new name depends on the text: icalendar and vobject keep the zones they have read by
+    TZID for the life of the process, and must not reuse one read from another calendar."""
+    prefix = "X-Test-" + hashlib.sha256(text.encode()).hexdigest()[:12] + "/"
+    return text.replace("TZID:", "TZID:" + prefix).replace("TZID=", "TZID=" + prefix)
 
 
 def python_calendar(text: str) -> icalendar.Calendar:

@@ -56,14 +56,22 @@ def wall_clock(value: datetime, zone: str) -> datetime:
     return value.astimezone(UTC).astimezone(ZoneInfo(zone))
 
 
-def local(value: datetime, zone: str) -> str:
+def local(value: datetime, zone: str, *, utc_if_ambiguous: bool = False) -> str:
     """`;TZID=America/New_York:20260301T100000` (the parameters and the value of a property).
 
-    The second of two equal wall-clock times (fold=1) cannot be said with a TZID, as every
-    reader takes the first (RFC 5545 3.3.5); those are written in UTC instead."""
+    A wall-clock time that a change of offset repeats is read as the first by RFC 5545
+    (3.3.5) but as the second by ical.js; with `utc_if_ambiguous` such a time is written in
+    UTC instead, which every reader places alike. EXDATE and RECURRENCE-ID cannot do that:
+    they must have the master's TZID."""
     wall = wall_clock(value, zone)
-    if wall.fold and _is_ambiguous(wall):
-        return f":{utc(value)}"
+    if _is_ambiguous(wall):
+        if utc_if_ambiguous:
+            return f":{utc(value)}"
+        if wall.fold:
+            raise ValueError(
+                f"{wall:%Y-%m-%d %H:%M} happens twice in {zone}; the second "
+                "cannot be written with a TZID"
+            )
     return f";TZID={zone}:{wall:%Y%m%dT%H%M%S}"
 
 

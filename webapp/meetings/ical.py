@@ -37,6 +37,7 @@ Frequency = Literal["DAILY", "WEEKLY", "MONTHLY", "YEARLY"]
 
 PRODID = "-//Puerto//Meetings//EN"
 
+_UID = re.compile(r"^[A-Za-z0-9@._\-+=/:]{1,255}$")
 _BYDAY = re.compile(r"^([+-]?[1-5])?(MO|TU|WE|TH|FR|SA|SU)$")
 
 
@@ -226,9 +227,12 @@ def cancel(events: Sequence[Event], *, dtstamp: datetime) -> str:
 
 def feed(events: Sequence[Event], *, name: str, dtstamp: datetime) -> str:
     """A subscription feed (METHOD:PUBLISH, X-WR-CALNAME, REFRESH-INTERVAL) with many uids."""
+    # Readers treat these calendar-level names as raw text (icalendar does not unescape
+    # them): say the name without characters that would need escaping.
+    plain = " ".join(re.sub(r"[\\;,]", " ", name).split())
     header = [
-        f"NAME:{ics.text(name)}",
-        f"X-WR-CALNAME:{ics.text(name)}",
+        f"NAME:{plain}",
+        f"X-WR-CALNAME:{plain}",
         "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
         "X-PUBLISHED-TTL:PT1H",
     ]
@@ -269,18 +273,14 @@ def _calendar(
 
 
 def _check_event(event: Event) -> None:
-    if not event.uid or any(c in event.uid for c in "\r\n"):
-        raise ValueError("an event needs a one-line uid")
+    if not _UID.match(event.uid):
+        raise ValueError("a uid is letters, digits and @ . _ - + = / : (see uid_for)")
     if event.end <= event.start:
         raise ValueError("an event must end after it starts")
     if event.recurrence_id is not None and event.recurrence is not None:
         raise ValueError("an occurrence's override cannot carry its own recurrence")
     if event.recurrence is None and event.exdates:
         raise ValueError("exdates belong to a recurring master")
-    if event.recurrence is not None and ics.wall_clock(event.start, event.zone).fold:
-        first = ics.wall_clock(event.start, event.zone)
-        if first.replace(fold=0).utcoffset() != first.utcoffset():
-            raise ValueError("a series cannot start at the second of two equal wall-clock times")
 
 
 def _instants(event: Event) -> Iterable[datetime]:
@@ -301,8 +301,8 @@ def _vevent(event: Event, dtstamp: datetime, status: Status) -> list[str]:
         f"UID:{event.uid}",
         f"SEQUENCE:{event.sequence}",
         f"DTSTAMP:{ics.utc(dtstamp)}",
-        f"DTSTART{ics.local(event.start, zone)}",
-        f"DTEND{ics.local(event.end, zone)}",
+        f"DTSTART{ics.local(event.start, zone, utc_if_ambiguous=event.recurrence is None)}",
+        f"DTEND{ics.local(event.end, zone, utc_if_ambiguous=event.recurrence is None)}",
     ]
     if event.recurrence is not None:
         lines.append(f"RRULE:{event.recurrence.rrule()}")
