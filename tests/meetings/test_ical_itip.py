@@ -282,7 +282,7 @@ printable = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(value=printable)
 def test_any_text_reads_back_the_same_in_icalendar_and_vobject(value: str) -> None:
     text = ical.request(
@@ -295,7 +295,7 @@ def test_any_text_reads_back_the_same_in_icalendar_and_vobject(value: str) -> No
     assert (read.location.value if "location" in read.contents else "") == expected_text(value)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(value=printable)
 def test_lines_are_crlf_and_at_most_75_octets_cut_between_characters(value: str) -> None:
     data = ical.request([master(summary=value, location=value * 3)], dtstamp=DTSTAMP).encode()

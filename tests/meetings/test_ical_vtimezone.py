@@ -57,7 +57,7 @@ instants = st.datetimes(
 
 
 @pytest.mark.parametrize("zone", ZONES)
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(instant=instants)
 def test_icalendar_reads_zoneinfos_offset_from_our_vtimezone(zone: str, instant: datetime) -> None:
     expected = instant.astimezone(ZoneInfo(zone)).utcoffset()
@@ -65,7 +65,7 @@ def test_icalendar_reads_zoneinfos_offset_from_our_vtimezone(zone: str, instant:
 
 
 @pytest.mark.parametrize("zone", ZONES)
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(instant=instants)
 def test_vobject_reads_zoneinfos_offset_from_our_vtimezone(zone: str, instant: datetime) -> None:
     expected = instant.astimezone(ZoneInfo(zone)).utcoffset()
