@@ -321,3 +321,43 @@ def test_an_address_that_would_break_the_line_is_refused() -> None:
         ical.request(
             [master(attendees=(ical.Attendee('a@b.example:mailto:"x'),))], dtstamp=DTSTAMP
         )
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"zone": "Mars/Olympus_Mons"},
+        {"start": datetime(2026, 3, 3, 10, 0)},  # naive: which zone?
+        {"end": datetime(2026, 3, 3, 9, 0, tzinfo=NY)},  # before the start
+        {"uid": "series 12@puerto.example"},
+        {"uid": "series-12@puerto.example\r\nATTENDEE:mailto:x@evil.example"},
+        {"sequence": -1},
+        {"recurrence_id": datetime(2026, 9, 1, 10, 0, tzinfo=NY)},  # an override with an RRULE
+    ],
+    ids=lambda changes: next(iter(changes)),
+)
+def test_an_event_that_cannot_be_written_faithfully_is_refused(changes: dict) -> None:
+    with pytest.raises(ValueError):
+        ical.request([master(**changes)], dtstamp=DTSTAMP)
+
+
+def test_a_series_without_an_end_or_with_an_unknown_part_is_refused() -> None:
+    with pytest.raises(ValueError):
+        ical.Recurrence("YEARLY")  # neither count nor until: unbounded
+    with pytest.raises(ValueError):
+        ical.Recurrence("YEARLY", count=3, until=datetime(2030, 1, 1, tzinfo=UTC))
+    with pytest.raises(ValueError):
+        ical.Recurrence("HOURLY", count=3)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        ical.Recurrence("MONTHLY", count=3, by_day=("1XX",))
+    with pytest.raises(ValueError):
+        ical.Attendee("a@b.example", partstat="NEEDS_ACTION")  # type: ignore[arg-type]
+
+
+def test_a_huge_series_is_refused_by_the_expansion_guard() -> None:
+    with pytest.raises(ValueError):
+        ical.occurrence_starts(
+            datetime(2026, 1, 1, 9, tzinfo=NY),
+            "America/New_York",
+            ical.Recurrence("DAILY", count=5000),
+        )

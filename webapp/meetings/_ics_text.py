@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 # RFC 5545 3.3.11 allows no control characters in TEXT other than HTAB (line breaks are \n).
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_UNITS = re.compile(r"\\.|.", flags=re.DOTALL)
 _ADDRESS = re.compile(r"^[^\s\"<>\\;:,]+@[^\s\"<>\\;:,@]+$")
 
 
@@ -81,13 +82,15 @@ def _is_ambiguous(wall: datetime) -> bool:
 
 def fold(line: str) -> str:
     """One content line folded at 75 octets without splitting a UTF-8 sequence (3.1)."""
+    if len(line) <= 18 or len(line.encode("utf-8")) <= 75:  # 18 chars are at most 72 octets
+        return line
     parts: list[str] = []
     current: list[str] = []
     size = 0
     limit = 75
     # Units never split: a UTF-8 character, and an escape such as "\\," (some readers
     # unescape before they unfold).
-    for char in re.findall(r"\\.|.", line, flags=re.DOTALL):
+    for char in _UNITS.findall(line):
         width = len(char.encode("utf-8"))
         if size + width > limit:
             parts.append("".join(current))

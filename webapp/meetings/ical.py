@@ -21,8 +21,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Literal
-from zoneinfo import ZoneInfo
+from functools import lru_cache
+from typing import Literal, get_args
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import rrule as du
 
@@ -53,6 +54,12 @@ class Attendee:
     delegated_to: str | None = None
     delegated_from: str | None = None
 
+    def __post_init__(self) -> None:
+        if self.role not in get_args(Role):
+            raise ValueError(f"unknown ROLE {self.role!r}")
+        if self.partstat not in get_args(PartStat):
+            raise ValueError(f"unknown PARTSTAT {self.partstat!r}")
+
 
 @dataclass(frozen=True)
 class Recurrence:
@@ -78,6 +85,8 @@ class Recurrence:
     by_set_pos: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
+        if self.freq not in get_args(Frequency):
+            raise ValueError(f"unknown FREQ {self.freq!r}")
         if (self.count is None) == (self.until is None):
             raise ValueError("a recurrence needs exactly one of count or until")
         if self.count is not None and self.count < 1:
@@ -123,6 +132,9 @@ class Event:
     `exdates` are the *original* starts of cancelled occurrences (master only).
     `recurrence_id` is the *original* start of the occurrence this override replaces.
     `organizer_sent_by`, if given, becomes ORGANIZER;SENT-BY (the platform's address).
+    A one-off's or override's time that a change of offset repeats (01:30 on a fall-back
+    night) is written in UTC, since readers disagree on which of the two a TZID means; a
+    series cannot start at the second of two such times (ValueError).
     """
 
     uid: str
@@ -163,10 +175,17 @@ def occurrence_starts(
     read with the offset before the gap (RFC 5545 3.3.5). No exdates or overrides applied.
     Raises ValueError past `limit` occurrences (a guard against huge series).
     """
+    return list(_occurrence_starts(start, zone, recurrence, limit))
+
+
+@lru_cache(maxsize=256)
+def _occurrence_starts(
+    start: datetime, zone: str, recurrence: Recurrence | None, limit: int
+) -> tuple[datetime, ...]:
     tz = ZoneInfo(zone)
     first = ics.wall_clock(start, zone).replace(tzinfo=None, fold=0)
     if recurrence is None:
-        return [start.astimezone(UTC)]
+        return (start.astimezone(UTC),)
     weekdays = []
     for item in recurrence.by_day:
         match = _BYDAY.match(item)
@@ -199,7 +218,7 @@ def occurrence_starts(
         if len(starts) == limit:
             raise ValueError(f"more than {limit} occurrences")
         starts.append(instant)
-    return starts
+    return tuple(starts)
 
 
 def request(events: Sequence[Event], *, dtstamp: datetime) -> str:
@@ -273,6 +292,17 @@ def _calendar(
 
 
 def _check_event(event: Event) -> None:
+    try:
+        ZoneInfo(event.zone)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"unknown time zone {event.zone!r}") from error
+    if event.sequence < 0:
+        raise ValueError("SEQUENCE starts at 0")
+    times = [event.start, event.end, *event.exdates]
+    if event.recurrence_id is not None:
+        times.append(event.recurrence_id)
+    if any(t.tzinfo is None or t.utcoffset() is None for t in times):
+        raise ValueError("naive datetimes are ambiguous; pass aware datetimes")
     if not _UID.match(event.uid):
         raise ValueError("a uid is letters, digits and @ . _ - + = / : (see uid_for)")
     if event.end <= event.start:
