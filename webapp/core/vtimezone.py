@@ -84,7 +84,12 @@ def _lines(zone: str, first_year: int, last_year: int) -> tuple[str, ...]:
         in_effect = [c for c in earlier if c.at <= span_start][-1:]
         historic = in_effect + [c for c in earlier if span_start < c.at < span_end]
 
-    blocks = [(c.at, _block(c, None)) for c in historic] + current
+    # A past change is labelled by its direction: readers built on dateutil (icalendar,
+    # vobject) take a STANDARD block for a step back and misplace the hour before a step
+    # forward. What the tz data called it (Cancun's move to -05 was "standard") is lost,
+    # and the offsets, which are what place a time, are unchanged.
+    blocks = [(c.at, _block(replace(c, isdst=c.after > c.before), None)) for c in historic]
+    blocks += current
     blocks.sort(key=lambda item: item[0])
     lines = ["BEGIN:VTIMEZONE", f"TZID:{zone}"]
     for _, block in blocks:
@@ -99,24 +104,35 @@ def _current_rule_blocks(
     """The blocks of the current rule and the instant from which they describe the zone."""
     if rule.start is None or rule.end is None or rule.dst_offset is None:
         if changes and changes[-1].after == rule.std_offset:
-            # Written as STANDARD whatever the data calls it: the zone keeps this time now.
-            last = replace(changes[-1], isdst=False, name=rule.std_name)
-            return [(last.at, _block(last, None))], last.at
+            # One STANDARD block with the same offset on both sides, as clients expect of a
+            # zone without daylight saving, from a day after the last change; the change
+            # itself is written among the past ones when the span reaches back to it.
+            steady_at = changes[-1].at + 86400
+            steady = _Change(steady_at, rule.std_offset, rule.std_offset, False, rule.std_name)
+            return [(steady_at, _block(steady, None))], steady_at
         fixed = _Change(0, rule.std_offset, rule.std_offset, False, rule.std_name)
         return [(0, _block(fixed, None))], 0
 
-    # The trailing run of table changes that the rule reproduces is already the rule's.
+    # The trailing run of table changes that the rule reproduces one after the other, with
+    # none of the rule's changes missing in between (Haiti skipped 2016; Turks and Caicos
+    # kept -04 for three years), is already the rule's.
     index = len(changes)
-    while index > 0:
-        change = changes[index - 1]
-        year = _year_of(change.at)
-        predicted = {
-            (c.at, c.after) for y in (year - 1, year, year + 1) for c in _rule_changes(rule, y)
-        }
-        if (change.at, change.after) not in predicted:
-            break
-        index -= 1
-    valid_from = changes[index].at if index < len(changes) else changes[-1].at + 1
+    if changes:
+        years = range(_year_of(changes[0].at) - 1, _year_of(changes[-1].at) + 2)
+        predicted = [(c.at, c.after) for y in years for c in _rule_changes(rule, y)]
+        position = {change: k for k, change in enumerate(predicted)}
+        expected: int | None = None
+        while index > 0:
+            change = changes[index - 1]
+            k = position.get((change.at, change.after))
+            if k is None or (expected is not None and k != expected):
+                break
+            expected = k - 1
+            index -= 1
+    if index < len(changes):
+        valid_from = changes[index].at
+    else:  # the table stops where the rule starts (or the zone has always kept the rule)
+        valid_from = changes[-1].at + 1 if changes else _seconds(datetime(1970, 1, 1))
     start_year = _year_of(valid_from)
 
     blocks: list[tuple[int, list[str]]] = []
