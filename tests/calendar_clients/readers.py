@@ -76,8 +76,16 @@ def ical_js_occurrences(text: str) -> list[Occurrence]:
 def ical_js_instants(text: str, zone: str, walls: list[datetime]) -> list[int]:
     """The UTC instants (seconds) ical.js gives those naive wall-clock times in `zone`,
     with the file's VTIMEZONE for it, as it does for `DTSTART;TZID=zone:...`."""
-    asked = {zone: [wall.strftime("%Y-%m-%dT%H:%M:%S") for wall in walls]}
-    return _run(text, "--instants", stdin=json.dumps(asked))[zone]
+    return ical_js_instants_of(text, {zone: walls})[zone]
+
+
+def ical_js_instants_of(text: str, walls: dict[str, list[datetime]]) -> dict[str, list[int]]:
+    """`ical_js_instants` for several zones of one file in one run of Node."""
+    asked = {
+        zone: [wall.strftime("%Y-%m-%dT%H:%M:%S") for wall in values]
+        for zone, values in walls.items()
+    }
+    return _run(text, "--instants", stdin=json.dumps(asked))
 
 
 def renamed(text: str) -> str:

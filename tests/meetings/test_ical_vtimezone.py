@@ -14,7 +14,7 @@ import vobject
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from tests.calendar_clients.readers import ical_js_instants, renamed
+from tests.calendar_clients.readers import ical_js_instants, ical_js_instants_of, renamed
 from webapp.core.vtimezone import vtimezone_lines
 
 FIRST = datetime(2015, 1, 1, tzinfo=UTC)
@@ -150,7 +150,7 @@ def test_every_zone_of_the_americas_reads_back_at_zoneinfos_offsets() -> None:
         tz, theirs = ZoneInfo(zone), icalendar_zone(zone)
         seeds = random.Random(zone)
         low, high = int(FIRST.timestamp()), int(LAST.timestamp())
-        sample = [seeds.randint(low, high) for _ in range(20)]
+        sample = [seeds.randint(low, high) for _ in range(20)] + midyears()
         for day in range(low, high - 86400, 86400):
             if (
                 datetime.fromtimestamp(day, tz).utcoffset()
@@ -166,6 +166,44 @@ def test_every_zone_of_the_americas_reads_back_at_zoneinfos_offsets() -> None:
                 wrong.append((zone, instant))
                 break
     assert wrong == []
+
+
+def test_ical_js_places_wall_clock_times_of_every_zone_of_the_americas() -> None:
+    """One calendar holding every zone of the region, read once by ical.js: the wall-clock
+    times around each change of 2015-2035 and at random land on zoneinfo's instants."""
+    zones = sorted(z for z in available_timezones() if z.startswith("America/"))
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN"]
+    asked: dict[str, list[datetime]] = {}
+    expected: dict[str, list[int]] = {}
+    low, high = int(FIRST.timestamp()), int(LAST.timestamp())
+    for zone in zones:
+        lines += vtimezone_lines(zone, FIRST, LAST)
+        tz = ZoneInfo(zone)
+        seeds = random.Random(zone)
+        sample = [seeds.randint(low, high) for _ in range(10)] + midyears()
+        for day in range(low, high - 86400, 86400):
+            if (
+                datetime.fromtimestamp(day, tz).utcoffset()
+                != datetime.fromtimestamp(day + 86400, tz).utcoffset()
+            ):
+                change = first_change(tz, day, day + 86400)
+                sample += [change - 3601, change - 1, change, change + 3600]
+        walls = [(datetime.fromtimestamp(at, tz).replace(tzinfo=None), at) for at in sample]
+        kept = [(wall, at) for wall, at in walls if single_reading(wall, tz)]
+        asked[zone] = [wall for wall, _ in kept]
+        expected[zone] = [at for _, at in kept]
+    lines.append("END:VCALENDAR")
+    read = ical_js_instants_of("\r\n".join(lines) + "\r\n", asked)
+    assert [zone for zone in zones if read[zone] != expected[zone]] == []
+
+
+def midyears() -> list[int]:
+    """Mid-January and mid-July of every year: a year that skipped a change shows there."""
+    return [
+        int(datetime(year, month, 15, 12, tzinfo=UTC).timestamp())
+        for year in range(FIRST.year, LAST.year + 1)
+        for month in (1, 7)
+    ]
 
 
 def first_change(tz: ZoneInfo, low: int, high: int) -> int:
