@@ -11,7 +11,7 @@ PORT ?= 5000
 
 CLIENTS := tests/calendar_clients
 
-.PHONY: install translations calendar-clients messages run serve migrate demo test test-browser lint format bench clean
+.PHONY: install translations calendar-clients messages run serve migrate demo test test-fast test-browser lint format bench clean
 
 install: $(STAMP)
 
@@ -58,6 +58,10 @@ run: demo
 
 test: translations calendar-clients
 	$(BIN)/python -m pytest
+
+# Everything but the tests that start Celery workers or drive a browser: the edit-test loop.
+test-fast: translations calendar-clients
+	$(BIN)/python -m pytest -m "not worker and not e2e"
 
 lint: install
 	$(BIN)/ruff check .
