@@ -12,7 +12,14 @@ Contract:
   the whole VCALENDAR text: CRLF line ends, lines folded at 75 octets on UTF-8 character
   boundaries, text values escaped so that every parser reads back the same string.
   Same input, same text (deterministic), so tests and idempotency keys can compare it.
+  `feed` takes the events of many uids (METHOD:PUBLISH) for a subscription URL.
+- `occurrence_starts` expands a rule exactly as the clients will (wall-clock repeats).
+- What cannot be written faithfully raises ValueError (naive times, an unknown zone, a
+  second-of-two wall-clock time as a series start, an unbounded rule, a uid or address
+  that would break the line); services turn it into a RuleError before saving.
 - Nothing here touches the database, the request or the clock: the caller passes `dtstamp`.
+- Proof: tests/meetings/test_ical_*.py read every message back with ical.js (Thunderbird's
+  parser, under Node), icalendar + recurring-ical-events and vobject, against zoneinfo.
 """
 
 from __future__ import annotations
