@@ -361,3 +361,30 @@ def test_a_huge_series_is_refused_by_the_expansion_guard() -> None:
             "America/New_York",
             ical.Recurrence("DAILY", count=5000),
         )
+
+
+def test_an_update_of_one_occurrence_alone_reads_as_that_occurrence_moved() -> None:
+    text = ical.request([moved()], dtstamp=DTSTAMP)
+    read = ical_js(text)
+    (event,) = read["events"]
+    assert event["recurrence_id_utc"] == seconds(datetime(2026, 9, 1, 10, 0, tzinfo=NY))
+    (occurrence,) = read["occurrences"]
+    assert occurrence["start_utc"] == seconds(datetime(2026, 9, 2, 14, 0, tzinfo=NY))
+    (python,) = python_calendar(text).walk("VEVENT")
+    assert seconds(python["RECURRENCE-ID"].dt) == event["recurrence_id_utc"]
+
+
+def test_cancelling_the_series_cancels_every_occurrence_and_keeps_its_rule() -> None:
+    read = ical_js(ical.cancel([master(sequence=9)], dtstamp=DTSTAMP))
+    (event,) = read["events"]
+    assert event["rrule"]["value"] == "FREQ=MONTHLY;INTERVAL=3;BYDAY=1TU;UNTIL=20280101T040000Z"
+    assert event["recurrence_id"] is None
+    assert len(read["occurrences"]) == 7  # eight first Tuesdays of a quarter, one excluded
+    assert {o["status"] for o in read["occurrences"]} == {"CANCELLED"}
+
+
+def test_a_link_that_would_break_the_line_is_refused() -> None:
+    with pytest.raises(ValueError):
+        ical.request([master(url="https://meet.example/a b\r\nATTENDEE:x")], dtstamp=DTSTAMP)
+    text = ical.request([master(url="https://meet.example/j/1?pwd=a,b;c")], dtstamp=DTSTAMP)
+    assert "URL:https://meet.example/j/1?pwd=a,b;c" in unfolded(text)
