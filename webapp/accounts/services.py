@@ -33,7 +33,7 @@ from webapp.accounts.models import (
 from webapp.core import mailer, outbox, tokens
 from webapp.core.access import ADMIN, FOCAL_POINT, ORGANIZER, PARTICIPANT, ROLES
 from webapp.core.audit import acting_as
-from webapp.core.forms import RuleError
+from webapp.core.errors import RuleError
 from webapp.core.links import external_url
 from webapp.core.reference import MemberState
 from webapp.core.timezones import is_valid_zone, utcnow

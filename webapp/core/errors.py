@@ -1,5 +1,6 @@
-"""Error pages in the viewer's language, inside the site's layout (navigation, language
-switch), so a visitor who hits one can find their way on."""
+"""Errors: the one refusal type services raise (`RuleError`), and the error pages in the
+viewer's language, inside the site's layout (navigation, language switch), so a visitor
+who hits one can find their way on."""
 
 from __future__ import annotations
 
@@ -13,6 +14,16 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from webapp.extensions import db
 
 log = logging.getLogger(__name__)
+
+
+class RuleError(Exception):
+    """A service refused a change; the message is for the person who typed it, and `field`
+    names the form field it belongs to (None: the form as a whole)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
 
 
 def _titles() -> dict[int, tuple[str, str]]:

@@ -7,18 +7,9 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField
 from wtforms.validators import DataRequired, Optional, ValidationError
 
+from webapp.core.errors import RuleError
 from webapp.core.i18n import LANGUAGE_NAMES
 from webapp.core.timezones import is_valid_zone, zone_choices
-
-
-class RuleError(Exception):
-    """A service refused a change; the message is for the person who typed it, and `field`
-    names the form field it belongs to (None: the form as a whole)."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def show_error(form: FlaskForm, error: RuleError) -> None:

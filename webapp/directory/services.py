@@ -23,7 +23,7 @@ from werkzeug.exceptions import Forbidden
 
 from webapp.core.access import ADMIN, FOCAL_POINT, ORGANIZER, PARTICIPANT, SECRETARIAT
 from webapp.core.audit import CREATE, REVERT, AuditEntry, audit_action, history
-from webapp.core.forms import RuleError
+from webapp.core.errors import RuleError
 from webapp.core.reference import MemberState
 from webapp.core.timezones import in_zone, to_utc, utcnow
 from webapp.directory.models import (
