@@ -193,6 +193,28 @@ def login(client: FlaskClient) -> Callable[[object], FlaskClient]:
 
 
 @pytest.fixture()
+def broker_down(app: Flask) -> Iterator[object]:
+    """The app publishes to a Redis broker that is not there: a real, refused connection
+    on a local port nothing listens on."""
+    import socket
+
+    from celery import Celery
+
+    from webapp.extensions import celery_settings
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    saved = app.extensions["celery"]
+    app.config.update(CELERY_BROKER_URL=f"redis://127.0.0.1:{port}/0", CELERY_ALWAYS_EAGER=False)
+    down = Celery("puerto-broker-down")
+    down.config_from_object(celery_settings(app))
+    app.extensions["celery"] = down
+    yield down
+    app.extensions["celery"] = saved
+
+
+@pytest.fixture()
 def smtp_server(app: Flask) -> Iterator[object]:
     """A real SMTP server on loopback, with the app configured to send through it."""
     from tests.smtp import SMTPServer

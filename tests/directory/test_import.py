@@ -313,6 +313,17 @@ def test_a_running_jobs_page_has_a_progress_bar_and_a_refresh_link(
     assert "import.js" in page
 
 
+def test_with_the_task_queue_down_the_job_waits_and_the_uploader_is_told(
+    client, user, login, member_state, broker_down
+):
+    _setup(member_state)
+    login(user("organizer"))
+    response = _upload(client, HEADER + ANA)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "The import is waiting for the task queue" in page
+    assert _job().status == "queued"
+
+
 def test_running_a_job_twice_applies_it_once(app, user, member_state):
     _setup(member_state)
     organizer = user("organizer")

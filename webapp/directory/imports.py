@@ -23,6 +23,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
+from webapp.accounts.models import User
+from webapp.core import jobs
 from webapp.core.audit import acting_as
 from webapp.core.reference import MemberState
 from webapp.core.timezones import in_zone, utcnow
@@ -59,6 +61,7 @@ from webapp.extensions import db
 
 log = logging.getLogger(__name__)
 
+IMPORT_TASK = "tasks.directory_import.run_directory_import"
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
 
@@ -176,8 +179,8 @@ def parse(text: str) -> list[dict[str, str]]:
     return rows
 
 
-def start(user: Any, upload: FileStorage, language: str) -> ImportJob:
-    """Check the upload and record a queued job; the caller commits, then enqueues."""
+def start(user: User, upload: FileStorage, language: str) -> ImportJob:
+    """Check the upload and record a queued job, to be run once the caller commits."""
     text = read_upload(upload)
     rows = parse(text)
     job = ImportJob(
@@ -190,6 +193,7 @@ def start(user: Any, upload: FileStorage, language: str) -> ImportJob:
     )
     db.session.add(job)
     db.session.flush()
+    jobs.queue_after_commit(IMPORT_TASK, job.id)
     return job
 
 
@@ -440,8 +444,6 @@ def run(job_id: int) -> str:
         return job.status if job else "missing"
     job = db.session.get(ImportJob, job_id)
     assert job is not None
-    from webapp.accounts.models import User
-
     user = db.session.get(User, job.created_by_id) if job.created_by_id else None
     label = user.email if user else "import"
     zone = (user.timezone if user else None) or current_app.config["DEFAULT_TIMEZONE"]

@@ -26,7 +26,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from webapp.core import navigation
+from webapp.core import jobs, navigation
 from webapp.core.access import (
     ADMIN,
     FINANCE,
@@ -446,17 +446,6 @@ def edit_agency(agency_id: int) -> Any:
 # --- Import -------------------------------------------------------------------------
 
 
-def _enqueue(job_id: int) -> bool:
-    from tasks.directory_import import run_directory_import
-
-    try:
-        run_directory_import.delay(job_id)
-    except Exception:  # the broker is down: the job waits, and can be started again
-        log.exception("could not queue directory import %s", job_id)
-        return False
-    return True
-
-
 @bp.route("/imports/new", methods=["GET", "POST"])
 @allow(*IMPORTERS)
 def new_import() -> Any:
@@ -471,8 +460,8 @@ def new_import() -> Any:
             form.file.errors = [problem.message]
             status = 400
         else:
-            db.session.commit()
-            if not _enqueue(job.id):
+            db.session.commit()  # queues the import task (see imports.start)
+            if imports.IMPORT_TASK in jobs.not_queued():
                 flash(
                     _("The import is waiting for the task queue. Start it again later."),
                     "warning",
@@ -480,11 +469,11 @@ def new_import() -> Any:
             return redirect(url_for("directory.import_job", job_id=job.id))
     elif request.method == "POST":
         status = 400
-    jobs = db.session.scalars(sa.select(ImportJob).order_by(ImportJob.id.desc()).limit(20))
+    recent = db.session.scalars(sa.select(ImportJob).order_by(ImportJob.id.desc()).limit(20))
     return render_template(
         "directory/import_form.html",
         form=form,
-        jobs=list(jobs),
+        jobs=list(recent),
         columns=imports.COLUMNS,
         max_kb=imports.max_bytes() // 1024,
         max_rows=imports.max_rows(),
@@ -516,6 +505,8 @@ def import_progress(job_id: int) -> Response:
 @allow(*IMPORTERS)
 def start_import(job_id: int) -> Any:
     job = _get(ImportJob, job_id) or abort(404)
-    if ActionForm().validate_on_submit() and job.status == "queued" and not _enqueue(job.id):
+    if not (ActionForm().validate_on_submit() and job.status == "queued"):
+        return redirect(url_for("directory.import_job", job_id=job.id))
+    if not jobs.queue(imports.IMPORT_TASK, job.id):
         flash(_("The task queue is not available. Try again in a few minutes."), "error")
     return redirect(url_for("directory.import_job", job_id=job.id))
