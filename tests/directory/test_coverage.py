@@ -328,6 +328,19 @@ def test_a_request_by_hand_to_a_state_without_focal_point_is_refused(
     assert requests_of(jm) == []
 
 
+def test_a_state_without_focal_point_is_not_offered_a_request_but_told_why(
+    client, login, member_state, world
+):
+    jm = member_state("JM")
+    contact(jm, verified=days_ago(3))
+    login(world["admin"])
+    page = client.get("/directory/coverage").data
+    jamaica = row_of(page, "Jamaica")
+    assert f"/directory/coverage/{jm.id}/request" not in jamaica
+    assert "No focal point to ask" in jamaica
+    assert f"/directory/coverage/{world['br'].id}/request" in row_of(page, "Brazil")
+
+
 def test_a_request_by_hand_to_an_unknown_state_is_not_found(client, login, world):
     login(world["admin"])
     assert client.post("/directory/coverage/99999/request").status_code == 404

@@ -18,6 +18,13 @@ DUE_VERIFIED = TODAY - timedelta(days=183)  # due three days ago with the 180-da
 DUE_ON = DUE_VERIFIED + timedelta(days=180)
 
 
+def invited(person):
+    """An account invited but not signed up yet: it has no password."""
+    person.password_hash = None
+    db.session.commit()
+    return person
+
+
 def standing(state):
     return refresh.standing_of(state.id, TODAY)
 
@@ -174,6 +181,25 @@ def test_only_active_focal_points_of_the_state_are_asked(member_state, user):
     user("focal_point", states=[br], is_active_account=False)
     refresh.send_due_requests(NOW)
     assert [r.focal_point_id for r in requests_of(br)] == [asked.id]
+
+
+def test_a_focal_point_invited_but_not_yet_signed_up_is_not_asked(member_state, user):
+    br = member_state("BR")
+    contact(br, verified=DUE_VERIFIED)
+    asked = user("focal_point", states=[br])
+    invited(user("focal_point", states=[br]))
+    refresh.send_due_requests(NOW)
+    assert [r.focal_point_id for r in requests_of(br)] == [asked.id]
+    assert len(mail("directory-refresh-request")) == 1
+
+
+def test_a_due_state_whose_only_focal_point_has_not_signed_up_is_flagged(member_state, user):
+    br = member_state("BR")
+    contact(br, verified=DUE_VERIFIED)
+    invited(user("focal_point", states=[br]))
+    report = refresh.send_due_requests(NOW)
+    assert report.flagged == [br.id]
+    assert requests_of(br) == []
 
 
 def test_a_state_that_is_not_due_is_not_asked(member_state, user):

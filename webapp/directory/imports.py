@@ -256,6 +256,12 @@ def validate_row(row: dict[str, str], ref: Reference) -> tuple[ValidRow | None, 
     def error(column: str, message: str) -> None:
         errors.append({"row": number, "column": column, "message": message})
 
+    # A NUL byte cannot be stored (PostgreSQL refuses it) and is never meant.
+    for column in COLUMNS:
+        if "\x00" in row[column]:
+            error(column, _("This value contains a NUL character. Remove it and try again."))
+            row = {**row, column: row[column].replace("\x00", "")}
+
     code = row["state_code"].upper()
     state = ref.states.get(code)
     if not code:

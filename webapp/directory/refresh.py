@@ -179,7 +179,12 @@ def _status(standing: Standing, today: date, escalation_days: int) -> str:
 
 
 def _is_focal_point() -> sa.ColumnElement[bool]:
-    return sa.and_(User.roles.contains(FOCAL_POINT), User.is_active_account.is_(True))
+    """An active focal point who has signed up (an invitation not yet accepted is not)."""
+    return sa.and_(
+        User.roles.contains(FOCAL_POINT),
+        User.is_active_account.is_(True),
+        User.password_hash.is_not(None),
+    )
 
 
 def standings(today: date, state_ids: Iterable[int] | None = None) -> list[Standing]:
@@ -321,7 +326,7 @@ def focal_points_by_state(state_ids: Iterable[int]) -> dict[int, list[User]]:
 def is_focal_point_of(person: User | None, state_id: int) -> bool:
     return (
         person is not None
-        and person.is_active_account
+        and person.is_active
         and person.has_role(FOCAL_POINT)
         and state_id in person.member_state_ids
     )
