@@ -157,9 +157,7 @@ def test_the_same_email_twice_in_a_file_is_rejected(client, user, login, member_
     assert "appears already in row 2" in _job().errors[0]["message"]
 
 
-def test_a_value_with_a_nul_byte_is_refused_with_a_row_message(
-    client, user, login, member_state
-):
+def test_a_value_with_a_nul_byte_is_refused_with_a_row_message(client, user, login, member_state):
     _setup(member_state)
     login(user("organizer"))
     _upload(client, HEADER + ANA.replace("Ana Souza", "Ana\x00Souza"))
