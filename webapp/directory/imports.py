@@ -62,8 +62,6 @@ from webapp.extensions import db
 log = logging.getLogger(__name__)
 
 IMPORT_TASK = "tasks.directory_import.run_directory_import"
-MAX_BYTES = 2 * 1024 * 1024
-MAX_ROWS = 5000
 
 COLUMNS = IMPORT_COLUMNS
 DESIGNATION_WORDS = {"primary": PRIMARY, "alternate": ALTERNATE, "": PRIMARY}
@@ -87,11 +85,11 @@ class ImportFileError(ValueError):
 
 
 def max_bytes() -> int:
-    return int(current_app.config.get("DIRECTORY_IMPORT_MAX_BYTES", MAX_BYTES))
+    return int(current_app.config["DIRECTORY_IMPORT_MAX_BYTES"])
 
 
 def max_rows() -> int:
-    return int(current_app.config.get("DIRECTORY_IMPORT_MAX_ROWS", MAX_ROWS))
+    return int(current_app.config["DIRECTORY_IMPORT_MAX_ROWS"])
 
 
 def read_upload(upload: FileStorage) -> str:
