@@ -52,11 +52,9 @@ def create_app(config: type | dict | None = None) -> Flask:
 
     reference_init_app(app)
 
-    from webapp.directory import refresh_views
-    from webapp.directory import views as directory_views
+    from webapp.directory import init_app as directory_init_app
 
-    app.register_blueprint(directory_views.bp)
-    app.register_blueprint(refresh_views.bp)
+    directory_init_app(app)
 
     from webapp import demo
     from webapp.core import errors

@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from tests.directory.refresh_support import area, contact, mail, requests_of
 from tests.querycount import count_queries
 from webapp.core.timezones import utcnow
-from webapp.directory import refresh
+from webapp.directory import refresh, standing
+from webapp.directory.chart import contacts_chart
 from webapp.directory.models import WITHDRAWN, DirectorySettings, RefreshRequest
 from webapp.extensions import db
 
@@ -26,7 +27,7 @@ def days_ago(n):
 
 
 def status_of(state):
-    return refresh.standing_of(state.id, today()).status
+    return standing.standing_of(state.id, today()).status
 
 
 def row_of(html: bytes, name: str) -> str:
@@ -42,43 +43,43 @@ def test_a_state_verified_within_its_period_is_current(member_state, user):
     br = member_state("BR")
     contact(br, verified=days_ago(10))
     user("focal_point", states=[br])
-    assert status_of(br) == refresh.CURRENT
+    assert status_of(br) == standing.CURRENT
 
 
 def test_a_state_past_its_period_is_due(member_state, user):
     br = member_state("BR")
     contact(br, verified=days_ago(181))
     user("focal_point", states=[br])
-    assert status_of(br) == refresh.DUE
+    assert status_of(br) == standing.DUE
 
 
 def test_a_state_past_its_period_and_the_escalation_days_is_stale(member_state, user):
     br = member_state("BR")
     contact(br, verified=days_ago(180 + 31))
     user("focal_point", states=[br])
-    assert status_of(br) == refresh.STALE
+    assert status_of(br) == standing.STALE
 
 
 def test_a_state_without_active_entries_has_no_contacts(member_state, user):
     br = member_state("BR")
     contact(br, verified=days_ago(3), status=WITHDRAWN)
     user("focal_point", states=[br])
-    assert status_of(br) == refresh.NO_CONTACTS
+    assert status_of(br) == standing.NO_CONTACTS
 
 
 def test_a_state_with_entries_but_no_focal_point_says_so(member_state):
     br = member_state("BR")
     contact(br, verified=days_ago(3))
-    assert status_of(br) == refresh.NO_FOCAL_POINT
+    assert status_of(br) == standing.NO_FOCAL_POINT
 
 
 def test_a_state_period_decides_its_status(member_state, user):
     br = member_state("BR")
     contact(br, verified=days_ago(40))
     user("focal_point", states=[br])
-    refresh.set_verification_days(br.id, 30)
+    standing.set_verification_days(br.id, 30)
     db.session.commit()
-    assert status_of(br) == refresh.DUE
+    assert status_of(br) == standing.DUE
 
 
 # --- the page -------------------------------------------------------------------------
@@ -143,8 +144,8 @@ def test_the_chart_is_inline_svg_with_a_title_and_description(client, login, wor
 
 
 def test_the_chart_bars_follow_the_contact_counts(world):
-    rows = refresh.standings(today())
-    chart = refresh.contacts_chart(rows)
+    rows = standing.standings(today())
+    chart = contacts_chart(rows)
     widths = {bar.label: bar.width for bar in chart.bars}
     assert widths["BR"] == chart.plot_width
     assert widths["MX"] == chart.plot_width // 2
@@ -175,7 +176,7 @@ def test_the_coverage_page_issues_a_fixed_number_of_queries(client, login, membe
         focal = user("focal_point", states=[state])
         for n in range(6):
             contact(state, verified=days_ago(100 + 30 * n), areas=(customs, area(f"a{n}")))
-        refresh.set_verification_days(state.id, 90)
+        standing.set_verification_days(state.id, 90)
         db.session.add(
             RefreshRequest(
                 member_state_id=state.id,
@@ -246,7 +247,7 @@ def test_an_organizer_sets_a_state_verification_period(client, login, user, worl
 
 
 def test_an_empty_period_returns_the_state_to_the_default(client, login, world):
-    refresh.set_verification_days(world["br"].id, 90)
+    standing.set_verification_days(world["br"].id, 90)
     db.session.commit()
     login(world["admin"])
     client.post("/directory/coverage/period", data={"state": world["br"].id, "days": ""})

@@ -380,6 +380,6 @@ def test_editing_keeps_a_retired_area_on_offer(client, user, login, member_state
 
 
 def test_the_official_languages_are_offered_first(app):
-    from webapp.directory.services import language_choices
+    from webapp.directory.fields import language_choices
 
     assert [code for code, _ in language_choices("en")[:4]] == ["en", "es", "fr", "pt"]

@@ -10,8 +10,9 @@ from sqlalchemy.exc import IntegrityError
 
 from tests.directory.refresh_support import NOW, TODAY, at, contact, mail, requests_of
 from webapp.core import tokens
-from webapp.directory import refresh
+from webapp.directory import refresh, refresh_mail
 from webapp.directory.models import WITHDRAWN, DirectorySettings, RefreshRequest
+from webapp.directory.standing import set_verification_days, standing_of
 from webapp.extensions import db
 
 DUE_VERIFIED = TODAY - timedelta(days=183)  # due three days ago with the 180-day default
@@ -26,7 +27,7 @@ def invited(person):
 
 
 def standing(state):
-    return refresh.standing_of(state.id, TODAY)
+    return standing_of(state.id, TODAY)
 
 
 def test_a_state_comes_due_when_its_oldest_entry_is_older_than_the_period(member_state):
@@ -53,7 +54,7 @@ def test_withdrawn_entries_do_not_make_a_state_due(member_state):
 def test_a_state_period_overrides_the_configured_default(member_state):
     br = member_state("BR")
     contact(br, verified=TODAY - timedelta(days=40))
-    refresh.set_verification_days(br.id, 30)
+    set_verification_days(br.id, 30)
     db.session.commit()
     assert standing(br).due_on == TODAY - timedelta(days=10)
 
@@ -94,9 +95,9 @@ def test_the_state_last_answer_counts_as_a_verification(member_state, user):
 def test_setting_a_period_outside_one_to_3650_days_is_refused(member_state):
     br = member_state("BR")
     with pytest.raises(ValueError):
-        refresh.set_verification_days(br.id, 0)
+        set_verification_days(br.id, 0)
     with pytest.raises(ValueError):
-        refresh.set_verification_days(br.id, 3651)
+        set_verification_days(br.id, 3651)
     assert db.session.get(DirectorySettings, br.id) is None
 
 
@@ -146,7 +147,7 @@ def test_the_request_mail_links_to_the_review_page_with_a_signed_token(member_st
     [request] = requests_of(br)
     prefix = "http://localhost/directory/refresh/"
     link = next(word for word in message.body_text.split() if word.startswith(prefix))
-    payload = tokens.verify(refresh.TOKEN_PURPOSE, link[len(prefix) :], max_age=60)
+    payload = tokens.verify(refresh_mail.TOKEN_PURPOSE, link[len(prefix) :], max_age=60)
     assert payload == {"request": request.id}
 
 

@@ -18,7 +18,7 @@ from tests.querycount import count_queries
 from webapp.core import tokens
 from webapp.core.audit import AuditEntry
 from webapp.core.timezones import in_zone, utcnow
-from webapp.directory import refresh
+from webapp.directory import refresh, refresh_mail
 from webapp.directory.models import WITHDRAWN
 from webapp.extensions import db
 
@@ -38,7 +38,7 @@ def asked(member_state, user):
         "entries": entries,
         "person": person,
         "request": request,
-        "url": f"/directory/refresh/{refresh.review_token(request)}",
+        "url": f"/directory/refresh/{refresh_mail.review_token(request)}",
     }
 
 
@@ -146,7 +146,7 @@ def test_a_token_signed_for_another_purpose_is_not_accepted(client, asked):
 
 
 def test_a_link_to_a_request_that_does_not_exist_is_not_valid(client, asked):
-    token = tokens.sign(refresh.TOKEN_PURPOSE, {"request": 999_999})
+    token = tokens.sign(refresh_mail.TOKEN_PURPOSE, {"request": 999_999})
     assert client.get(f"/directory/refresh/{token}").status_code == 404
 
 

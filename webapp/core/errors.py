@@ -5,6 +5,7 @@ who hits one can find their way on."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from flask import Flask, render_template
 from flask_babel import gettext as _
@@ -24,6 +25,19 @@ class RuleError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+        self.errors: list[RuleError] = [self]
+
+    @classmethod
+    def every(cls, errors: Sequence[RuleError]) -> RuleError:
+        """One refusal carrying every field error of a record validated as a whole."""
+        refusal = cls(errors[0].message, errors[0].field)
+        refusal.errors = list(errors)
+        return refusal
+
+
+class NotAllowed(RuleError):
+    """The person may not do this. A service's last word on permissions; the views check
+    first, and the app answers 403 if one gets through."""
 
 
 def _titles() -> dict[int, tuple[str, str]]:
@@ -56,6 +70,11 @@ def init_app(app: Flask) -> None:
                 "Please go back, reload and try again."
             ),
         )
+
+    @app.errorhandler(NotAllowed)
+    def not_allowed(error: NotAllowed) -> tuple[str, int]:
+        db.session.rollback()
+        return render_error(403)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> object:

@@ -13,12 +13,14 @@ from webapp.core.timezones import is_valid_zone, zone_choices
 
 
 def show_error(form: FlaskForm, error: RuleError) -> None:
-    """Put a service's refusal next to its field, or at the top of the form."""
-    target = getattr(form, error.field, None) if error.field else None
-    if target is not None:
-        target.errors = [*target.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
+    """Put a service's refusal next to its field, or at the top of the form (every one,
+    when the service validated the record as a whole)."""
+    for each in error.errors:
+        target = getattr(form, each.field, None) if each.field else None
+        if target is not None:
+            target.errors = [*target.errors, each.message]
+        else:
+            form.form_errors.append(each.message)
 
 
 class ActionForm(FlaskForm):

@@ -10,8 +10,6 @@ one creates it.
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,8 +25,13 @@ from webapp.accounts.models import User
 from webapp.core import jobs
 from webapp.core.audit import acting_as
 from webapp.core.reference import MemberState
-from webapp.core.timezones import in_zone, utcnow
-from webapp.directory.exports import FORMULA_STARTS, IMPORT_COLUMNS
+from webapp.core.timezones import in_zone, today_in, utcnow
+from webapp.directory import import_file
+from webapp.directory.entries import CleanContact, ContactData, validate_contact, write_contact
+from webapp.directory.errors import ImportFileError
+from webapp.directory.fields import split_list
+from webapp.directory.history import audited_values
+from webapp.directory.import_file import COLUMNS
 from webapp.directory.models import (
     ACTIVE,
     AGENCY_KINDS,
@@ -47,23 +50,11 @@ from webapp.directory.models import (
     ImportJob,
     PointOfContact,
 )
-from webapp.directory.services import (
-    CleanContact,
-    InvalidEntry,
-    audited_values,
-    normalise_email,
-    normalise_languages,
-    normalise_phones,
-    split_list,
-    write_contact,
-)
 from webapp.extensions import db
 
 log = logging.getLogger(__name__)
 
 IMPORT_TASK = "tasks.directory_import.run_directory_import"
-
-COLUMNS = IMPORT_COLUMNS
 DESIGNATION_WORDS = {"primary": PRIMARY, "alternate": ALTERNATE, "": PRIMARY}
 VISIBILITY_WORDS = {
     "": ALL_MEMBER_STATES,
@@ -74,113 +65,14 @@ VISIBILITY_WORDS = {
     "secretariat only": SECRETARIAT_ONLY,
     "secretariat_only": SECRETARIAT_ONLY,
 }
-
-
-class ImportFileError(ValueError):
-    """A file that cannot be imported at all, with a message for the uploader."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-def max_bytes() -> int:
-    return int(current_app.config["DIRECTORY_IMPORT_MAX_BYTES"])
-
-
-def max_rows() -> int:
-    return int(current_app.config["DIRECTORY_IMPORT_MAX_ROWS"])
-
-
-def read_upload(upload: FileStorage) -> str:
-    """The uploaded file's text; refuses files too large or not UTF-8."""
-    limit = max_bytes()
-    raw = upload.stream.read(limit + 1)
-    if len(raw) > limit:
-        raise ImportFileError(
-            _(
-                "The file is larger than %(limit)s kB. Split it into smaller files.",
-                limit=limit // 1024,
-            )
-        )
-    if not raw.strip():
-        raise ImportFileError(_("The file is empty."))
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFileError(
-            _(
-                "The file is not in UTF-8. In your spreadsheet, save it as "
-                "“CSV UTF-8 (comma delimited)” and try again."
-            )
-        ) from None
-
-
-def _header_key(name: str) -> str:
-    return " ".join(name.strip().lower().replace("_", " ").split()).replace(" ", "_")
-
-
-def _delimiter(first_line: str) -> str:
-    # Spreadsheets in Spanish, French and Portuguese save CSV with semicolons.
-    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
-    return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
-
-
-def _unprotect(value: str) -> str:
-    """Undo our own export's protection against formulas ('+52... -> +52...)."""
-    value = value.strip()
-    if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_STARTS:
-        return value[1:].strip()
-    return value
-
-
-def parse(text: str) -> list[dict[str, str]]:
-    """Rows as {column: value}; refuses a missing header column, no rows, too many rows."""
-    first_line = text.splitlines()[0] if text.strip() else ""
-    if not first_line.strip():
-        raise ImportFileError(_("The file is empty."))
-    try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
-        header = [_header_key(h) for h in next(reader)]
-        missing = [c for c in COLUMNS if c not in header]
-        if missing:
-            raise ImportFileError(
-                _(
-                    "The first row must name the columns. Missing: %(missing)s. "
-                    "Expected: %(expected)s.",
-                    missing=", ".join(missing),
-                    expected=", ".join(COLUMNS),
-                )
-            )
-        rows: list[dict[str, str]] = []
-        limit = max_rows()
-        for record in reader:
-            if not any(cell.strip() for cell in record):
-                continue
-            if len(rows) >= limit:
-                raise ImportFileError(
-                    _(
-                        "The file has more than %(limit)s rows. Split it into smaller files.",
-                        limit=limit,
-                    )
-                )
-            cells = dict(zip(header, record, strict=False))
-            row = {c: _unprotect(cells.get(c, "")) for c in COLUMNS}
-            row["_row"] = str(reader.line_num)
-            rows.append(row)
-    except csv.Error as error:
-        raise ImportFileError(
-            _("The file is not a readable CSV file: %(reason)s", reason=error)
-        ) from None
-    if not rows:
-        raise ImportFileError(_("The file has a header but no rows to import."))
-    return rows
+# The contact validator's field names, as the file's columns.
+FIELD_COLUMNS = {"source_reference": "note_verbale_reference", "source_date": "note_verbale_date"}
 
 
 def start(user: User, upload: FileStorage, language: str) -> ImportJob:
     """Check the upload and record a queued job, to be run once the caller commits."""
-    text = read_upload(upload)
-    rows = parse(text)
+    text = import_file.read_upload(upload)
+    rows = import_file.parse(text)
     job = ImportJob(
         created_by_id=user.id,
         filename=(upload.filename or "")[:255],
@@ -247,7 +139,82 @@ def load_reference() -> Reference:
     return Reference(states, agencies, areas)
 
 
-def validate_row(row: dict[str, str], ref: Reference) -> tuple[ValidRow | None, list[dict]]:
+def _agency_errors(
+    row: dict[str, str], ref: Reference, state: tuple[int, str] | None, number: int
+) -> tuple[tuple[int, str], str, str | None, list[tuple[str, str]]]:
+    """The row's agency: known, planned by an earlier row, or new (then it needs a kind)."""
+    errors: list[tuple[str, str]] = []
+    agency_name = " ".join(row["agency"].split())
+    kind_raw = row["agency_kind"].strip().lower()
+    kind = kind_raw or None
+    if kind is not None and kind not in AGENCY_KINDS:
+        errors.append(
+            (
+                "agency_kind",
+                _(
+                    "“%(kind)s” is not a kind of agency. Use one of: %(kinds)s.",
+                    kind=row["agency_kind"],
+                    kinds=", ".join(AGENCY_KINDS),
+                ),
+            )
+        )
+        kind = None
+    agency_key = (state[0] if state else 0, agency_name.lower())
+    if not agency_name:
+        errors.append(("agency", _("Enter the agency's name.")))
+    elif len(agency_name) > 300:
+        errors.append(("agency", _("The agency's name is longer than 300 characters.")))
+    elif state is not None:
+        known = ref.agencies.get(agency_key)
+        planned = ref.new_agencies.get(agency_key)
+        if known is not None:
+            if kind and kind != known:
+                errors.append(
+                    (
+                        "agency_kind",
+                        _(
+                            "%(agency)s is recorded as “%(known)s”, not “%(kind)s”.",
+                            agency=agency_name,
+                            known=known,
+                            kind=kind,
+                        ),
+                    )
+                )
+        elif planned is not None:
+            if kind and kind != planned[0]:
+                errors.append(
+                    (
+                        "agency_kind",
+                        _(
+                            "Row %(row)s gives %(agency)s the kind “%(known)s”.",
+                            row=planned[1],
+                            agency=agency_name,
+                            known=planned[0],
+                        ),
+                    )
+                )
+        elif not kind_raw:
+            errors.append(
+                (
+                    "agency_kind",
+                    _(
+                        "%(agency)s is a new agency: give its kind (%(kinds)s).",
+                        agency=agency_name,
+                        kinds=", ".join(AGENCY_KINDS),
+                    ),
+                )
+            )
+        elif kind:
+            ref.new_agencies[agency_key] = (kind, number)
+    return agency_key, agency_name, kind, errors
+
+
+def validate_row(
+    row: dict[str, str], ref: Reference, today: date
+) -> tuple[ValidRow | None, list[dict]]:
+    """A row's values, or every problem of the row. The file's words (state codes, agency
+    and area names, "primary", "secretariat", dates as text) are read here; the entry's
+    own fields are checked by the one contact validator, `entries.validate_contact`."""
     number = int(row["_row"])
     errors: list[dict[str, Any]] = []
 
@@ -267,96 +234,9 @@ def validate_row(row: dict[str, str], ref: Reference) -> tuple[ValidRow | None, 
     elif state is None:
         error("state_code", _("“%(code)s” is not a member state's code.", code=row["state_code"]))
 
-    agency_name = " ".join(row["agency"].split())
-    kind_raw = row["agency_kind"].strip().lower()
-    kind = kind_raw or None
-    if kind is not None and kind not in AGENCY_KINDS:
-        error(
-            "agency_kind",
-            _(
-                "“%(kind)s” is not a kind of agency. Use one of: %(kinds)s.",
-                kind=row["agency_kind"],
-                kinds=", ".join(AGENCY_KINDS),
-            ),
-        )
-        kind = None
-    agency_key = (state[0] if state else 0, agency_name.lower())
-    if not agency_name:
-        error("agency", _("Enter the agency's name."))
-    elif len(agency_name) > 300:
-        error("agency", _("The agency's name is longer than 300 characters."))
-    elif state is not None:
-        known = ref.agencies.get(agency_key)
-        planned = ref.new_agencies.get(agency_key)
-        if known is not None:
-            if kind and kind != known:
-                error(
-                    "agency_kind",
-                    _(
-                        "%(agency)s is recorded as “%(known)s”, not “%(kind)s”.",
-                        agency=agency_name,
-                        known=known,
-                        kind=kind,
-                    ),
-                )
-        elif planned is not None:
-            if kind and kind != planned[0]:
-                error(
-                    "agency_kind",
-                    _(
-                        "Row %(row)s gives %(agency)s the kind “%(known)s”.",
-                        row=planned[1],
-                        agency=agency_name,
-                        known=planned[0],
-                    ),
-                )
-        elif not kind_raw:
-            error(
-                "agency_kind",
-                _(
-                    "%(agency)s is a new agency: give its kind (%(kinds)s).",
-                    agency=agency_name,
-                    kinds=", ".join(AGENCY_KINDS),
-                ),
-            )
-        elif kind:
-            ref.new_agencies[agency_key] = (kind, number)
-
-    name = " ".join(row["name"].split())
-    if not name:
-        error("name", _("Enter the person's name."))
-    elif len(name) > 200:
-        error("name", _("The name is longer than 200 characters."))
-    title = " ".join(row["title"].split())
-    if len(title) > 200:
-        error("title", _("The title is longer than 200 characters."))
-
-    email = ""
-    try:
-        email = normalise_email(row["email"])
-    except InvalidEntry as invalid:
-        error("email", invalid.message)
-    if email and state is not None:
-        first = ref.emails.get((state[0], email.lower()))
-        if first is not None:
-            error(
-                "email",
-                _("%(email)s appears already in row %(row)s.", email=email, row=first),
-            )
-        else:
-            ref.emails[(state[0], email.lower())] = number
-
-    phones = ""
-    if state is not None:
-        try:
-            phones = normalise_phones(row["phones"], state[1])
-        except InvalidEntry as invalid:
-            error("phones", invalid.message)
-    languages = ""
-    try:
-        languages = normalise_languages(split_list(row["languages"]))
-    except InvalidEntry as invalid:
-        error("languages", invalid.message)
+    agency_key, agency_name, kind, agency_errors = _agency_errors(row, ref, state, number)
+    for column, message in agency_errors:
+        error(column, message)
 
     area_ids: list[int] = []
     for label in split_list(row["areas"]):
@@ -369,9 +249,6 @@ def validate_row(row: dict[str, str], ref: Reference) -> tuple[ValidRow | None, 
     designation = DESIGNATION_WORDS.get(row["designation"].strip().lower())
     if designation is None:
         error("designation", _("Write “primary” or “alternate”."))
-    reference = row["note_verbale_reference"].strip()
-    if len(reference) > 200:
-        error("note_verbale_reference", _("The reference is longer than 200 characters."))
     source_date = None
     if row["note_verbale_date"].strip():
         try:
@@ -384,12 +261,40 @@ def validate_row(row: dict[str, str], ref: Reference) -> tuple[ValidRow | None, 
                     value=row["note_verbale_date"],
                 ),
             )
-        else:
-            if source_date > utcnow().date():
-                error("note_verbale_date", _("The note verbale's date cannot be in the future."))
     visibility = VISIBILITY_WORDS.get(" ".join(row["visibility"].lower().split()))
     if visibility is None:
         error("visibility", _("Write “member_states” or “secretariat”."))
+
+    values, invalid = validate_contact(
+        ContactData(
+            name=" ".join(row["name"].split()),
+            title=" ".join(row["title"].split()),
+            agency_id=None,
+            email=row["email"],
+            phones=row["phones"],
+            languages=split_list(row["languages"]),
+            designation=designation or PRIMARY,
+            source_reference=row["note_verbale_reference"],
+            source_date=source_date,
+            visibility=visibility or ALL_MEMBER_STATES,
+        ),
+        state[1] if state else None,
+        today,
+    )
+    for problem in invalid:
+        field_name = problem.field or "name"
+        error(FIELD_COLUMNS.get(field_name, field_name), problem.message)
+
+    email = values.get("email", "")
+    if email and state is not None:
+        first = ref.emails.get((state[0], email.lower()))
+        if first is not None:
+            error(
+                "email",
+                _("%(email)s appears already in row %(row)s.", email=email, row=first),
+            )
+        else:
+            ref.emails[(state[0], email.lower())] = number
 
     if errors or state is None or designation is None or visibility is None:
         return None, errors
@@ -401,18 +306,24 @@ def validate_row(row: dict[str, str], ref: Reference) -> tuple[ValidRow | None, 
             agency_key=agency_key,
             agency_name=agency_name,
             agency_kind=kind,
-            name=name,
-            title=title,
+            name=values["name"],
+            title=values["title"],
             email=email,
-            phones=phones,
-            languages=languages,
+            phones=values["phones"],
+            languages=values["languages"],
             area_ids=area_ids,
             designation=designation,
-            source_reference=reference,
+            source_reference=values["source_reference"],
             source_date=source_date,
             visibility=visibility,
         ),
         [],
+    )
+
+
+def recent_jobs(limit: int = 20) -> list[ImportJob]:
+    return list(
+        db.session.scalars(sa.select(ImportJob).order_by(ImportJob.id.desc()).limit(limit))
     )
 
 
@@ -474,7 +385,7 @@ def _run(job_id: int, zone: str) -> str:
     job = db.session.get(ImportJob, job_id)
     assert job is not None
     try:
-        rows = parse(job.content)
+        rows = import_file.parse(job.content)
     except ImportFileError as problem:
         job.status = REJECTED
         job.message = problem.message
@@ -486,11 +397,12 @@ def _run(job_id: int, zone: str) -> str:
     db.session.commit()
 
     ref = load_reference()
+    today = today_in("UTC")  # a note verbale's date may not be later than this
     valid: list[ValidRow] = []
     errors: list[dict[str, Any]] = []
     step = max(1, total // 50)
     for index, row in enumerate(rows, start=1):
-        good, row_errors = validate_row(row, ref)
+        good, row_errors = validate_row(row, ref, today)
         errors.extend(row_errors)
         if good is not None:
             valid.append(good)
