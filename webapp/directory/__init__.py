@@ -10,7 +10,14 @@ def init_app(app: Flask) -> None:
     """Blueprints, navigation entries, the home-page panel and the template's labels."""
     from webapp.core import navigation
     from webapp.core.i18n import viewer_language
-    from webapp.directory import fields, labels, refresh_views, views
+    from webapp.directory import (  # noqa: F401 - agency and import views add routes to bp
+        agency_views,
+        fields,
+        import_views,
+        labels,
+        refresh_views,
+        views,
+    )
 
     app.register_blueprint(views.bp)
     app.register_blueprint(refresh_views.bp)

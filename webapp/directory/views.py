@@ -1,5 +1,6 @@
-"""The Directory of National Points of Contact: search, entries and their history,
-agencies, areas, exports and the Secretariat's bulk import."""
+"""The directory's blueprint and its pages for search, exports, the dated snapshot and
+entries with their history. The agency pages (`agency_views`) and the import pages
+(`import_views`) add their routes to the same blueprint."""
 
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from flask import (
     Response,
     abort,
     flash,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -25,7 +25,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from webapp.core import jobs
 from webapp.core.access import (
     ADMIN,
     FINANCE,
@@ -48,8 +47,6 @@ from webapp.directory import (
     entries,
     exports,
     history,
-    import_file,
-    imports,
     labels,
     permissions,
 )
@@ -57,16 +54,14 @@ from webapp.directory import (
     search as searching,
 )
 from webapp.directory import snapshot as snapshots
-from webapp.directory.errors import ImportFileError, InvalidEntry
+from webapp.directory.errors import InvalidEntry
 from webapp.directory.forms import (
-    AgencyForm,
     ContactForm,
-    ImportForm,
     RevertForm,
     SearchForm,
     SnapshotForm,
 )
-from webapp.directory.models import ACTIVE, Agency, ImportJob, PointOfContact
+from webapp.directory.models import ACTIVE, PointOfContact
 from webapp.extensions import db
 
 log = logging.getLogger(__name__)
@@ -89,7 +84,7 @@ def asset(filename: str) -> Response:
 MAX_ID = 2**31 - 1
 
 
-def _get(model: type[Any], row_id: int) -> Any:
+def row_by_id(model: type[Any], row_id: int) -> Any:
     """A row by id from the URL; ids beyond any column's range are simply not found."""
     return db.session.get(model, row_id) if 0 < row_id <= MAX_ID else None
 
@@ -231,7 +226,7 @@ def grouped(contacts: Iterable[Any]) -> list[tuple[Any, list[tuple[str, list[Any
 
 
 def _contact_or_404(contact_id: int) -> PointOfContact:
-    contact = _get(PointOfContact, contact_id)
+    contact = row_by_id(PointOfContact, contact_id)
     # What a viewer may not see does not exist for them.
     if contact is None or not permissions.can_view_contact(current_user, contact):
         abort(404)
@@ -267,7 +262,7 @@ def contact_vcard(contact_id: int) -> Response:
     return _download(body, "text/vcard", f"contact-{entry.id}.vcf")
 
 
-def _state_from_args() -> MemberState | None:
+def state_from_args() -> MemberState | None:
     code = (request.args.get("state") or "").strip().upper()
     if not code:
         return None
@@ -281,7 +276,7 @@ def _state_from_args() -> MemberState | None:
 @bp.route("/contacts/new", methods=["GET", "POST"])
 @allow(*EDITORS)
 def new_contact() -> Any:
-    state = _state_from_args()
+    state = state_from_args()
     if state is None:
         states = permissions.editable_states(current_user)
         if len(states) == 1:
@@ -361,7 +356,7 @@ def withdraw_contact(contact_id: int) -> Any:
 @bp.post("/contacts/<int:contact_id>/revert")
 @allow(ADMIN)
 def revert_contact(contact_id: int) -> Any:
-    entry = _get(PointOfContact, contact_id) or abort(404)
+    entry = row_by_id(PointOfContact, contact_id) or abort(404)
     form = RevertForm()
     if not form.validate_on_submit():
         flash(_("Choose a version from this entry's history."), "error")
@@ -378,147 +373,3 @@ def revert_contact(contact_id: int) -> Any:
         else:
             flash(_("The entry is already as it was in that version."), "info")
     return redirect(url_for("directory.contact", contact_id=entry.id))
-
-
-# --- Agencies and areas -------------------------------------------------------------
-
-
-@bp.get("/agencies")
-@allow(*EDITORS)
-def agencies() -> str:
-    state = _state_from_args()
-    if state is None:
-        states = permissions.editable_states(current_user)
-        if len(states) != 1:
-            return render_template(
-                "directory/choose_state.html", states=states, endpoint="directory.agencies"
-            )
-        state = states[0]
-    counts = agency_rules.active_contacts_by_agency(state.id)
-    return render_template(
-        "directory/agencies.html",
-        state=state,
-        agencies=agency_rules.agencies_of(state.id, include_inactive=True),
-        counts=counts,
-    )
-
-
-@bp.route("/agencies/new", methods=["GET", "POST"])
-@allow(*EDITORS)
-def new_agency() -> Any:
-    state = _state_from_args() or abort(404)
-    form = AgencyForm()
-    if form.validate_on_submit():
-        try:
-            agency = agency_rules.save_agency(
-                current_user, state, form.name.data, form.acronym.data, form.kind.data
-            )
-        except InvalidEntry as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The agency %(name)s is saved.", name=agency.name), "success")
-            return redirect(url_for("directory.agencies", state=state.code))
-    status = 400 if request.method == "POST" else 200
-    return render_template("directory/agency_form.html", form=form, state=state, agency=None), (
-        status
-    )
-
-
-@bp.route("/agencies/<int:agency_id>/edit", methods=["GET", "POST"])
-@allow(*EDITORS)
-def edit_agency(agency_id: int) -> Any:
-    agency = _get(Agency, agency_id) or abort(404)
-    permissions.require_edit_state(current_user, agency.member_state_id)
-    form = AgencyForm(obj=agency)
-    if form.validate_on_submit():
-        try:
-            agency_rules.save_agency(
-                current_user,
-                agency.member_state,
-                form.name.data,
-                form.acronym.data,
-                form.kind.data,
-                agency=agency,
-            )
-        except InvalidEntry as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The agency %(name)s is saved.", name=agency.name), "success")
-            return redirect(url_for("directory.agencies", state=agency.member_state.code))
-    status = 400 if request.method == "POST" else 200
-    return render_template(
-        "directory/agency_form.html", form=form, state=agency.member_state, agency=agency
-    ), status
-
-
-# --- Import -------------------------------------------------------------------------
-
-
-@bp.route("/imports/new", methods=["GET", "POST"])
-@allow(*IMPORTERS)
-def new_import() -> Any:
-    form = ImportForm()
-    status = 200
-    if form.validate_on_submit():
-        language = viewer_language()
-        try:
-            job = imports.start(current_user, form.file.data, language)
-        except ImportFileError as problem:
-            db.session.rollback()
-            form.file.errors = [problem.message]
-            status = 400
-        else:
-            db.session.commit()  # queues the import task (see imports.start)
-            if imports.IMPORT_TASK in jobs.not_queued():
-                flash(
-                    _("The import is waiting for the task queue. Start it again later."),
-                    "warning",
-                )
-            return redirect(url_for("directory.import_job", job_id=job.id))
-    elif request.method == "POST":
-        status = 400
-    recent = imports.recent_jobs()
-    return render_template(
-        "directory/import_form.html",
-        form=form,
-        jobs=recent,
-        columns=import_file.COLUMNS,
-        max_kb=import_file.max_bytes() // 1024,
-        max_rows=import_file.max_rows(),
-    ), status
-
-
-@bp.get("/imports/<int:job_id>")
-@allow(*IMPORTERS)
-def import_job(job_id: int) -> str:
-    job = _get(ImportJob, job_id) or abort(404)
-    return render_template("directory/import_job.html", job=job, action_form=ActionForm())
-
-
-@bp.get("/imports/<int:job_id>/progress")
-@allow(*IMPORTERS)
-def import_progress(job_id: int) -> Response:
-    job = _get(ImportJob, job_id) or abort(404)
-    return jsonify(
-        status=job.status,
-        label=labels.label(labels.IMPORT_STATUS_LABELS, job.status),
-        processed=job.processed_rows,
-        total=job.total_rows,
-        percent=job.percent,
-        finished=job.is_finished,
-    )
-
-
-@bp.post("/imports/<int:job_id>/start")
-@allow(*IMPORTERS)
-def start_import(job_id: int) -> Any:
-    job = _get(ImportJob, job_id) or abort(404)
-    if not (ActionForm().validate_on_submit() and job.status == "queued"):
-        return redirect(url_for("directory.import_job", job_id=job.id))
-    if not jobs.queue(imports.IMPORT_TASK, job.id):
-        flash(_("The task queue is not available. Try again in a few minutes."), "error")
-    return redirect(url_for("directory.import_job", job_id=job.id))
