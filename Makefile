@@ -1,4 +1,5 @@
-# Puerto: `make run` starts everything on embedded defaults; `make test` runs the suite.
+# Puerto: `make run` starts everything on embedded defaults; `make test` runs the suite,
+# `make test-fast` all of it but the worker and browser tests.
 # Both set up the virtualenv from the locked requirements on first use.
 
 PYTHON ?= python3
@@ -9,7 +10,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install translations messages run serve migrate demo test test-browser lint format bench clean
+.PHONY: install translations messages run migrate demo test test-fast lint format bench clean
 
 install: $(STAMP)
 
@@ -48,6 +49,10 @@ run: demo
 
 test: translations
 	$(BIN)/python -m pytest
+
+# Everything but the tests that start Celery workers or drive a browser: the edit-test loop.
+test-fast: translations
+	$(BIN)/python -m pytest -m "not worker and not e2e"
 
 lint: install
 	$(BIN)/ruff check .

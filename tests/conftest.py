@@ -22,6 +22,9 @@ import config
 from webapp import create_app
 from webapp.extensions import db
 
+# Factories of the directory's areas, agencies and entries, for every test folder.
+pytest_plugins = ("tests.directory.fixtures",)
+
 _RUN_DIR: Path | None = None
 
 
@@ -190,6 +193,23 @@ def login(client: FlaskClient) -> Callable[[object], FlaskClient]:
         return client
 
     return sign_in
+
+
+@pytest.fixture()
+def sent_mail(app: Flask) -> Callable[..., list[object]]:
+    """`sent_mail(kind, to=email)`: the mail written to the outbox, oldest first. (What
+    reached an SMTP server: the `smtp_server` fixture.)"""
+    from webapp.core.outbox import OutboxMessage
+
+    def find(kind: str | None = None, to: str | None = None) -> list[OutboxMessage]:
+        query = sa.select(OutboxMessage).order_by(OutboxMessage.id)
+        if kind is not None:
+            query = query.where(OutboxMessage.kind == kind)
+        if to is not None:
+            query = query.where(OutboxMessage.recipient == to)
+        return list(db.session.scalars(query))
+
+    return find
 
 
 @pytest.fixture()

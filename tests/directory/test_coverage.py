@@ -9,7 +9,6 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.directory.refresh_support import area, contact, mail, requests_of
 from tests.querycount import count_queries
 from webapp.core.timezones import utcnow
 from webapp.directory import refresh, standing
@@ -39,41 +38,41 @@ def row_of(html: bytes, name: str) -> str:
 # --- statuses -------------------------------------------------------------------------
 
 
-def test_a_state_verified_within_its_period_is_current(member_state, user):
+def test_a_state_verified_within_its_period_is_current(contact, member_state, user):
     br = member_state("BR")
     contact(br, verified=days_ago(10))
     user("focal_point", states=[br])
     assert status_of(br) == standing.CURRENT
 
 
-def test_a_state_past_its_period_is_due(member_state, user):
+def test_a_state_past_its_period_is_due(contact, member_state, user):
     br = member_state("BR")
     contact(br, verified=days_ago(181))
     user("focal_point", states=[br])
     assert status_of(br) == standing.DUE
 
 
-def test_a_state_past_its_period_and_the_escalation_days_is_stale(member_state, user):
+def test_a_state_past_its_period_and_the_escalation_days_is_stale(contact, member_state, user):
     br = member_state("BR")
     contact(br, verified=days_ago(180 + 31))
     user("focal_point", states=[br])
     assert status_of(br) == standing.STALE
 
 
-def test_a_state_without_active_entries_has_no_contacts(member_state, user):
+def test_a_state_without_active_entries_has_no_contacts(contact, member_state, user):
     br = member_state("BR")
     contact(br, verified=days_ago(3), status=WITHDRAWN)
     user("focal_point", states=[br])
     assert status_of(br) == standing.NO_CONTACTS
 
 
-def test_a_state_with_entries_but_no_focal_point_says_so(member_state):
+def test_a_state_with_entries_but_no_focal_point_says_so(contact, member_state):
     br = member_state("BR")
     contact(br, verified=days_ago(3))
     assert status_of(br) == standing.NO_FOCAL_POINT
 
 
-def test_a_state_period_decides_its_status(member_state, user):
+def test_a_state_period_decides_its_status(contact, member_state, user):
     br = member_state("BR")
     contact(br, verified=days_ago(40))
     user("focal_point", states=[br])
@@ -86,10 +85,10 @@ def test_a_state_period_decides_its_status(member_state, user):
 
 
 @pytest.fixture()
-def world(member_state, user):
+def world(area, contact, member_state, user):
     """Brazil current with areas, Mexico due, Canada without contacts, and an admin."""
     br, mx, ca = member_state("BR"), member_state("MX"), member_state("CA")
-    customs, firearms = area("customs", 1), area("firearms", 2)
+    customs, firearms = area("customs", position=1), area("firearms", position=2)
     contact(br, verified=days_ago(5), areas=(customs, firearms))
     contact(br, verified=days_ago(20), areas=(customs,))
     contact(mx, verified=days_ago(200), areas=(firearms,))
@@ -121,7 +120,7 @@ def test_the_coverage_page_shows_the_oldest_verification(client, login, world):
     assert str(days_ago(20).day) in brazil
 
 
-def test_the_coverage_page_shows_the_last_request_and_answer(client, login, world):
+def test_the_coverage_page_shows_the_last_request_and_answer(requests_of, client, login, world):
     refresh.send_request_by_hand(world["mx"].id, world["admin"], utcnow())
     db.session.commit()
     [request] = requests_of(world["mx"])
@@ -159,7 +158,9 @@ def test_the_coverage_page_uses_no_inline_script_or_style(client, login, world):
     assert b"<script>" not in page
 
 
-def test_the_coverage_page_issues_a_fixed_number_of_queries(client, login, member_state, user):
+def test_the_coverage_page_issues_a_fixed_number_of_queries(
+    area, contact, client, login, member_state, user
+):
     """Two states with a few entries, then eight with many entries, areas and requests:
     the same number of queries."""
     login(user("admin"))
@@ -291,7 +292,7 @@ def test_finance_cannot_set_a_period(client, login, user, world):
 # --- a request by hand ----------------------------------------------------------------
 
 
-def test_an_admin_sends_a_refresh_request_by_hand(client, login, world):
+def test_an_admin_sends_a_refresh_request_by_hand(requests_of, sent_mail, client, login, world):
     login(world["admin"])
     response = client.post(f"/directory/coverage/{world['br'].id}/request")
     assert response.status_code == 302
@@ -299,27 +300,29 @@ def test_an_admin_sends_a_refresh_request_by_hand(client, login, world):
     assert request.manual is True
     assert request.requested_by_id == world["admin"].id
     assert request.cycle == today()  # Brazil was not due: the cycle starts today
-    assert len(mail("directory-refresh-request")) == 1
+    assert len(sent_mail("directory-refresh-request")) == 1
 
 
-def test_a_request_by_hand_to_a_due_state_belongs_to_its_cycle(client, login, world):
+def test_a_request_by_hand_to_a_due_state_belongs_to_its_cycle(requests_of, client, login, world):
     login(world["admin"])
     client.post(f"/directory/coverage/{world['mx'].id}/request")
     [request] = requests_of(world["mx"])
     assert request.cycle == days_ago(200) + timedelta(days=180)
 
 
-def test_a_request_by_hand_is_refused_while_one_is_open(client, login, world):
+def test_a_request_by_hand_is_refused_while_one_is_open(
+    requests_of, sent_mail, client, login, world
+):
     login(world["admin"])
     client.post(f"/directory/coverage/{world['br'].id}/request")
     response = client.post(f"/directory/coverage/{world['br'].id}/request", follow_redirects=True)
     assert b"already open" in response.data
     assert len(requests_of(world["br"])) == 1
-    assert len(mail("directory-refresh-request")) == 1
+    assert len(sent_mail("directory-refresh-request")) == 1
 
 
 def test_a_request_by_hand_to_a_state_without_focal_point_is_refused(
-    client, login, member_state, world
+    contact, requests_of, client, login, member_state, world
 ):
     jm = member_state("JM")
     contact(jm, verified=days_ago(3))
@@ -330,7 +333,7 @@ def test_a_request_by_hand_to_a_state_without_focal_point_is_refused(
 
 
 def test_a_state_without_focal_point_is_not_offered_a_request_but_told_why(
-    client, login, member_state, world
+    contact, client, login, member_state, world
 ):
     jm = member_state("JM")
     contact(jm, verified=days_ago(3))
@@ -348,7 +351,9 @@ def test_a_request_by_hand_to_an_unknown_state_is_not_found(client, login, world
 
 
 @pytest.mark.parametrize("role", ["finance", "focal_point", "participant"])
-def test_only_admins_and_organizers_send_requests_by_hand(client, login, user, world, role):
+def test_only_admins_and_organizers_send_requests_by_hand(
+    requests_of, client, login, user, world, role
+):
     login(user(role, states=[world["br"]]))
     assert client.post(f"/directory/coverage/{world['br'].id}/request").status_code == 403
     assert requests_of(world["br"]) == []
