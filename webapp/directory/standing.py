@@ -45,13 +45,6 @@ def default_verification_days() -> int:
     return int(current_app.config["DIRECTORY_VERIFICATION_DAYS"])
 
 
-def verification_days(state_id: int) -> int:
-    settings = db.session.get(DirectorySettings, state_id)
-    if settings is not None and settings.verification_days:
-        return settings.verification_days
-    return default_verification_days()
-
-
 def set_verification_days(state_id: int, days: int | None) -> None:
     """Set a state's verification period; `None` returns it to the default."""
     if days is not None and not MIN_VERIFICATION_DAYS <= days <= MAX_VERIFICATION_DAYS:

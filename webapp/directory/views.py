@@ -4,7 +4,6 @@ entries with their history. The agency pages (`agency_views`) and the import pag
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
@@ -63,8 +62,6 @@ from webapp.directory.forms import (
 )
 from webapp.directory.models import ACTIVE, PointOfContact
 from webapp.extensions import db
-
-log = logging.getLogger(__name__)
 
 bp = Blueprint("directory", __name__, template_folder="templates", url_prefix="/directory")
 
