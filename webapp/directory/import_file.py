@@ -98,6 +98,17 @@ def parse(text: str) -> list[dict[str, str]]:
                 )
             cells = dict(zip(header, record, strict=False))
             row = {c: _unprotect(cells.get(c, "")) for c in COLUMNS}
+            # A NUL byte is never meant and cannot be stored (PostgreSQL refuses it).
+            for column in COLUMNS:
+                if "\x00" in row[column]:
+                    raise ImportFileError(
+                        _(
+                            "Row %(row)s, column %(column)s contains a NUL character, which "
+                            "cannot be stored. Remove it and import the file again.",
+                            row=reader.line_num,
+                            column=column,
+                        )
+                    )
             row["_row"] = str(reader.line_num)
             rows.append(row)
     except csv.Error as error:

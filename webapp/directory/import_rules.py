@@ -14,7 +14,6 @@ from flask_babel import gettext as _
 from webapp.core.reference import MemberState
 from webapp.directory.entries import ContactData, validate_contact
 from webapp.directory.fields import split_list
-from webapp.directory.import_file import COLUMNS
 from webapp.directory.models import (
     AGENCY_KINDS,
     ALL_MEMBER_STATES,
@@ -170,12 +169,6 @@ def validate_row(
 
     def error(column: str, message: str) -> None:
         errors.append({"row": number, "column": column, "message": message})
-
-    # A NUL byte cannot be stored (PostgreSQL refuses it) and is never meant.
-    for column in COLUMNS:
-        if "\x00" in row[column]:
-            error(column, _("This value contains a NUL character. Remove it and try again."))
-            row = {**row, column: row[column].replace("\x00", "")}
 
     code = row["state_code"].upper()
     state = ref.states.get(code)

@@ -24,7 +24,7 @@ from webapp.accounts.models import User
 from webapp.core import jobs
 from webapp.core.audit import acting_as
 from webapp.core.reference import MemberState
-from webapp.core.timezones import in_zone, today_in, utcnow
+from webapp.core.timezones import today_in, utcnow
 from webapp.directory import import_file
 from webapp.directory.entries import CleanContact, write_contact
 from webapp.directory.errors import ImportFileError
@@ -173,7 +173,7 @@ def _run(job_id: int, zone: str) -> str:
 
     job.status = APPLYING
     db.session.commit()
-    created, updated, unchanged = apply(valid, in_zone(utcnow(), zone).date())
+    created, updated, unchanged = apply(valid, today_in(zone))
     job = db.session.get(ImportJob, job_id)
     assert job is not None
     job.status = DONE

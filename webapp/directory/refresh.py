@@ -39,7 +39,7 @@ from sqlalchemy.exc import IntegrityError
 from webapp.accounts.models import User
 from webapp.core import tokens
 from webapp.core.audit import acting_as
-from webapp.core.timezones import in_zone
+from webapp.core.timezones import today_in
 from webapp.directory import refresh_mail
 from webapp.directory.errors import RefreshLinkError, RefreshRefused
 from webapp.directory.models import CONFIRMED, CORRECTED, RefreshRequest
@@ -278,7 +278,7 @@ def answer_request(request: RefreshRequest, answer: str, now: datetime) -> int:
         raise RefreshRefused(_("This request has already been answered."))
     person = db.session.get(User, request.focal_point_id)
     # The day as the focal point lives it, as when they edit an entry themselves.
-    verified_on = in_zone(now, person.timezone or current_app.config["DEFAULT_TIMEZONE"]).date()
+    verified_on = today_in(person.timezone or current_app.config["DEFAULT_TIMEZONE"], now)
     with acting_as(person.id, person.email):
         entries = state_entries(request.member_state_id)
         for entry in entries:

@@ -5,7 +5,6 @@ entries with their history. The agency pages (`agency_views`) and the import pag
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -148,7 +147,7 @@ def export_csv() -> Response | tuple[str, int]:
         return _bad_filters(form)
     contacts = searching.visible_contacts(current_user, filters, viewer_language())
     body = exports.contacts_csv(contacts)
-    return _download(body, "text/csv", f"directory-{date.today().isoformat()}.csv")
+    return _download(body, "text/csv", f"directory-{today_in(viewer_zone()).isoformat()}.csv")
 
 
 def _notes(contacts: list[PointOfContact]) -> dict[int, str]:
@@ -174,7 +173,7 @@ def export_vcard() -> Response | tuple[str, int]:
         return _bad_filters(form)
     contacts = searching.visible_contacts(current_user, filters, viewer_language())
     body = exports.vcards(contacts, _notes(contacts))
-    return _download(body, "text/vcard", f"directory-{date.today().isoformat()}.vcf")
+    return _download(body, "text/vcard", f"directory-{today_in(viewer_zone()).isoformat()}.vcf")
 
 
 @bp.get("/snapshot")
