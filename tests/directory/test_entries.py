@@ -106,6 +106,24 @@ def test_an_invalid_email_is_refused_with_a_message(agency, client, user, login,
     assert db.session.scalar(sa.select(sa.func.count(PointOfContact.id))) == 0
 
 
+def test_the_form_shows_every_field_error_at_once(agency, client, user, login, member_state):
+    brazil = member_state("BR")
+    receita = agency(brazil, "Receita Federal")
+    login(user("focal_point", states=[brazil]))
+
+    response = client.post(
+        "/directory/contacts/new?state=BR",
+        data=_form(receita.id, email="ana@@receita", phones="12", source_date="2999-01-01"),
+    )
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "is not a valid email address" in page
+    assert "is not a valid phone number" in page
+    assert "date cannot be in the future" in page
+    assert db.session.scalar(sa.select(sa.func.count(PointOfContact.id))) == 0
+
+
 def test_an_unknown_language_code_is_refused(agency, client, user, login, member_state):
     brazil = member_state("BR")
     receita = agency(brazil, "Receita Federal")
