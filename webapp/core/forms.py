@@ -7,12 +7,12 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField
 from wtforms.validators import DataRequired, Optional, ValidationError
 
-from webapp.core.errors import RuleError
+from webapp.core import errors
 from webapp.core.i18n import LANGUAGE_NAMES
 from webapp.core.timezones import is_valid_zone, zone_choices
 
 
-def show_error(form: FlaskForm, error: RuleError) -> None:
+def show_error(form: FlaskForm, error: errors.RuleError) -> None:
     """Put a service's refusal next to its field, or at the top of the form (every one,
     when the service validated the record as a whole)."""
     for each in error.errors:
