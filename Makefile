@@ -1,4 +1,5 @@
-# Puerto: `make run` starts everything on embedded defaults; `make test` runs the suite.
+# Puerto: `make run` starts everything on embedded defaults; `make test` runs the suite,
+# `make test-fast` all of it but the worker and browser tests.
 # Both set up the virtualenv from the locked requirements on first use.
 
 PYTHON ?= python3
@@ -11,7 +12,7 @@ PORT ?= 5000
 
 CLIENTS := tests/calendar_clients
 
-.PHONY: install translations calendar-clients messages run serve migrate demo test test-fast test-browser lint format bench clean
+.PHONY: install translations calendar-clients messages run migrate demo test test-fast lint format bench clean
 
 install: $(STAMP)
 

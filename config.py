@@ -89,6 +89,8 @@ class Config:
     PASSWORD_RESET_MAX_AGE_SECONDS = env_int("PASSWORD_RESET_MAX_AGE_SECONDS", 2 * 3600)
     LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
     LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
+    # argon2 parameters (argon2-cffi profile name); tests use the cheapest.
+    PASSWORD_HASH_PROFILE = env_str("PASSWORD_HASH_PROFILE", "RFC_9106_LOW_MEMORY")
 
     # Directory
     DIRECTORY_VERIFICATION_DAYS = env_int("DIRECTORY_VERIFICATION_DAYS", 180)
@@ -99,6 +101,9 @@ class Config:
     # The language the Secretariat reads its own mail in (escalations, states without a
     # focal point): one of LANGUAGES.
     SECRETARIAT_LANGUAGE = env_str("SECRETARIAT_LANGUAGE", "en")
+    DIRECTORY_REFRESH_SECONDS = env_int("DIRECTORY_REFRESH_SECONDS", 3600)
+    DIRECTORY_IMPORT_MAX_BYTES = env_int("DIRECTORY_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
+    DIRECTORY_IMPORT_MAX_ROWS = env_int("DIRECTORY_IMPORT_MAX_ROWS", 5000)
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

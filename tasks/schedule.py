@@ -16,6 +16,6 @@ def beat_schedule(config: Mapping[str, object]) -> dict[str, dict[str, object]]:
         # and every run is idempotent.
         "directory-refresh-cycle": {
             "task": "tasks.directory.run_refresh_cycle",
-            "schedule": timedelta(seconds=int(config.get("DIRECTORY_REFRESH_SECONDS", 3600))),
+            "schedule": timedelta(seconds=int(config["DIRECTORY_REFRESH_SECONDS"])),
         },
     }

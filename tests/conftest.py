@@ -22,6 +22,9 @@ import config
 from webapp import create_app
 from webapp.extensions import db
 
+# Factories of the directory's areas, agencies and entries, for every test folder.
+pytest_plugins = ("tests.directory.fixtures",)
+
 _RUN_DIR: Path | None = None
 
 
@@ -190,6 +193,45 @@ def login(client: FlaskClient) -> Callable[[object], FlaskClient]:
         return client
 
     return sign_in
+
+
+@pytest.fixture()
+def sent_mail(app: Flask) -> Callable[..., list[object]]:
+    """`sent_mail(kind, to=email)`: the mail written to the outbox, oldest first. (What
+    reached an SMTP server: the `smtp_server` fixture.)"""
+    from webapp.core.outbox import OutboxMessage
+
+    def find(kind: str | None = None, to: str | None = None) -> list[OutboxMessage]:
+        query = sa.select(OutboxMessage).order_by(OutboxMessage.id)
+        if kind is not None:
+            query = query.where(OutboxMessage.kind == kind)
+        if to is not None:
+            query = query.where(OutboxMessage.recipient == to)
+        return list(db.session.scalars(query))
+
+    return find
+
+
+@pytest.fixture()
+def broker_down(app: Flask) -> Iterator[object]:
+    """The app publishes to a Redis broker that is not there: a real, refused connection
+    on a local port nothing listens on."""
+    import socket
+
+    from celery import Celery
+
+    from webapp.extensions import celery_settings
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    saved = app.extensions["celery"]
+    app.config.update(CELERY_BROKER_URL=f"redis://127.0.0.1:{port}/0", CELERY_ALWAYS_EAGER=False)
+    down = Celery("puerto-broker-down")
+    down.config_from_object(celery_settings(app))
+    app.extensions["celery"] = down
+    yield down
+    app.extensions["celery"] = saved
 
 
 @pytest.fixture()

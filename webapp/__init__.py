@@ -37,30 +37,16 @@ def create_app(config: type | dict | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
 
-    from webapp.core import access, navigation
+    # Each part wires itself: blueprints, navigation entries, template helpers, CLI.
+    from webapp import accounts, demo, directory, reference
+    from webapp.core import access, errors, navigation
     from webapp.core import views as core_views
 
     navigation.init_app(app)
-    app.register_blueprint(core_views.bp)
     core_views.init_app(app)
-
-    from webapp.accounts import init_app as accounts_init_app
-
-    accounts_init_app(app)
-
-    from webapp.reference import init_app as reference_init_app
-
-    reference_init_app(app)
-
-    from webapp.directory import refresh_views
-    from webapp.directory import views as directory_views
-
-    app.register_blueprint(directory_views.bp)
-    app.register_blueprint(refresh_views.bp)
-
-    from webapp import demo
-    from webapp.core import errors
-
+    accounts.init_app(app)
+    reference.init_app(app)
+    directory.init_app(app)
     demo.init_app(app)
     errors.init_app(app)
     # Last: every endpoint registered above must declare who may use it.

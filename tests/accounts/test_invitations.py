@@ -28,10 +28,10 @@ def admin(user, login):
     return person
 
 
-def test_an_admin_invites_a_person_who_gets_an_email_with_a_link(client, admin, mails):
+def test_an_admin_invites_a_person_who_gets_an_email_with_a_link(client, admin, sent_mail):
     response = invite(client)
     assert response.status_code == 302
-    [mail] = mails("invitation", to="ana@example.org")
+    [mail] = sent_mail("invitation", to="ana@example.org")
     assert link_in(mail).startswith("/invitation/")
     assert mail.body_html and link_in(mail) in mail.body_html
 
@@ -45,9 +45,11 @@ def test_the_invited_account_is_pending_with_the_chosen_roles(client, admin):
     assert person.password_hash is None
 
 
-def test_the_invitation_is_written_in_the_invitees_language_not_the_inviters(client, admin, mails):
+def test_the_invitation_is_written_in_the_invitees_language_not_the_inviters(
+    client, admin, sent_mail
+):
     invite(client, language="es")
-    [mail] = mails("invitation")
+    [mail] = sent_mail("invitation")
     assert mail.language == "es"
     assert '<html lang="es">' in mail.body_html
     # Babel's own Spanish: present whether or not our catalogs are translated yet.
@@ -77,19 +79,19 @@ def test_member_states_are_dropped_for_people_who_are_not_focal_points(
     assert invited().member_states == []
 
 
-def test_an_organizer_invites_a_participant(client, user, login, mails):
+def test_an_organizer_invites_a_participant(client, user, login, sent_mail):
     login(user("organizer"))
     assert invite(client).status_code == 302
     assert invited().role_names == {"participant"}
-    assert len(mails("invitation")) == 1
+    assert len(sent_mail("invitation")) == 1
 
 
-def test_an_organizer_cannot_invite_anything_but_a_participant(client, user, login, mails):
+def test_an_organizer_cannot_invite_anything_but_a_participant(client, user, login, sent_mail):
     login(user("organizer"))
     response = invite(client, roles=["admin"])
     assert response.status_code == 200
     assert invited() is None
-    assert mails("invitation") == []
+    assert sent_mail("invitation") == []
 
 
 def test_the_service_refuses_an_organizer_giving_another_role(app, user):
@@ -105,14 +107,14 @@ def test_a_person_with_neither_role_cannot_open_the_invitation_page(client, user
     assert client.get("/invite").status_code == 403
 
 
-def test_inviting_an_existing_active_account_is_a_form_error(client, admin, user, mails):
+def test_inviting_an_existing_active_account_is_a_form_error(client, admin, user, sent_mail):
     existing = user("participant", email="ana@example.org")
     response = invite(client, roles=["organizer"])
     assert response.status_code == 200
     assert "already has an account" in response.get_data(as_text=True)
     db.session.refresh(existing)
     assert existing.role_names == {"participant"}
-    assert mails("invitation") == []
+    assert sent_mail("invitation") == []
 
 
 def test_inviting_an_email_that_differs_only_in_case_finds_the_existing_account(
@@ -123,42 +125,42 @@ def test_inviting_an_email_that_differs_only_in_case_finds_the_existing_account(
     assert "already has an account" in response.get_data(as_text=True)
 
 
-def test_inviting_again_before_acceptance_sends_a_new_link(client, admin, mails):
+def test_inviting_again_before_acceptance_sends_a_new_link(client, admin, sent_mail):
     invite(client)
     invite(client)
-    first, second = mails("invitation")
+    first, second = sent_mail("invitation")
     assert link_in(first) != link_in(second)
     assert client.get(link_in(second)).status_code == 200
 
 
-def test_a_new_invitation_replaces_the_earlier_link(client, admin, mails):
+def test_a_new_invitation_replaces_the_earlier_link(client, admin, sent_mail):
     invite(client)
     invite(client)
-    first, _ = mails("invitation")
+    first, _ = sent_mail("invitation")
     response = client.get(link_in(first))
     assert response.status_code == 400
     assert "newer invitation" in response.get_data(as_text=True)
 
 
-def test_an_admin_can_resend_a_pending_invitation_from_the_account_page(client, admin, mails):
+def test_an_admin_can_resend_a_pending_invitation_from_the_account_page(client, admin, sent_mail):
     invite(client)
     client.post(f"/admin/users/{invited().id}/invitation")
-    assert len(mails("invitation")) == 2
+    assert len(sent_mail("invitation")) == 2
 
 
-def test_the_link_shows_a_form_to_choose_a_password(client, admin, mails):
+def test_the_link_shows_a_form_to_choose_a_password(client, admin, sent_mail):
     invite(client)
     client.post("/logout")
-    response = client.get(link_in(mails("invitation")[0]))
+    response = client.get(link_in(sent_mail("invitation")[0]))
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "ana@example.org" in page
     assert 'name="password"' in page and 'name="confirm"' in page
 
 
-def test_opening_the_link_changes_nothing(client, admin, mails):
+def test_opening_the_link_changes_nothing(client, admin, sent_mail):
     invite(client)
-    client.get(link_in(mails("invitation")[0]))
+    client.get(link_in(sent_mail("invitation")[0]))
     assert invited().status == "invited"
 
 
@@ -166,10 +168,10 @@ def accept(client, link, password="a long and new passphrase", confirm=None):
     return client.post(link, data={"password": password, "confirm": confirm or password})
 
 
-def test_accepting_sets_the_password_activates_and_signs_in(client, admin, mails):
+def test_accepting_sets_the_password_activates_and_signs_in(client, admin, sent_mail):
     invite(client)
     client.post("/logout")
-    response = accept(client, link_in(mails("invitation")[0]))
+    response = accept(client, link_in(sent_mail("invitation")[0]))
     assert response.status_code == 302
     person = invited()
     assert person.status == "active"
@@ -178,39 +180,41 @@ def test_accepting_sets_the_password_activates_and_signs_in(client, admin, mails
     assert client.get("/account").get_data(as_text=True).count("ana@example.org") >= 1
 
 
-def test_the_acceptance_is_audited_as_the_invitee(client, admin, mails):
+def test_the_acceptance_is_audited_as_the_invitee(client, admin, sent_mail):
     invite(client)
     client.post("/logout")
-    accept(client, link_in(mails("invitation")[0]))
+    accept(client, link_in(sent_mail("invitation")[0]))
     person = invited()
     assert history("User", person.id)[-1].actor_id == person.id
 
 
-def test_a_short_password_is_refused(client, admin, mails):
+def test_a_short_password_is_refused(client, admin, sent_mail):
     invite(client)
-    response = accept(client, link_in(mails("invitation")[0]), password="short pass")
+    response = accept(client, link_in(sent_mail("invitation")[0]), password="short pass")
     assert response.status_code == 200
     assert "at least 12 characters" in response.get_data(as_text=True)
     assert invited().status == "invited"
 
 
-def test_a_password_equal_to_the_email_is_refused(client, admin, mails):
+def test_a_password_equal_to_the_email_is_refused(client, admin, sent_mail):
     invite(client)
-    response = accept(client, link_in(mails("invitation")[0]), password="Ana@Example.org")
+    response = accept(client, link_in(sent_mail("invitation")[0]), password="Ana@Example.org")
     assert "must not be your email" in response.get_data(as_text=True)
     assert invited().status == "invited"
 
 
-def test_a_confirmation_that_differs_is_refused(client, admin, mails):
+def test_a_confirmation_that_differs_is_refused(client, admin, sent_mail):
     invite(client)
-    response = accept(client, link_in(mails("invitation")[0]), confirm="another long passphrase")
+    response = accept(
+        client, link_in(sent_mail("invitation")[0]), confirm="another long passphrase"
+    )
     assert "The passwords differ." in response.get_data(as_text=True)
     assert invited().status == "invited"
 
 
-def test_the_link_works_only_once(client, admin, mails):
+def test_the_link_works_only_once(client, admin, sent_mail):
     invite(client)
-    link = link_in(mails("invitation")[0])
+    link = link_in(sent_mail("invitation")[0])
     accept(client, link)
     client.post("/logout")
     response = accept(client, link, password="somebody else's passphrase")
@@ -219,9 +223,9 @@ def test_the_link_works_only_once(client, admin, mails):
     assert services.check_password(invited(), "a long and new passphrase")
 
 
-def test_an_expired_link_shows_what_to_do(app, client, admin, mails):
+def test_an_expired_link_shows_what_to_do(app, client, admin, sent_mail):
     invite(client)
-    link = link_in(mails("invitation")[0])
+    link = link_in(sent_mail("invitation")[0])
     app.config["INVITATION_MAX_AGE_SECONDS"] = -1
     response = client.get(link)
     assert response.status_code == 400
@@ -230,37 +234,37 @@ def test_an_expired_link_shows_what_to_do(app, client, admin, mails):
     assert "send a new invitation" in page
 
 
-def test_a_tampered_link_shows_a_clear_page(client, admin, mails):
+def test_a_tampered_link_shows_a_clear_page(client, admin, sent_mail):
     invite(client)
-    link = link_in(mails("invitation")[0])
+    link = link_in(sent_mail("invitation")[0])
     response = client.get(link[:-3] + ("aaa" if not link.endswith("aaa") else "bbb"))
     assert response.status_code == 400
     assert "not valid" in response.get_data(as_text=True)
 
 
-def test_a_reset_link_does_not_open_the_invitation_page(client, user, mails):
+def test_a_reset_link_does_not_open_the_invitation_page(client, user, sent_mail):
     person = user("participant")
     client.post("/password/reset", data={"email": person.email})
-    token = link_in(mails("password_reset")[0]).rsplit("/", 1)[1]
+    token = link_in(sent_mail("password_reset")[0]).rsplit("/", 1)[1]
     assert client.get(f"/invitation/{token}").status_code == 400
 
 
-def test_a_deactivated_invitee_cannot_use_the_link(client, admin, mails):
+def test_a_deactivated_invitee_cannot_use_the_link(client, admin, sent_mail):
     invite(client)
     client.post(f"/admin/users/{invited().id}/deactivate")
-    response = client.get(link_in(mails("invitation")[0]))
+    response = client.get(link_in(sent_mail("invitation")[0]))
     assert response.status_code == 400
 
 
-def test_each_invitation_email_has_its_own_idempotency_key(client, admin, mails):
+def test_each_invitation_email_has_its_own_idempotency_key(client, admin, sent_mail):
     invite(client)
     invite(client)
-    first, second = mails("invitation")
+    first, second = sent_mail("invitation")
     assert first.idempotency_key.startswith(f"invite:{invited().id}:")
     assert first.idempotency_key != second.idempotency_key
 
 
-def test_the_email_says_how_long_the_link_works(app, client, admin, mails):
+def test_the_email_says_how_long_the_link_works(app, client, admin, sent_mail):
     app.config["INVITATION_MAX_AGE_SECONDS"] = 3600
     invite(client, language="en")
-    assert "1 hour" in mails("invitation")[0].body_text
+    assert "1 hour" in sent_mail("invitation")[0].body_text

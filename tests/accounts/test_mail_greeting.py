@@ -7,28 +7,28 @@ from webapp.accounts import services
 from webapp.extensions import db
 
 
-def test_a_person_without_a_name_is_greeted_formally_not_by_address(user, mails):
+def test_a_person_without_a_name_is_greeted_formally_not_by_address(user, sent_mail):
     person = user("participant", name="", language="pt", email="sem.nome@example.org")
     services.request_password_reset(person.email)
     db.session.commit()
-    [mail] = mails("password_reset", to=person.email)
+    [mail] = sent_mail("password_reset", to=person.email)
     first_line = mail.body_text.splitlines()[0]
     assert first_line == "Prezado(a) Senhor(a),"
     assert "<p>Prezado(a) Senhor(a),</p>" in mail.body_html
 
 
-def test_a_person_with_a_name_is_greeted_by_name(user, mails):
+def test_a_person_with_a_name_is_greeted_by_name(user, sent_mail):
     person = user("participant", name="Ana Silva", language="es")
     services.request_password_reset(person.email)
     db.session.commit()
-    [mail] = mails("password_reset", to=person.email)
+    [mail] = sent_mail("password_reset", to=person.email)
     assert mail.body_text.splitlines()[0] == "Apreciable Ana Silva:"
 
 
-def test_the_french_greeting_puts_the_name_above_madame_monsieur(user, mails):
+def test_the_french_greeting_puts_the_name_above_madame_monsieur(user, sent_mail):
     person = user("participant", name="Ana Silva", language="fr")
     services.request_password_reset(person.email)
     db.session.commit()
-    [mail] = mails("password_reset", to=person.email)
+    [mail] = sent_mail("password_reset", to=person.email)
     assert mail.body_text.splitlines()[:2] == ["Ana Silva", "Madame, Monsieur,"]
     assert "<p>Ana Silva<br>Madame, Monsieur,</p>" in mail.body_html

@@ -16,44 +16,44 @@ def choose(client, link, password=NEW, confirm=None):
     return client.post(link, data={"password": password, "confirm": confirm or password})
 
 
-def test_asking_for_a_reset_emails_a_link(client, user, mails):
+def test_asking_for_a_reset_emails_a_link(client, user, sent_mail):
     person = user("participant")
     ask(client, person.email)
-    [mail] = mails("password_reset", to=person.email)
+    [mail] = sent_mail("password_reset", to=person.email)
     assert link_in(mail).startswith("/password/reset/")
     assert link_in(mail) in mail.body_html
 
 
-def test_the_answer_is_the_same_whether_or_not_the_account_exists(client, user, mails):
+def test_the_answer_is_the_same_whether_or_not_the_account_exists(client, user, sent_mail):
     person = user("participant")
     known = ask(client, person.email)
     unknown = ask(client, "nobody@example.org")
     assert known.status_code == unknown.status_code == 200
     assert SAME_ANSWER in known.get_data(as_text=True)
     assert known.get_data(as_text=True) == unknown.get_data(as_text=True)
-    assert mails("password_reset", to="nobody@example.org") == []
+    assert sent_mail("password_reset", to="nobody@example.org") == []
 
 
-def test_a_deactivated_account_gets_no_reset_email(client, user, mails):
+def test_a_deactivated_account_gets_no_reset_email(client, user, sent_mail):
     person = user("participant", is_active_account=False)
     response = ask(client, person.email)
     assert SAME_ANSWER in response.get_data(as_text=True)
-    assert mails("password_reset") == []
+    assert sent_mail("password_reset") == []
 
 
-def test_the_reset_email_is_in_the_accounts_language(client, user, mails):
+def test_the_reset_email_is_in_the_accounts_language(client, user, sent_mail):
     person = user("participant", language="fr")
     ask(client, person.email)
-    [mail] = mails("password_reset")
+    [mail] = sent_mail("password_reset")
     assert mail.language == "fr"
     assert "2\xa0heures" in mail.body_text
 
 
-def test_repeated_requests_are_capped_per_hour(client, user, mails):
+def test_repeated_requests_are_capped_per_hour(client, user, sent_mail):
     person = user("participant")
     for _ in range(services.MAX_RESET_EMAILS_PER_HOUR + 2):
         ask(client, person.email)
-    assert len(mails("password_reset")) == services.MAX_RESET_EMAILS_PER_HOUR
+    assert len(sent_mail("password_reset")) == services.MAX_RESET_EMAILS_PER_HOUR
 
 
 def test_asking_for_a_reset_does_not_sign_anyone_out(client, user, login):
@@ -63,51 +63,51 @@ def test_asking_for_a_reset_does_not_sign_anyone_out(client, user, login):
     assert client.get("/account").status_code == 200
 
 
-def test_the_link_shows_a_form_and_changes_nothing(client, user, mails):
+def test_the_link_shows_a_form_and_changes_nothing(client, user, sent_mail):
     person = user("participant")
     ask(client, person.email)
-    response = client.get(link_in(mails("password_reset")[0]))
+    response = client.get(link_in(sent_mail("password_reset")[0]))
     assert response.status_code == 200
     assert 'name="password"' in response.get_data(as_text=True)
     db.session.refresh(person)
     assert services.check_password(person, person.test_password)
 
 
-def test_choosing_a_new_password_sets_it_and_signs_in(client, user, mails):
+def test_choosing_a_new_password_sets_it_and_signs_in(client, user, sent_mail):
     person = user("participant")
     ask(client, person.email)
-    response = choose(client, link_in(mails("password_reset")[0]))
+    response = choose(client, link_in(sent_mail("password_reset")[0]))
     assert response.status_code == 302
     db.session.refresh(person)
     assert services.check_password(person, NEW)
     assert client.get("/account").status_code == 200
 
 
-def test_a_reset_ends_the_other_sessions(app, client, user, login, mails):
+def test_a_reset_ends_the_other_sessions(app, client, user, login, sent_mail):
     person = user("participant")
     elsewhere = app.test_client()
     with elsewhere.session_transaction() as session:
         session["_user_id"] = person.get_id()
     ask(client, person.email)
-    choose(client, link_in(mails("password_reset")[0]))
+    choose(client, link_in(sent_mail("password_reset")[0]))
     assert elsewhere.get("/account").status_code == 302
 
 
-def test_a_reset_clears_the_sign_in_failures(app, client, user, mails):
+def test_a_reset_clears_the_sign_in_failures(app, client, user, sent_mail):
     person = user("participant")
     for _ in range(app.config["LOGIN_MAX_FAILURES"]):
         client.post("/login", data={"email": person.email, "password": "wrong password"})
     ask(client, person.email)
-    choose(client, link_in(mails("password_reset")[0]))
+    choose(client, link_in(sent_mail("password_reset")[0]))
     client.post("/logout")
     response = client.post("/login", data={"email": person.email, "password": NEW})
     assert response.status_code == 302
 
 
-def test_the_reset_link_works_only_once(client, user, mails):
+def test_the_reset_link_works_only_once(client, user, sent_mail):
     person = user("participant")
     ask(client, person.email)
-    link = link_in(mails("password_reset")[0])
+    link = link_in(sent_mail("password_reset")[0])
     choose(client, link)
     response = choose(client, link, password="yet another passphrase")
     assert response.status_code == 400
@@ -116,20 +116,20 @@ def test_the_reset_link_works_only_once(client, user, mails):
     assert services.check_password(person, NEW)
 
 
-def test_using_one_reset_link_spends_the_others(client, user, mails):
+def test_using_one_reset_link_spends_the_others(client, user, sent_mail):
     person = user("participant")
     ask(client, person.email)
     ask(client, person.email)
-    first, second = mails("password_reset")
+    first, second = sent_mail("password_reset")
     choose(client, link_in(second))
     assert client.get(link_in(first)).status_code == 400
 
 
-def test_an_expired_reset_link_offers_a_new_one(app, client, user, mails):
+def test_an_expired_reset_link_offers_a_new_one(app, client, user, sent_mail):
     person = user("participant")
     ask(client, person.email)
     app.config["PASSWORD_RESET_MAX_AGE_SECONDS"] = -1
-    response = client.get(link_in(mails("password_reset")[0]))
+    response = client.get(link_in(sent_mail("password_reset")[0]))
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "expired" in page
@@ -142,19 +142,19 @@ def test_a_garbled_reset_link_shows_a_clear_page(client):
     assert "not valid" in response.get_data(as_text=True)
 
 
-def test_an_invitation_link_does_not_open_the_reset_page(client, user, login, mails):
+def test_an_invitation_link_does_not_open_the_reset_page(client, user, login, sent_mail):
     login(user("admin"))
     client.post(
         "/invite",
         data={"name": "B", "email": "b@example.org", "language": "en", "roles": ["participant"]},
     )
-    token = link_in(mails("invitation")[0]).rsplit("/", 1)[1]
+    token = link_in(sent_mail("invitation")[0]).rsplit("/", 1)[1]
     assert client.get(f"/password/reset/{token}").status_code == 400
 
 
-def test_a_new_password_equal_to_the_email_is_refused(client, user, mails):
+def test_a_new_password_equal_to_the_email_is_refused(client, user, sent_mail):
     person = user("participant")
     ask(client, person.email)
-    response = choose(client, link_in(mails("password_reset")[0]), password=person.email)
+    response = choose(client, link_in(sent_mail("password_reset")[0]), password=person.email)
     assert response.status_code == 200
     assert "must not be your email" in response.get_data(as_text=True)

@@ -175,11 +175,11 @@ def test_the_edit_page_of_a_missing_user_is_not_found(client, admin):
     assert client.get("/admin/users/4242").status_code == 404
 
 
-def test_resending_to_an_active_account_is_refused(client, admin, user, mails):
+def test_resending_to_an_active_account_is_refused(client, admin, user, sent_mail):
     person = user("participant")
     response = client.post(f"/admin/users/{person.id}/invitation", follow_redirects=True)
     assert "Only a pending invitation can be sent again." in response.get_data(as_text=True)
-    assert mails("invitation") == []
+    assert sent_mail("invitation") == []
 
 
 def test_the_users_entry_appears_in_the_admins_navigation(client, admin):

@@ -6,13 +6,11 @@ import io
 
 import pytest
 
-from tests.directory.entries_support import agency, contact
-
 GARBAGE = ["", "abc", "-1", "99999999999999999999", "0", "<script>", "%00", "é" * 500]
 
 
 @pytest.mark.parametrize("value", GARBAGE)
-def test_garbage_in_the_entry_form_never_fails(client, user, login, member_state, value):
+def test_garbage_in_the_entry_form_never_fails(agency, client, user, login, member_state, value):
     brazil = member_state("BR")
     agency(brazil, "Receita Federal")
     login(user("organizer"))
@@ -44,7 +42,7 @@ def test_garbage_in_exports_and_snapshot_never_fails(client, user, login, value)
 
 
 @pytest.mark.parametrize("value", GARBAGE)
-def test_garbage_in_the_revert_form_never_fails(client, user, login, member_state, value):
+def test_garbage_in_the_revert_form_never_fails(contact, client, user, login, member_state, value):
     entry = contact(member_state("BR"))
     login(user("admin"))
 
@@ -89,7 +87,7 @@ def test_malformed_import_files_get_a_message(client, user, login, content):
 
 @pytest.mark.parametrize("field", ["agency_id", "areas"])
 def test_an_id_too_large_in_the_entry_form_gets_a_message(
-    client, user, login, member_state, field
+    agency, client, user, login, member_state, field
 ):
     receita = agency(member_state("BR"), "Receita Federal")
     login(user("organizer"))

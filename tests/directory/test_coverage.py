@@ -9,10 +9,10 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.directory.refresh_support import area, contact, mail, requests_of
 from tests.querycount import count_queries
 from webapp.core.timezones import utcnow
-from webapp.directory import refresh
+from webapp.directory import refresh, standing
+from webapp.directory.chart import contacts_chart
 from webapp.directory.models import WITHDRAWN, DirectorySettings, RefreshRequest
 from webapp.extensions import db
 
@@ -26,7 +26,7 @@ def days_ago(n):
 
 
 def status_of(state):
-    return refresh.standing_of(state.id, today()).status
+    return standing.standing_of(state.id, today()).status
 
 
 def row_of(html: bytes, name: str) -> str:
@@ -38,57 +38,57 @@ def row_of(html: bytes, name: str) -> str:
 # --- statuses -------------------------------------------------------------------------
 
 
-def test_a_state_verified_within_its_period_is_current(member_state, user):
+def test_a_state_verified_within_its_period_is_current(contact, member_state, user):
     br = member_state("BR")
     contact(br, verified=days_ago(10))
     user("focal_point", states=[br])
-    assert status_of(br) == refresh.CURRENT
+    assert status_of(br) == standing.CURRENT
 
 
-def test_a_state_past_its_period_is_due(member_state, user):
+def test_a_state_past_its_period_is_due(contact, member_state, user):
     br = member_state("BR")
     contact(br, verified=days_ago(181))
     user("focal_point", states=[br])
-    assert status_of(br) == refresh.DUE
+    assert status_of(br) == standing.DUE
 
 
-def test_a_state_past_its_period_and_the_escalation_days_is_stale(member_state, user):
+def test_a_state_past_its_period_and_the_escalation_days_is_stale(contact, member_state, user):
     br = member_state("BR")
     contact(br, verified=days_ago(180 + 31))
     user("focal_point", states=[br])
-    assert status_of(br) == refresh.STALE
+    assert status_of(br) == standing.STALE
 
 
-def test_a_state_without_active_entries_has_no_contacts(member_state, user):
+def test_a_state_without_active_entries_has_no_contacts(contact, member_state, user):
     br = member_state("BR")
     contact(br, verified=days_ago(3), status=WITHDRAWN)
     user("focal_point", states=[br])
-    assert status_of(br) == refresh.NO_CONTACTS
+    assert status_of(br) == standing.NO_CONTACTS
 
 
-def test_a_state_with_entries_but_no_focal_point_says_so(member_state):
+def test_a_state_with_entries_but_no_focal_point_says_so(contact, member_state):
     br = member_state("BR")
     contact(br, verified=days_ago(3))
-    assert status_of(br) == refresh.NO_FOCAL_POINT
+    assert status_of(br) == standing.NO_FOCAL_POINT
 
 
-def test_a_state_period_decides_its_status(member_state, user):
+def test_a_state_period_decides_its_status(contact, member_state, user):
     br = member_state("BR")
     contact(br, verified=days_ago(40))
     user("focal_point", states=[br])
-    refresh.set_verification_days(br.id, 30)
+    standing.set_verification_days(br.id, 30)
     db.session.commit()
-    assert status_of(br) == refresh.DUE
+    assert status_of(br) == standing.DUE
 
 
 # --- the page -------------------------------------------------------------------------
 
 
 @pytest.fixture()
-def world(member_state, user):
+def world(area, contact, member_state, user):
     """Brazil current with areas, Mexico due, Canada without contacts, and an admin."""
     br, mx, ca = member_state("BR"), member_state("MX"), member_state("CA")
-    customs, firearms = area("customs", 1), area("firearms", 2)
+    customs, firearms = area("customs", position=1), area("firearms", position=2)
     contact(br, verified=days_ago(5), areas=(customs, firearms))
     contact(br, verified=days_ago(20), areas=(customs,))
     contact(mx, verified=days_ago(200), areas=(firearms,))
@@ -120,7 +120,7 @@ def test_the_coverage_page_shows_the_oldest_verification(client, login, world):
     assert str(days_ago(20).day) in brazil
 
 
-def test_the_coverage_page_shows_the_last_request_and_answer(client, login, world):
+def test_the_coverage_page_shows_the_last_request_and_answer(requests_of, client, login, world):
     refresh.send_request_by_hand(world["mx"].id, world["admin"], utcnow())
     db.session.commit()
     [request] = requests_of(world["mx"])
@@ -143,8 +143,8 @@ def test_the_chart_is_inline_svg_with_a_title_and_description(client, login, wor
 
 
 def test_the_chart_bars_follow_the_contact_counts(world):
-    rows = refresh.standings(today())
-    chart = refresh.contacts_chart(rows)
+    rows = standing.standings(today())
+    chart = contacts_chart(rows)
     widths = {bar.label: bar.width for bar in chart.bars}
     assert widths["BR"] == chart.plot_width
     assert widths["MX"] == chart.plot_width // 2
@@ -158,7 +158,9 @@ def test_the_coverage_page_uses_no_inline_script_or_style(client, login, world):
     assert b"<script>" not in page
 
 
-def test_the_coverage_page_issues_a_fixed_number_of_queries(client, login, member_state, user):
+def test_the_coverage_page_issues_a_fixed_number_of_queries(
+    area, contact, client, login, member_state, user
+):
     """Two states with a few entries, then eight with many entries, areas and requests:
     the same number of queries."""
     login(user("admin"))
@@ -175,7 +177,7 @@ def test_the_coverage_page_issues_a_fixed_number_of_queries(client, login, membe
         focal = user("focal_point", states=[state])
         for n in range(6):
             contact(state, verified=days_ago(100 + 30 * n), areas=(customs, area(f"a{n}")))
-        refresh.set_verification_days(state.id, 90)
+        standing.set_verification_days(state.id, 90)
         db.session.add(
             RefreshRequest(
                 member_state_id=state.id,
@@ -246,7 +248,7 @@ def test_an_organizer_sets_a_state_verification_period(client, login, user, worl
 
 
 def test_an_empty_period_returns_the_state_to_the_default(client, login, world):
-    refresh.set_verification_days(world["br"].id, 90)
+    standing.set_verification_days(world["br"].id, 90)
     db.session.commit()
     login(world["admin"])
     client.post("/directory/coverage/period", data={"state": world["br"].id, "days": ""})
@@ -290,7 +292,7 @@ def test_finance_cannot_set_a_period(client, login, user, world):
 # --- a request by hand ----------------------------------------------------------------
 
 
-def test_an_admin_sends_a_refresh_request_by_hand(client, login, world):
+def test_an_admin_sends_a_refresh_request_by_hand(requests_of, sent_mail, client, login, world):
     login(world["admin"])
     response = client.post(f"/directory/coverage/{world['br'].id}/request")
     assert response.status_code == 302
@@ -298,27 +300,29 @@ def test_an_admin_sends_a_refresh_request_by_hand(client, login, world):
     assert request.manual is True
     assert request.requested_by_id == world["admin"].id
     assert request.cycle == today()  # Brazil was not due: the cycle starts today
-    assert len(mail("directory-refresh-request")) == 1
+    assert len(sent_mail("directory-refresh-request")) == 1
 
 
-def test_a_request_by_hand_to_a_due_state_belongs_to_its_cycle(client, login, world):
+def test_a_request_by_hand_to_a_due_state_belongs_to_its_cycle(requests_of, client, login, world):
     login(world["admin"])
     client.post(f"/directory/coverage/{world['mx'].id}/request")
     [request] = requests_of(world["mx"])
     assert request.cycle == days_ago(200) + timedelta(days=180)
 
 
-def test_a_request_by_hand_is_refused_while_one_is_open(client, login, world):
+def test_a_request_by_hand_is_refused_while_one_is_open(
+    requests_of, sent_mail, client, login, world
+):
     login(world["admin"])
     client.post(f"/directory/coverage/{world['br'].id}/request")
     response = client.post(f"/directory/coverage/{world['br'].id}/request", follow_redirects=True)
     assert b"already open" in response.data
     assert len(requests_of(world["br"])) == 1
-    assert len(mail("directory-refresh-request")) == 1
+    assert len(sent_mail("directory-refresh-request")) == 1
 
 
 def test_a_request_by_hand_to_a_state_without_focal_point_is_refused(
-    client, login, member_state, world
+    contact, requests_of, client, login, member_state, world
 ):
     jm = member_state("JM")
     contact(jm, verified=days_ago(3))
@@ -328,13 +332,28 @@ def test_a_request_by_hand_to_a_state_without_focal_point_is_refused(
     assert requests_of(jm) == []
 
 
+def test_a_state_without_focal_point_is_not_offered_a_request_but_told_why(
+    contact, client, login, member_state, world
+):
+    jm = member_state("JM")
+    contact(jm, verified=days_ago(3))
+    login(world["admin"])
+    page = client.get("/directory/coverage").data
+    jamaica = row_of(page, "Jamaica")
+    assert f"/directory/coverage/{jm.id}/request" not in jamaica
+    assert "No focal point to ask" in jamaica
+    assert f"/directory/coverage/{world['br'].id}/request" in row_of(page, "Brazil")
+
+
 def test_a_request_by_hand_to_an_unknown_state_is_not_found(client, login, world):
     login(world["admin"])
     assert client.post("/directory/coverage/99999/request").status_code == 404
 
 
 @pytest.mark.parametrize("role", ["finance", "focal_point", "participant"])
-def test_only_admins_and_organizers_send_requests_by_hand(client, login, user, world, role):
+def test_only_admins_and_organizers_send_requests_by_hand(
+    requests_of, client, login, user, world, role
+):
     login(user(role, states=[world["br"]]))
     assert client.post(f"/directory/coverage/{world['br'].id}/request").status_code == 403
     assert requests_of(world["br"]) == []

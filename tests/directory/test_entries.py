@@ -6,7 +6,6 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from tests.directory.entries_support import agency, area, contact
 from webapp.core.audit import history
 from webapp.directory.models import ACTIVE, WITHDRAWN, PointOfContact
 from webapp.extensions import db
@@ -29,7 +28,9 @@ def _form(agency_id: int, **overrides: object) -> dict[str, object]:
     return data
 
 
-def test_focal_point_creates_an_entry_for_their_state(client, user, login, member_state):
+def test_focal_point_creates_an_entry_for_their_state(
+    agency, area, client, user, login, member_state
+):
     brazil = member_state("BR")
     receita = agency(brazil, "Receita Federal")
     customs = area("customs")
@@ -50,7 +51,7 @@ def test_focal_point_creates_an_entry_for_their_state(client, user, login, membe
 
 
 def test_phones_are_stored_in_e164_with_the_state_as_default_region(
-    client, user, login, member_state
+    agency, client, user, login, member_state
 ):
     brazil = member_state("BR")
     receita = agency(brazil, "Receita Federal")
@@ -65,7 +66,7 @@ def test_phones_are_stored_in_e164_with_the_state_as_default_region(
     assert entry.phones == "+551123456789,+525512345678"
 
 
-def test_phones_are_shown_in_international_format(client, user, login, member_state):
+def test_phones_are_shown_in_international_format(contact, client, user, login, member_state):
     brazil = member_state("BR")
     entry = contact(brazil, phones="+551123456789")
     login(user("organizer"))
@@ -75,7 +76,9 @@ def test_phones_are_shown_in_international_format(client, user, login, member_st
     assert "+55 11 2345-6789" in page
 
 
-def test_an_invalid_phone_number_is_refused_with_a_message(client, user, login, member_state):
+def test_an_invalid_phone_number_is_refused_with_a_message(
+    agency, client, user, login, member_state
+):
     brazil = member_state("BR")
     receita = agency(brazil, "Receita Federal")
     login(user("focal_point", states=[brazil]))
@@ -89,7 +92,7 @@ def test_an_invalid_phone_number_is_refused_with_a_message(client, user, login, 
     assert db.session.scalar(sa.select(sa.func.count(PointOfContact.id))) == 0
 
 
-def test_an_invalid_email_is_refused_with_a_message(client, user, login, member_state):
+def test_an_invalid_email_is_refused_with_a_message(agency, client, user, login, member_state):
     brazil = member_state("BR")
     receita = agency(brazil, "Receita Federal")
     login(user("focal_point", states=[brazil]))
@@ -103,7 +106,25 @@ def test_an_invalid_email_is_refused_with_a_message(client, user, login, member_
     assert db.session.scalar(sa.select(sa.func.count(PointOfContact.id))) == 0
 
 
-def test_an_unknown_language_code_is_refused(client, user, login, member_state):
+def test_the_form_shows_every_field_error_at_once(agency, client, user, login, member_state):
+    brazil = member_state("BR")
+    receita = agency(brazil, "Receita Federal")
+    login(user("focal_point", states=[brazil]))
+
+    response = client.post(
+        "/directory/contacts/new?state=BR",
+        data=_form(receita.id, email="ana@@receita", phones="12", source_date="2999-01-01"),
+    )
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "is not a valid email address" in page
+    assert "is not a valid phone number" in page
+    assert "date cannot be in the future" in page
+    assert db.session.scalar(sa.select(sa.func.count(PointOfContact.id))) == 0
+
+
+def test_an_unknown_language_code_is_refused(agency, client, user, login, member_state):
     brazil = member_state("BR")
     receita = agency(brazil, "Receita Federal")
     login(user("focal_point", states=[brazil]))
@@ -117,7 +138,7 @@ def test_an_unknown_language_code_is_refused(client, user, login, member_state):
     assert db.session.scalar(sa.select(sa.func.count(PointOfContact.id))) == 0
 
 
-def test_an_agency_of_another_state_is_refused(client, user, login, member_state):
+def test_an_agency_of_another_state_is_refused(agency, client, user, login, member_state):
     brazil, mexico = member_state("BR"), member_state("MX")
     aduana = agency(mexico, "Aduana de México")
     login(user("focal_point", states=[brazil]))
@@ -129,7 +150,9 @@ def test_an_agency_of_another_state_is_refused(client, user, login, member_state
     assert db.session.scalar(sa.select(sa.func.count(PointOfContact.id))) == 0
 
 
-def test_a_focal_point_cannot_create_an_entry_for_another_state(client, user, login, member_state):
+def test_a_focal_point_cannot_create_an_entry_for_another_state(
+    agency, client, user, login, member_state
+):
     brazil, mexico = member_state("BR"), member_state("MX")
     aduana = agency(mexico, "Aduana de México")
     login(user("focal_point", states=[brazil]))
@@ -147,7 +170,9 @@ def test_a_focal_point_cannot_open_the_form_for_another_state(client, user, logi
     assert client.get("/directory/contacts/new?state=MX").status_code == 403
 
 
-def test_a_focal_point_cannot_edit_another_states_entry(client, user, login, member_state):
+def test_a_focal_point_cannot_edit_another_states_entry(
+    contact, client, user, login, member_state
+):
     brazil, mexico = member_state("BR"), member_state("MX")
     entry = contact(mexico, name="Luis Pérez")
     login(user("focal_point", states=[brazil]))
@@ -161,7 +186,9 @@ def test_a_focal_point_cannot_edit_another_states_entry(client, user, login, mem
     assert entry.name == "Luis Pérez"
 
 
-def test_a_focal_point_cannot_withdraw_another_states_entry(client, user, login, member_state):
+def test_a_focal_point_cannot_withdraw_another_states_entry(
+    contact, client, user, login, member_state
+):
     brazil, mexico = member_state("BR"), member_state("MX")
     entry = contact(mexico)
     login(user("focal_point", states=[brazil]))
@@ -173,7 +200,7 @@ def test_a_focal_point_cannot_withdraw_another_states_entry(client, user, login,
     assert entry.status == ACTIVE
 
 
-def test_an_organizer_edits_any_states_entry(client, user, login, member_state):
+def test_an_organizer_edits_any_states_entry(contact, client, user, login, member_state):
     mexico = member_state("MX")
     entry = contact(mexico, name="Luis Pérez", phones="+525512345678")
     login(user("organizer"))
@@ -189,7 +216,7 @@ def test_an_organizer_edits_any_states_entry(client, user, login, member_state):
     assert entry.phones == "+525512345678"
 
 
-def test_finance_may_view_but_not_edit(client, user, login, member_state):
+def test_finance_may_view_but_not_edit(contact, client, user, login, member_state):
     entry = contact(member_state("MX"))
     login(user("finance"))
 
@@ -197,7 +224,7 @@ def test_finance_may_view_but_not_edit(client, user, login, member_state):
     assert client.get(f"/directory/contacts/{entry.id}/edit").status_code == 403
 
 
-def test_saving_an_entry_stamps_today_as_last_verified(client, user, login, member_state):
+def test_saving_an_entry_stamps_today_as_last_verified(contact, client, user, login, member_state):
     brazil = member_state("BR")
     entry = contact(brazil, last_verified_on=date(2020, 1, 1))
     login(user("focal_point", states=[brazil]))
@@ -208,7 +235,7 @@ def test_saving_an_entry_stamps_today_as_last_verified(client, user, login, memb
     assert entry.last_verified_on > date(2020, 1, 1)
 
 
-def test_withdrawing_keeps_the_entry_in_history(client, user, login, member_state):
+def test_withdrawing_keeps_the_entry_in_history(contact, client, user, login, member_state):
     brazil = member_state("BR")
     entry = contact(brazil)
     login(user("focal_point", states=[brazil]))
@@ -222,14 +249,14 @@ def test_withdrawing_keeps_the_entry_in_history(client, user, login, member_stat
     assert history("PointOfContact", entry.id)[-1].changes["status"] == [ACTIVE, WITHDRAWN]
 
 
-def test_a_withdrawn_entry_is_hidden_from_participants(client, user, login, member_state):
+def test_a_withdrawn_entry_is_hidden_from_participants(contact, client, user, login, member_state):
     entry = contact(member_state("BR"), status=WITHDRAWN)
     login(user("participant"))
 
     assert client.get(f"/directory/contacts/{entry.id}").status_code == 404
 
 
-def test_an_anonymous_visitor_is_sent_to_sign_in(client, member_state):
+def test_an_anonymous_visitor_is_sent_to_sign_in(contact, client, member_state):
     entry = contact(member_state("BR"))
 
     response = client.get(f"/directory/contacts/{entry.id}")
@@ -239,7 +266,7 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(client, member_state):
 
 
 def test_a_secretariat_only_entry_is_hidden_from_other_states_focal_points(
-    client, user, login, member_state
+    contact, client, user, login, member_state
 ):
     entry = contact(member_state("MX"), visibility="secretariat")
     login(user("focal_point", states=[member_state("BR")]))
@@ -248,7 +275,7 @@ def test_a_secretariat_only_entry_is_hidden_from_other_states_focal_points(
 
 
 def test_a_secretariat_only_entry_is_shown_to_its_states_focal_point(
-    client, user, login, member_state
+    contact, client, user, login, member_state
 ):
     mexico = member_state("MX")
     entry = contact(mexico, visibility="secretariat")
@@ -257,7 +284,9 @@ def test_a_secretariat_only_entry_is_shown_to_its_states_focal_point(
     assert client.get(f"/directory/contacts/{entry.id}").status_code == 200
 
 
-def test_an_agency_is_created_for_the_focal_points_state(client, user, login, member_state):
+def test_an_agency_is_created_for_the_focal_points_state(
+    agency, client, user, login, member_state
+):
     brazil = member_state("BR")
     login(user("focal_point", states=[brazil]))
 
@@ -282,7 +311,7 @@ def test_an_agency_cannot_be_created_for_another_state(client, user, login, memb
     assert response.status_code == 403
 
 
-def test_an_agency_name_is_unique_within_its_state(client, user, login, member_state):
+def test_an_agency_name_is_unique_within_its_state(agency, client, user, login, member_state):
     brazil = member_state("BR")
     agency(brazil, "Receita Federal")
     login(user("organizer"))
@@ -295,7 +324,7 @@ def test_an_agency_name_is_unique_within_its_state(client, user, login, member_s
     assert "already has an agency named" in response.get_data(as_text=True)
 
 
-def test_the_edit_form_shows_the_current_values(client, user, login, member_state):
+def test_the_edit_form_shows_the_current_values(contact, client, user, login, member_state):
     brazil = member_state("BR")
     entry = contact(brazil, name="Ana Souza", phones="+551123456789", languages="pt")
     login(user("focal_point", states=[brazil]))
@@ -317,7 +346,9 @@ def test_someone_keeping_several_states_chooses_one_first(client, user, login, m
     assert "/directory/contacts/new?state=MX" in page
 
 
-def test_a_focal_point_of_one_state_goes_straight_to_its_form(client, user, login, member_state):
+def test_a_focal_point_of_one_state_goes_straight_to_its_form(
+    agency, client, user, login, member_state
+):
     brazil = member_state("BR")
     agency(brazil, "Receita Federal")
     login(user("focal_point", states=[brazil]))
@@ -328,7 +359,7 @@ def test_a_focal_point_of_one_state_goes_straight_to_its_form(client, user, logi
     assert "Receita Federal" in page
 
 
-def test_the_agencies_page_lists_a_states_agencies(client, user, login, member_state):
+def test_the_agencies_page_lists_a_states_agencies(contact, client, user, login, member_state):
     brazil = member_state("BR")
     contact(brazil, agency_name="Receita Federal")
     login(user("focal_point", states=[brazil]))
@@ -339,7 +370,7 @@ def test_the_agencies_page_lists_a_states_agencies(client, user, login, member_s
     assert "Receita Federal" in page
 
 
-def test_an_agency_of_another_state_cannot_be_edited(client, user, login, member_state):
+def test_an_agency_of_another_state_cannot_be_edited(agency, client, user, login, member_state):
     aduana = agency(member_state("MX"), "Aduana")
     login(user("focal_point", states=[member_state("BR")]))
 
@@ -352,7 +383,7 @@ def test_an_agency_of_another_state_cannot_be_edited(client, user, login, member
     assert aduana.name == "Aduana"
 
 
-def test_a_withdrawn_entry_cannot_be_edited(client, user, login, member_state):
+def test_a_withdrawn_entry_cannot_be_edited(contact, client, user, login, member_state):
     brazil = member_state("BR")
     entry = contact(brazil, name="Gone", status=WITHDRAWN)
     login(user("focal_point", states=[brazil]))
@@ -366,7 +397,7 @@ def test_a_withdrawn_entry_cannot_be_edited(client, user, login, member_state):
     assert entry.name == "Gone"
 
 
-def test_editing_keeps_a_retired_area_on_offer(client, user, login, member_state):
+def test_editing_keeps_a_retired_area_on_offer(area, contact, client, user, login, member_state):
     brazil = member_state("BR")
     old = area("old_area", "Retired area")
     old.is_active = False
@@ -380,6 +411,6 @@ def test_editing_keeps_a_retired_area_on_offer(client, user, login, member_state
 
 
 def test_the_official_languages_are_offered_first(app):
-    from webapp.directory.services import language_choices
+    from webapp.directory.fields import language_choices
 
     assert [code for code, _ in language_choices("en")[:4]] == ["en", "es", "fr", "pt"]

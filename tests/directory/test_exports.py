@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from tests.directory.entries_support import area, contact
 from webapp.core.audit import AuditEntry
 from webapp.directory.exports import fold, safe_cell
 from webapp.directory.models import PointOfContact
@@ -20,7 +19,7 @@ def _csv_rows(response) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
 
 
-def test_csv_starts_with_a_byte_order_mark_for_excel(client, user, login, member_state):
+def test_csv_starts_with_a_byte_order_mark_for_excel(contact, client, user, login, member_state):
     contact(member_state("BR"), name="José Conceição")
     login(user("organizer"))
 
@@ -30,7 +29,9 @@ def test_csv_starts_with_a_byte_order_mark_for_excel(client, user, login, member
     assert "José Conceição" in response.data.decode("utf-8")
 
 
-def test_csv_cells_that_start_like_a_formula_are_quoted(client, user, login, member_state):
+def test_csv_cells_that_start_like_a_formula_are_quoted(
+    contact, client, user, login, member_state
+):
     contact(member_state("BR"), name='=HYPERLINK("http://evil")', title="@SUM(A1)")
     login(user("organizer"))
 
@@ -46,7 +47,7 @@ def test_safe_cell_protects_every_formula_start():
     assert safe_cell("Maria") == "Maria"
 
 
-def test_csv_honours_the_filters(client, user, login, member_state):
+def test_csv_honours_the_filters(contact, client, user, login, member_state):
     contact(member_state("BR"), name="Brazilian Bruno")
     contact(member_state("MX"), name="Mexican Marta")
     login(user("organizer"))
@@ -56,7 +57,7 @@ def test_csv_honours_the_filters(client, user, login, member_state):
     assert [r["name"] for r in rows] == ["Mexican Marta"]
 
 
-def test_csv_leaves_out_what_the_viewer_may_not_see(client, user, login, member_state):
+def test_csv_leaves_out_what_the_viewer_may_not_see(contact, client, user, login, member_state):
     contact(member_state("MX"), name="Shared Sharon")
     contact(member_state("MX"), name="Hidden Hugo", visibility="secretariat")
     contact(member_state("MX"), name="Gone Gabriel", status="withdrawn")
@@ -67,7 +68,7 @@ def test_csv_leaves_out_what_the_viewer_may_not_see(client, user, login, member_
     assert [r["name"] for r in rows] == ["Shared Sharon"]
 
 
-def test_one_vcard_follows_rfc_6350(client, user, login, member_state):
+def test_one_vcard_follows_rfc_6350(contact, client, user, login, member_state):
     entry = contact(
         member_state("BR"),
         name="Ana Souza; Jr, \\",
@@ -105,7 +106,9 @@ def test_long_vcard_lines_are_folded_at_75_octets_without_splitting_characters()
     assert "".join(p[1:] if i else p for i, p in enumerate(parts)) == line
 
 
-def test_the_vcard_of_all_filtered_entries_holds_one_card_each(client, user, login, member_state):
+def test_the_vcard_of_all_filtered_entries_holds_one_card_each(
+    contact, client, user, login, member_state
+):
     contact(member_state("BR"), name="Brazilian Bruno")
     contact(member_state("MX"), name="Mexican Marta")
     contact(member_state("MX"), name="Mexican Mario")
@@ -117,7 +120,7 @@ def test_the_vcard_of_all_filtered_entries_holds_one_card_each(client, user, log
     assert "Brazilian Bruno" not in cards
 
 
-def test_a_hidden_entrys_vcard_is_not_found(client, user, login, member_state):
+def test_a_hidden_entrys_vcard_is_not_found(contact, client, user, login, member_state):
     entry = contact(member_state("MX"), visibility="secretariat")
     login(user("participant"))
 
@@ -125,7 +128,7 @@ def test_a_hidden_entrys_vcard_is_not_found(client, user, login, member_state):
 
 
 def test_the_snapshot_is_titled_with_its_date_and_grouped_by_state(
-    client, user, login, member_state
+    area, contact, client, user, login, member_state
 ):
     contact(member_state("BR"), name="Brazilian Bruno", areas=[area("customs")])
     contact(member_state("MX"), name="Mexican Marta")
@@ -155,7 +158,9 @@ def _backdate(entry: PointOfContact, days: int) -> None:
     db.session.commit()
 
 
-def test_a_past_snapshot_shows_entries_as_they_were_that_day(client, user, login, member_state):
+def test_a_past_snapshot_shows_entries_as_they_were_that_day(
+    contact, client, user, login, member_state
+):
     entry = contact(member_state("BR"), name="Old Name")
     _backdate(entry, 10)
     entry.name = "New Name"
@@ -169,7 +174,9 @@ def test_a_past_snapshot_shows_entries_as_they_were_that_day(client, user, login
     assert "New Name" not in page
 
 
-def test_a_past_snapshot_leaves_out_entries_created_later(client, user, login, member_state):
+def test_a_past_snapshot_leaves_out_entries_created_later(
+    contact, client, user, login, member_state
+):
     contact(member_state("BR"), name="Newcomer Nina")
     login(user("organizer"))
     day = (date.today() - timedelta(days=5)).isoformat()
@@ -179,7 +186,9 @@ def test_a_past_snapshot_leaves_out_entries_created_later(client, user, login, m
     assert "Newcomer Nina" not in page
 
 
-def test_a_past_snapshot_includes_entries_withdrawn_since(client, user, login, member_state):
+def test_a_past_snapshot_includes_entries_withdrawn_since(
+    contact, client, user, login, member_state
+):
     entry = contact(member_state("BR"), name="Retired Rita")
     _backdate(entry, 10)
     entry.status = "withdrawn"

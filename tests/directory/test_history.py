@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from tests.directory.entries_support import agency, area, contact
 from webapp.core.audit import history
 from webapp.directory.models import ACTIVE, WITHDRAWN
 from webapp.extensions import db
 
 
-def test_changing_areas_is_audited_as_area_ids(app, member_state):
+def test_changing_areas_is_audited_as_area_ids(area, contact, app, member_state):
     entry = contact(member_state("BR"), areas=[area("customs")])
     drugs = area("drugs")
 
@@ -19,7 +18,9 @@ def test_changing_areas_is_audited_as_area_ids(app, member_state):
     assert last.changes["areas"] == [[area("customs").id], [drugs.id]]
 
 
-def test_the_history_shows_agency_and_area_names(client, user, login, member_state):
+def test_the_history_shows_agency_and_area_names(
+    agency, area, contact, client, user, login, member_state
+):
     brazil = member_state("BR")
     entry = contact(brazil, agency_name="Receita Federal", areas=[area("customs", "Customs")])
     entry.agency = agency(brazil, "Polícia Federal", "police")
@@ -34,7 +35,7 @@ def test_the_history_shows_agency_and_area_names(client, user, login, member_sta
     assert "Customs" in table and "Illicit drugs" in table
 
 
-def test_the_history_names_who_changed_what(client, user, login, member_state):
+def test_the_history_names_who_changed_what(contact, client, user, login, member_state):
     brazil = member_state("BR")
     entry = contact(brazil, name="Before")
     focal = user("focal_point", states=[brazil], email="focal@example.br")
@@ -55,7 +56,7 @@ def test_the_history_names_who_changed_what(client, user, login, member_state):
     assert last.changes["name"] == ["Before", "After"]
 
 
-def test_participants_do_not_see_the_history(client, user, login, member_state):
+def test_participants_do_not_see_the_history(contact, client, user, login, member_state):
     entry = contact(member_state("BR"))
     login(user("participant"))
 
@@ -64,7 +65,9 @@ def test_participants_do_not_see_the_history(client, user, login, member_state):
     assert "<h2>History</h2>" not in page
 
 
-def test_an_admin_reverts_an_entry_to_an_earlier_version(client, user, login, member_state):
+def test_an_admin_reverts_an_entry_to_an_earlier_version(
+    agency, area, contact, client, user, login, member_state
+):
     brazil = member_state("BR")
     entry = contact(brazil, name="First", title="Inspector", areas=[area("customs")])
     first_version = history("PointOfContact", entry.id)[-1]
@@ -84,7 +87,7 @@ def test_an_admin_reverts_an_entry_to_an_earlier_version(client, user, login, me
     assert entry.agency.name == "Customs Administration"
 
 
-def test_a_revert_is_itself_audited_as_revert(client, user, login, member_state):
+def test_a_revert_is_itself_audited_as_revert(contact, client, user, login, member_state):
     entry = contact(member_state("BR"), name="First")
     first_version = history("PointOfContact", entry.id)[-1]
     entry.name = "Second"
@@ -99,7 +102,7 @@ def test_a_revert_is_itself_audited_as_revert(client, user, login, member_state)
 
 
 def test_reverting_past_a_withdrawal_makes_the_entry_active_again(
-    client, user, login, member_state
+    contact, client, user, login, member_state
 ):
     entry = contact(member_state("BR"))
     first_version = history("PointOfContact", entry.id)[-1]
@@ -114,7 +117,7 @@ def test_reverting_past_a_withdrawal_makes_the_entry_active_again(
     assert entry.withdrawn_at is None
 
 
-def test_an_organizer_may_not_revert(client, user, login, member_state):
+def test_an_organizer_may_not_revert(contact, client, user, login, member_state):
     entry = contact(member_state("BR"), name="First")
     first_version = history("PointOfContact", entry.id)[-1]
     entry.name = "Second"
@@ -130,7 +133,9 @@ def test_an_organizer_may_not_revert(client, user, login, member_state):
     assert entry.name == "Second"
 
 
-def test_reverting_to_another_entrys_version_is_refused(client, user, login, member_state):
+def test_reverting_to_another_entrys_version_is_refused(
+    contact, client, user, login, member_state
+):
     brazil = member_state("BR")
     entry = contact(brazil, name="Mine")
     other = contact(brazil, name="Other")
@@ -147,7 +152,9 @@ def test_reverting_to_another_entrys_version_is_refused(client, user, login, mem
     assert len(history("PointOfContact", entry.id)) == 1
 
 
-def test_a_revert_without_a_version_is_refused_with_a_message(client, user, login, member_state):
+def test_a_revert_without_a_version_is_refused_with_a_message(
+    contact, client, user, login, member_state
+):
     entry = contact(member_state("BR"), name="Mine")
     login(user("admin"))
 

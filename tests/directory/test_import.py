@@ -6,7 +6,6 @@ import io
 
 import sqlalchemy as sa
 
-from tests.directory.entries_support import agency, area, contact
 from webapp.core.audit import history
 from webapp.directory import imports
 from webapp.directory.models import Agency, ImportJob, PointOfContact
@@ -45,13 +44,13 @@ def _job() -> ImportJob:
     return db.session.scalar(sa.select(ImportJob).order_by(ImportJob.id.desc()))
 
 
-def _setup(member_state) -> None:
+def _setup(area, member_state) -> None:
     member_state("BR"), member_state("MX")
     area("customs"), area("drugs", "Illicit drugs")
 
 
-def test_a_valid_file_creates_agencies_and_entries(client, user, login, member_state):
-    _setup(member_state)
+def test_a_valid_file_creates_agencies_and_entries(area, client, user, login, member_state):
+    _setup(area, member_state)
     login(user("organizer"))
 
     response = _upload(client, HEADER + ANA + LUIS)
@@ -71,8 +70,8 @@ def test_a_valid_file_creates_agencies_and_entries(client, user, login, member_s
     assert _job().created_count == 2
 
 
-def test_the_import_is_audited_as_the_uploader(client, user, login, member_state):
-    _setup(member_state)
+def test_the_import_is_audited_as_the_uploader(area, client, user, login, member_state):
+    _setup(area, member_state)
     login(user("organizer", email="staff@secretariat.example"))
 
     _upload(client, HEADER + ANA)
@@ -81,8 +80,8 @@ def test_the_import_is_audited_as_the_uploader(client, user, login, member_state
     assert history("PointOfContact", ana.id)[0].actor_label == "staff@secretariat.example"
 
 
-def test_one_bad_row_rejects_the_whole_file_with_a_report(client, user, login, member_state):
-    _setup(member_state)
+def test_one_bad_row_rejects_the_whole_file_with_a_report(area, client, user, login, member_state):
+    _setup(area, member_state)
     login(user("organizer"))
     bad = ANA.replace("ana@receita.example.br", "not-an-email").replace("Ana", "Bia")
 
@@ -98,8 +97,8 @@ def test_one_bad_row_rejects_the_whole_file_with_a_report(client, user, login, m
     assert "not a valid email address" in job.errors[0]["message"]
 
 
-def test_the_report_lists_every_problem_of_every_row(client, user, login, member_state):
-    _setup(member_state)
+def test_the_report_lists_every_problem_of_every_row(area, client, user, login, member_state):
+    _setup(area, member_state)
     login(user("organizer"))
     bad = (
         "ZZ,Receita,customs,Ana,,ana@receita.example.br,,pt,customs,primary,,,member_states\n"
@@ -120,8 +119,8 @@ def test_the_report_lists_every_problem_of_every_row(client, user, login, member
     }
 
 
-def test_the_job_page_shows_the_rejected_rows(client, user, login, member_state):
-    _setup(member_state)
+def test_the_job_page_shows_the_rejected_rows(area, client, user, login, member_state):
+    _setup(area, member_state)
     login(user("organizer"))
     _upload(client, HEADER + ANA.replace("BR,", "ZZ,", 1))
 
@@ -131,8 +130,10 @@ def test_the_job_page_shows_the_rejected_rows(client, user, login, member_state)
     assert "“ZZ” is not a member state" in page
 
 
-def test_a_known_email_updates_the_entry_instead_of_adding_one(client, user, login, member_state):
-    _setup(member_state)
+def test_a_known_email_updates_the_entry_instead_of_adding_one(
+    area, contact, client, user, login, member_state
+):
+    _setup(area, member_state)
     brazil = member_state("BR")
     existing = contact(
         brazil, agency_name="Receita Federal", name="Ana S.", email="ana@receita.example.br"
@@ -147,8 +148,8 @@ def test_a_known_email_updates_the_entry_instead_of_adding_one(client, user, log
     assert _job().updated_count == 1
 
 
-def test_the_same_email_twice_in_a_file_is_rejected(client, user, login, member_state):
-    _setup(member_state)
+def test_the_same_email_twice_in_a_file_is_rejected(area, client, user, login, member_state):
+    _setup(area, member_state)
     login(user("organizer"))
 
     _upload(client, HEADER + ANA + ANA.replace("Ana Souza", "Ana Maria"))
@@ -157,8 +158,20 @@ def test_the_same_email_twice_in_a_file_is_rejected(client, user, login, member_
     assert "appears already in row 2" in _job().errors[0]["message"]
 
 
-def test_a_new_agency_needs_a_kind(client, user, login, member_state):
-    _setup(member_state)
+def test_a_value_with_a_nul_byte_is_refused_with_a_row_message(
+    area, client, user, login, member_state
+):
+    _setup(area, member_state)
+    login(user("organizer"))
+    response = _upload(client, HEADER + LUIS + ANA.replace("Ana Souza", "Ana\x00Souza"))
+    assert response.status_code == 400
+    assert "Row 3, column name contains a NUL character" in response.get_data(as_text=True)
+    assert _job() is None
+    assert _contacts() == []
+
+
+def test_a_new_agency_needs_a_kind(area, client, user, login, member_state):
+    _setup(area, member_state)
     login(user("organizer"))
 
     _upload(client, HEADER + ANA.replace(",customs,Ana", ",,Ana"))
@@ -166,8 +179,10 @@ def test_a_new_agency_needs_a_kind(client, user, login, member_state):
     assert _job().errors[0]["column"] == "agency_kind"
 
 
-def test_a_known_agency_with_another_kind_is_rejected(client, user, login, member_state):
-    _setup(member_state)
+def test_a_known_agency_with_another_kind_is_rejected(
+    area, agency, client, user, login, member_state
+):
+    _setup(area, member_state)
     agency(member_state("BR"), "Receita Federal", "customs")
     login(user("organizer"))
 
@@ -178,9 +193,9 @@ def test_a_known_agency_with_another_kind_is_rejected(client, user, login, membe
 
 
 def test_semicolon_separated_files_from_european_spreadsheets_are_read(
-    client, user, login, member_state
+    area, client, user, login, member_state
 ):
-    _setup(member_state)
+    _setup(area, member_state)
     login(user("organizer"))
     text = (HEADER + ANA).replace(",", ";").replace("pt;es", "pt,es")
 
@@ -189,8 +204,8 @@ def test_semicolon_separated_files_from_european_spreadsheets_are_read(
     assert [c.name for c in _contacts()] == ["Ana Souza"]
 
 
-def test_our_own_csv_export_imports_back(client, user, login, member_state):
-    _setup(member_state)
+def test_our_own_csv_export_imports_back(area, client, user, login, member_state):
+    _setup(area, member_state)
     login(user("organizer"))
     _upload(client, HEADER + ANA + LUIS)
     exported = client.get("/directory/export.csv").data
@@ -204,8 +219,8 @@ def test_our_own_csv_export_imports_back(client, user, login, member_state):
     assert [c.name for c in _contacts()] == ["Ana Souza", "Luis Pérez"]
 
 
-def test_a_file_that_is_not_utf8_gets_a_clear_message(client, user, login, member_state):
-    _setup(member_state)
+def test_a_file_that_is_not_utf8_gets_a_clear_message(area, client, user, login, member_state):
+    _setup(area, member_state)
     login(user("organizer"))
 
     response = _upload(client, (HEADER + ANA + LUIS).encode("latin-1"))
@@ -277,8 +292,8 @@ def test_focal_points_may_not_import(client, user, login, member_state):
     assert client.get("/directory/imports/new").status_code == 403
 
 
-def test_the_progress_endpoint_reports_the_jobs_state(client, user, login, member_state):
-    _setup(member_state)
+def test_the_progress_endpoint_reports_the_jobs_state(area, client, user, login, member_state):
+    _setup(area, member_state)
     login(user("organizer"))
     _upload(client, HEADER + ANA + LUIS)
 
@@ -313,8 +328,19 @@ def test_a_running_jobs_page_has_a_progress_bar_and_a_refresh_link(
     assert "import.js" in page
 
 
-def test_running_a_job_twice_applies_it_once(app, user, member_state):
-    _setup(member_state)
+def test_with_the_task_queue_down_the_job_waits_and_the_uploader_is_told(
+    area, client, user, login, member_state, broker_down
+):
+    _setup(area, member_state)
+    login(user("organizer"))
+    response = _upload(client, HEADER + ANA)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "The import is waiting for the task queue" in page
+    assert _job().status == "queued"
+
+
+def test_running_a_job_twice_applies_it_once(area, app, user, member_state):
+    _setup(area, member_state)
     organizer = user("organizer")
     job = ImportJob(created_by_id=organizer.id, content=HEADER + ANA, total_rows=1)
     db.session.add(job)

@@ -11,10 +11,10 @@ from datetime import timedelta
 import pytest
 from flask_babel import force_locale
 
-from tests.directory.refresh_support import NOW, TODAY, contact, mail, requests_of
+from tests.directory.fixtures import NOW, TODAY
 from webapp.core import grammar
-from webapp.directory import refresh, services
-from webapp.directory.services import InvalidEntry
+from webapp.directory import fields, refresh, refresh_mail
+from webapp.directory.errors import InvalidEntry
 
 DUE_VERIFIED = TODAY - timedelta(days=183)  # due on 30 May 2025 with the 180-day default
 LANGUAGES = ("en", "es", "fr", "pt")
@@ -140,11 +140,15 @@ ENTRIES_LISTED = {
 }
 
 
-def due_state(member_state, code, entries=1):
-    state = member_state(code)
-    for _ in range(entries):
-        contact(state, verified=DUE_VERIFIED)
-    return state
+@pytest.fixture()
+def due_state(member_state, contact):
+    def make(code, entries=1):
+        state = member_state(code)
+        for _ in range(entries):
+            contact(state, verified=DUE_VERIFIED)
+        return state
+
+    return make
 
 
 def both_bodies(message):
@@ -154,12 +158,12 @@ def both_bodies(message):
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("code", STATES)
 def test_the_refresh_request_names_the_state_in_the_readers_grammar(
-    member_state, user, code, language
+    user, code, language, due_state, sent_mail
 ):
-    state = due_state(member_state, code)
+    state = due_state(code)
     user("focal_point", states=[state], language=language, name="Ana Souza")
     refresh.send_due_requests(NOW)
-    [message] = mail("directory-refresh-request")
+    [message] = sent_mail("directory-refresh-request")
     of = OF[language][code]
     assert message.subject == REQUEST_SUBJECT[language].format(of=of)
     for body in both_bodies(message):
@@ -173,13 +177,13 @@ def test_the_refresh_request_names_the_state_in_the_readers_grammar(
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("code", STATES)
 def test_the_reminder_names_the_state_and_the_day_of_the_first_request(
-    member_state, user, code, language
+    user, code, language, due_state, sent_mail
 ):
-    state = due_state(member_state, code, entries=2)
+    state = due_state(code, entries=2)
     user("focal_point", states=[state], language=language)
     refresh.send_due_requests(NOW)
     refresh.send_reminders(NOW + timedelta(days=14))
-    [message] = mail("directory-refresh-reminder")
+    [message] = sent_mail("directory-refresh-reminder")
     assert message.subject == REMINDER_SUBJECT[language].format(of=OF[language][code])
     for body in both_bodies(message):
         assert REMINDER_SENT_ON[language] in body
@@ -190,14 +194,14 @@ def test_the_reminder_names_the_state_and_the_day_of_the_first_request(
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("code", STATES)
 def test_the_escalation_is_written_in_the_secretariats_language_with_the_verb_agreeing(
-    app, member_state, user, code, language
+    app, user, code, language, due_state, sent_mail
 ):
     app.config["SECRETARIAT_LANGUAGE"] = language
-    state = due_state(member_state, code)
+    state = due_state(code)
     user("focal_point", states=[state], language="en" if language != "en" else "es")
     refresh.send_due_requests(NOW)
     refresh.send_escalations(NOW + timedelta(days=30))
-    [message] = mail("directory-refresh-escalation")
+    [message] = sent_mail("directory-refresh-escalation")
     assert message.language == language
     assert message.subject == NOT_ANSWERED[language][code]
     for body in both_bodies(message):
@@ -209,13 +213,15 @@ def test_the_escalation_is_written_in_the_secretariats_language_with_the_verb_ag
         assert ESCALATION_BODY[language] in first_sentence
 
 
-def test_a_plural_state_takes_a_plural_verb_in_the_escalation_body(app, member_state, user):
+def test_a_plural_state_takes_a_plural_verb_in_the_escalation_body(
+    app, user, due_state, sent_mail
+):
     app.config["SECRETARIAT_LANGUAGE"] = "fr"
-    state = due_state(member_state, "US")
+    state = due_state("US")
     user("focal_point", states=[state])
     refresh.send_due_requests(NOW)
     refresh.send_escalations(NOW + timedelta(days=30))
-    [message] = mail("directory-refresh-escalation")
+    [message] = sent_mail("directory-refresh-escalation")
     assert (
         "Les États-Unis n'ont pas répondu à la demande du 2 juin 2025 les invitant à vérifier "
         "leurs fiches du répertoire." in message.body_text
@@ -225,12 +231,12 @@ def test_a_plural_state_takes_a_plural_verb_in_the_escalation_body(app, member_s
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("code", STATES)
 def test_the_no_focal_point_notice_names_the_state_in_the_secretariats_language(
-    app, member_state, code, language
+    app, code, language, due_state, sent_mail
 ):
     app.config["SECRETARIAT_LANGUAGE"] = language
-    due_state(member_state, code)
+    due_state(code)
     refresh.send_due_requests(NOW)
-    [message] = mail("directory-refresh-no-focal-point")
+    [message] = sent_mail("directory-refresh-no-focal-point")
     of = OF[language][code]
     assert message.subject == NO_FOCAL_POINT_SUBJECT[language].format(of=of)
     for body in both_bodies(message):
@@ -238,24 +244,24 @@ def test_the_no_focal_point_notice_names_the_state_in_the_secretariats_language(
         assert NAMELESS_GREETING[language] in body
 
 
-def test_the_secretariat_language_defaults_to_english(member_state):
-    due_state(member_state, "MX")
+def test_the_secretariat_language_defaults_to_english(due_state, sent_mail):
+    due_state("MX")
     refresh.send_due_requests(NOW)
-    [message] = mail("directory-refresh-no-focal-point")
+    [message] = sent_mail("directory-refresh-no-focal-point")
     assert message.language == "en"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("code", STATES)
 def test_the_review_page_names_the_state_in_the_readers_grammar(
-    client, member_state, user, code, language
+    client, user, code, language, due_state, requests_of
 ):
-    state = due_state(member_state, code)
+    state = due_state(code)
     user("focal_point", states=[state])
     refresh.send_due_requests(NOW)
     [request] = requests_of(state)
     page = client.get(
-        f"/directory/refresh/{refresh.review_token(request)}",
+        f"/directory/refresh/{refresh_mail.review_token(request)}",
         headers={"Accept-Language": language},
     ).get_data(as_text=True)
     assert f"<h1>{REVIEW_TITLE[language].format(of=OF[language][code])}</h1>" in page
@@ -264,7 +270,7 @@ def test_the_review_page_names_the_state_in_the_readers_grammar(
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("code", ["MX", "US"])
 def test_the_contact_form_names_the_state_with_its_article(
-    client, member_state, user, login, code, language
+    client, member_state, user, login, code, language, contact
 ):
     state = member_state(code)
     contact(state, verified=TODAY)
@@ -278,7 +284,7 @@ def test_the_contact_form_names_the_state_with_its_article(
 @pytest.mark.parametrize("code", ["MX", "BR"])
 def test_the_phone_error_names_the_state_not_its_code(app, code, language):
     with force_locale(language), pytest.raises(InvalidEntry) as refused:
-        services.normalise_phones("12", code)
+        fields.normalise_phones("12", code)
     message = str(refused.value.message)
     assert DIALLED_IN[language][code] in message
     assert f" {code}." not in message

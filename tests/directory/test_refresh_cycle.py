@@ -8,21 +8,29 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from tests.directory.refresh_support import NOW, TODAY, at, contact, mail, requests_of
+from tests.directory.fixtures import NOW, TODAY, at
 from webapp.core import tokens
-from webapp.directory import refresh
+from webapp.directory import refresh, refresh_mail
 from webapp.directory.models import WITHDRAWN, DirectorySettings, RefreshRequest
+from webapp.directory.standing import set_verification_days, standing_of
 from webapp.extensions import db
 
 DUE_VERIFIED = TODAY - timedelta(days=183)  # due three days ago with the 180-day default
 DUE_ON = DUE_VERIFIED + timedelta(days=180)
 
 
+def invited(person):
+    """An account invited but not signed up yet: it has no password."""
+    person.password_hash = None
+    db.session.commit()
+    return person
+
+
 def standing(state):
-    return refresh.standing_of(state.id, TODAY)
+    return standing_of(state.id, TODAY)
 
 
-def test_a_state_comes_due_when_its_oldest_entry_is_older_than_the_period(member_state):
+def test_a_state_comes_due_when_its_oldest_entry_is_older_than_the_period(contact, member_state):
     br = member_state("BR")
     contact(br, verified=DUE_VERIFIED)
     contact(br, verified=TODAY - timedelta(days=10))
@@ -30,28 +38,28 @@ def test_a_state_comes_due_when_its_oldest_entry_is_older_than_the_period(member
     assert standing(br).cycle_on(TODAY) == DUE_ON
 
 
-def test_a_state_verified_within_the_period_is_not_due(member_state):
+def test_a_state_verified_within_the_period_is_not_due(contact, member_state):
     br = member_state("BR")
     contact(br, verified=TODAY - timedelta(days=179))
     assert standing(br).cycle_on(TODAY) is None
 
 
-def test_withdrawn_entries_do_not_make_a_state_due(member_state):
+def test_withdrawn_entries_do_not_make_a_state_due(contact, member_state):
     br = member_state("BR")
     contact(br, verified=TODAY - timedelta(days=400), status=WITHDRAWN)
     contact(br, verified=TODAY - timedelta(days=5))
     assert standing(br).cycle_on(TODAY) is None
 
 
-def test_a_state_period_overrides_the_configured_default(member_state):
+def test_a_state_period_overrides_the_configured_default(contact, member_state):
     br = member_state("BR")
     contact(br, verified=TODAY - timedelta(days=40))
-    refresh.set_verification_days(br.id, 30)
+    set_verification_days(br.id, 30)
     db.session.commit()
     assert standing(br).due_on == TODAY - timedelta(days=10)
 
 
-def test_the_configured_default_period_applies_without_a_setting(app, member_state):
+def test_the_configured_default_period_applies_without_a_setting(contact, app, member_state):
     app.config["DIRECTORY_VERIFICATION_DAYS"] = 30
     br = member_state("BR")
     contact(br, verified=TODAY - timedelta(days=40))
@@ -59,14 +67,14 @@ def test_the_configured_default_period_applies_without_a_setting(app, member_sta
     assert standing(br).cycle_on(TODAY) == TODAY - timedelta(days=10)
 
 
-def test_an_entry_never_verified_counts_from_its_creation(member_state):
+def test_an_entry_never_verified_counts_from_its_creation(contact, member_state):
     br = member_state("BR")
     contact(br, verified=None, created=at(TODAY - timedelta(days=200)))
     assert standing(br).oldest_verified_on == TODAY - timedelta(days=200)
     assert standing(br).never_verified == 1
 
 
-def test_the_state_last_answer_counts_as_a_verification(member_state, user):
+def test_the_state_last_answer_counts_as_a_verification(contact, member_state, user):
     br = member_state("BR")
     contact(br, verified=DUE_VERIFIED)
     person = user("focal_point", states=[br])
@@ -87,13 +95,15 @@ def test_the_state_last_answer_counts_as_a_verification(member_state, user):
 def test_setting_a_period_outside_one_to_3650_days_is_refused(member_state):
     br = member_state("BR")
     with pytest.raises(ValueError):
-        refresh.set_verification_days(br.id, 0)
+        set_verification_days(br.id, 0)
     with pytest.raises(ValueError):
-        refresh.set_verification_days(br.id, 3651)
+        set_verification_days(br.id, 3651)
     assert db.session.get(DirectorySettings, br.id) is None
 
 
-def test_each_focal_point_of_a_due_state_gets_one_request_for_the_cycle(member_state, user):
+def test_each_focal_point_of_a_due_state_gets_one_request_for_the_cycle(
+    contact, requests_of, member_state, user
+):
     br = member_state("BR")
     contact(br, verified=DUE_VERIFIED)
     first = user("focal_point", states=[br])
@@ -107,43 +117,49 @@ def test_each_focal_point_of_a_due_state_gets_one_request_for_the_cycle(member_s
     assert not any(r.manual for r in made)
 
 
-def test_each_focal_point_is_mailed_a_refresh_request(member_state, user):
+def test_each_focal_point_is_mailed_a_refresh_request(
+    contact, requests_of, sent_mail, member_state, user
+):
     br = member_state("BR")
     contact(br, verified=DUE_VERIFIED)
     person = user("focal_point", states=[br])
     refresh.send_due_requests(NOW)
-    [message] = mail("directory-refresh-request")
+    [message] = sent_mail("directory-refresh-request")
     assert message.recipient == person.email
     assert "Brazil" in message.subject
     assert message.idempotency_key == f"directory-refresh-request:{requests_of(br)[0].id}"
 
 
-def test_the_request_mail_is_in_the_focal_point_language(member_state, user):
+def test_the_request_mail_is_in_the_focal_point_language(contact, sent_mail, member_state, user):
     br = member_state("BR")
     br.name_es = "Brasil"
     db.session.commit()
     contact(br, verified=DUE_VERIFIED)
     user("focal_point", states=[br], language="es")
     refresh.send_due_requests(NOW)
-    [message] = mail("directory-refresh-request")
+    [message] = sent_mail("directory-refresh-request")
     assert message.language == "es"
     assert "Brasil" in message.subject
 
 
-def test_the_request_mail_links_to_the_review_page_with_a_signed_token(member_state, user):
+def test_the_request_mail_links_to_the_review_page_with_a_signed_token(
+    contact, requests_of, sent_mail, member_state, user
+):
     br = member_state("BR")
     contact(br, verified=DUE_VERIFIED)
     user("focal_point", states=[br])
     refresh.send_due_requests(NOW)
-    [message] = mail("directory-refresh-request")
+    [message] = sent_mail("directory-refresh-request")
     [request] = requests_of(br)
     prefix = "http://localhost/directory/refresh/"
     link = next(word for word in message.body_text.split() if word.startswith(prefix))
-    payload = tokens.verify(refresh.TOKEN_PURPOSE, link[len(prefix) :], max_age=60)
+    payload = tokens.verify(refresh_mail.TOKEN_PURPOSE, link[len(prefix) :], max_age=60)
     assert payload == {"request": request.id}
 
 
-def test_running_the_cycle_twice_sends_nothing_new(member_state, user):
+def test_running_the_cycle_twice_sends_nothing_new(
+    contact, requests_of, sent_mail, member_state, user
+):
     br = member_state("BR")
     contact(br, verified=DUE_VERIFIED)
     user("focal_point", states=[br])
@@ -151,7 +167,7 @@ def test_running_the_cycle_twice_sends_nothing_new(member_state, user):
     again = refresh.send_due_requests(NOW + timedelta(hours=1))
     assert again.requested == []
     assert len(requests_of(br)) == 1
-    assert len(mail("directory-refresh-request")) == 1
+    assert len(sent_mail("directory-refresh-request")) == 1
 
 
 def test_the_database_refuses_a_second_request_for_the_same_cycle(member_state, user):
@@ -165,7 +181,7 @@ def test_the_database_refuses_a_second_request_for_the_same_cycle(member_state, 
         db.session.commit()
 
 
-def test_only_active_focal_points_of_the_state_are_asked(member_state, user):
+def test_only_active_focal_points_of_the_state_are_asked(contact, requests_of, member_state, user):
     br, mx = member_state("BR"), member_state("MX")
     contact(br, verified=DUE_VERIFIED)
     asked = user("focal_point", states=[br])
@@ -176,7 +192,30 @@ def test_only_active_focal_points_of_the_state_are_asked(member_state, user):
     assert [r.focal_point_id for r in requests_of(br)] == [asked.id]
 
 
-def test_a_state_that_is_not_due_is_not_asked(member_state, user):
+def test_a_focal_point_invited_but_not_yet_signed_up_is_not_asked(
+    contact, requests_of, sent_mail, member_state, user
+):
+    br = member_state("BR")
+    contact(br, verified=DUE_VERIFIED)
+    asked = user("focal_point", states=[br])
+    invited(user("focal_point", states=[br]))
+    refresh.send_due_requests(NOW)
+    assert [r.focal_point_id for r in requests_of(br)] == [asked.id]
+    assert len(sent_mail("directory-refresh-request")) == 1
+
+
+def test_a_due_state_whose_only_focal_point_has_not_signed_up_is_flagged(
+    contact, requests_of, member_state, user
+):
+    br = member_state("BR")
+    contact(br, verified=DUE_VERIFIED)
+    invited(user("focal_point", states=[br]))
+    report = refresh.send_due_requests(NOW)
+    assert report.flagged == [br.id]
+    assert requests_of(br) == []
+
+
+def test_a_state_that_is_not_due_is_not_asked(contact, requests_of, member_state, user):
     br = member_state("BR")
     contact(br, verified=TODAY - timedelta(days=3))
     user("focal_point", states=[br])
@@ -184,27 +223,31 @@ def test_a_state_that_is_not_due_is_not_asked(member_state, user):
     assert requests_of(br) == []
 
 
-def test_a_due_state_without_focal_point_is_flagged_to_the_secretariat(app, member_state):
+def test_a_due_state_without_focal_point_is_flagged_to_the_secretariat(
+    contact, requests_of, sent_mail, app, member_state
+):
     br = member_state("BR")
     contact(br, verified=DUE_VERIFIED)
     report = refresh.send_due_requests(NOW)
-    [flag] = mail("directory-refresh-no-focal-point")
+    [flag] = sent_mail("directory-refresh-no-focal-point")
     assert report.flagged == [br.id]
     assert flag.recipient == app.config["SECRETARIAT_EMAIL"]
     assert "Brazil" in flag.subject
     assert requests_of(br) == []
 
 
-def test_a_state_without_focal_point_is_flagged_once_per_cycle(member_state):
+def test_a_state_without_focal_point_is_flagged_once_per_cycle(contact, sent_mail, member_state):
     br = member_state("BR")
     contact(br, verified=DUE_VERIFIED)
     refresh.send_due_requests(NOW)
     again = refresh.send_due_requests(NOW + timedelta(days=1))
     assert again.flagged == []
-    assert len(mail("directory-refresh-no-focal-point")) == 1
+    assert len(sent_mail("directory-refresh-no-focal-point")) == 1
 
 
-def test_a_focal_point_added_later_is_asked_in_the_open_cycle(member_state, user):
+def test_a_focal_point_added_later_is_asked_in_the_open_cycle(
+    contact, requests_of, member_state, user
+):
     br = member_state("BR")
     contact(br, verified=DUE_VERIFIED)
     user("focal_point", states=[br])
@@ -216,7 +259,9 @@ def test_a_focal_point_added_later_is_asked_in_the_open_cycle(member_state, user
     assert {r.cycle for r in made} == {DUE_ON}
 
 
-def test_an_answered_state_is_not_asked_again_in_the_next_run(member_state, user):
+def test_an_answered_state_is_not_asked_again_in_the_next_run(
+    contact, requests_of, member_state, user
+):
     br = member_state("BR")
     contact(br, verified=DUE_VERIFIED)
     user("focal_point", states=[br])
@@ -228,7 +273,9 @@ def test_an_answered_state_is_not_asked_again_in_the_next_run(member_state, user
     assert len(requests_of(br)) == 1
 
 
-def test_answering_stamps_every_active_entry_and_closes_the_state_requests(member_state, user):
+def test_answering_stamps_every_active_entry_and_closes_the_state_requests(
+    contact, requests_of, member_state, user
+):
     br = member_state("BR")
     entries = [contact(br, verified=DUE_VERIFIED) for _ in range(3)]
     gone = contact(br, verified=DUE_VERIFIED, status=WITHDRAWN)
@@ -246,7 +293,9 @@ def test_answering_stamps_every_active_entry_and_closes_the_state_requests(membe
     assert second.answered_by_id == first.focal_point_id
 
 
-def test_an_unknown_answer_is_refused_and_changes_nothing(member_state, user):
+def test_an_unknown_answer_is_refused_and_changes_nothing(
+    contact, requests_of, member_state, user
+):
     br = member_state("BR")
     entry = contact(br, verified=DUE_VERIFIED)
     user("focal_point", states=[br])
@@ -258,7 +307,7 @@ def test_an_unknown_answer_is_refused_and_changes_nothing(member_state, user):
     assert requests_of(br)[0].answered_at is None
 
 
-def test_a_withdrawn_member_state_is_not_asked(member_state, user):
+def test_a_withdrawn_member_state_is_not_asked(contact, member_state, user):
     br = member_state("BR", status="withdrawn")
     contact(br, verified=DUE_VERIFIED)
     user("focal_point", states=[br])
@@ -266,7 +315,9 @@ def test_a_withdrawn_member_state_is_not_asked(member_state, user):
     assert db.session.scalar(sa.select(sa.func.count(RefreshRequest.id))) == 0
 
 
-def test_entries_are_stamped_with_the_day_where_the_focal_point_lives(member_state, user):
+def test_entries_are_stamped_with_the_day_where_the_focal_point_lives(
+    contact, requests_of, member_state, user
+):
     br = member_state("BR")
     entry = contact(br, verified=DUE_VERIFIED)
     user("focal_point", states=[br], timezone="America/Mexico_City")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.directory.refresh_support import contact
 from tests.querycount import count_queries
 from webapp.core.timezones import utcnow
 from webapp.directory import refresh
@@ -12,7 +11,7 @@ from webapp.extensions import db
 
 
 def test_a_focal_point_sees_their_states_and_their_open_requests(
-    app, client, login, user, member_state
+    contact, app, client, login, user, member_state
 ):
     brazil, mexico = member_state("BR"), member_state("MX")
     contact(brazil, verified=utcnow().date() - timedelta(days=400))
@@ -33,7 +32,7 @@ def test_secretariat_staff_do_not_get_the_focal_point_panel(app, client, login, 
 
 
 def test_the_panel_costs_the_same_queries_for_one_entry_or_many(
-    app, client, login, user, member_state
+    contact, app, client, login, user, member_state
 ):
     brazil = member_state("BR")
     login(user("focal_point", states=[brazil]))

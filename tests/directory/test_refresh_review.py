@@ -7,18 +7,12 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.directory.refresh_support import (
-    NOW,
-    TODAY,
-    area,
-    contact,
-    requests_of,
-)
+from tests.directory.fixtures import NOW, TODAY
 from tests.querycount import count_queries
 from webapp.core import tokens
 from webapp.core.audit import AuditEntry
 from webapp.core.timezones import in_zone, utcnow
-from webapp.directory import refresh
+from webapp.directory import refresh, refresh_mail
 from webapp.directory.models import WITHDRAWN
 from webapp.extensions import db
 
@@ -26,7 +20,7 @@ OLD = TODAY - timedelta(days=183)
 
 
 @pytest.fixture()
-def asked(member_state, user):
+def asked(contact, requests_of, member_state, user):
     """Brazil, two entries due for review, one focal point asked."""
     br = member_state("BR")
     entries = [contact(br, verified=OLD, name=n) for n in ("Ana Souza", "Bruno Lima")]
@@ -38,7 +32,7 @@ def asked(member_state, user):
         "entries": entries,
         "person": person,
         "request": request,
-        "url": f"/directory/refresh/{refresh.review_token(request)}",
+        "url": f"/directory/refresh/{refresh_mail.review_token(request)}",
     }
 
 
@@ -60,7 +54,7 @@ def test_the_review_page_lists_the_state_entries_without_signing_in(client, aske
     assert b"Confirm all as still correct" in response.data
 
 
-def test_the_review_page_does_not_list_withdrawn_entries(client, asked):
+def test_the_review_page_does_not_list_withdrawn_entries(contact, client, asked):
     contact(asked["state"], verified=OLD, status=WITHDRAWN, name="Carla Gone")
     assert b"Carla Gone" not in client.get(asked["url"]).data
 
@@ -146,7 +140,7 @@ def test_a_token_signed_for_another_purpose_is_not_accepted(client, asked):
 
 
 def test_a_link_to_a_request_that_does_not_exist_is_not_valid(client, asked):
-    token = tokens.sign(refresh.TOKEN_PURPOSE, {"request": 999_999})
+    token = tokens.sign(refresh_mail.TOKEN_PURPOSE, {"request": 999_999})
     assert client.get(f"/directory/refresh/{token}").status_code == 404
 
 
@@ -204,7 +198,7 @@ def test_only_focal_points_open_the_requests_page(client, login, user, role):
     assert client.get("/directory/refresh-requests").status_code == 403
 
 
-def test_the_review_page_issues_a_fixed_number_of_queries(client, asked):
+def test_the_review_page_issues_a_fixed_number_of_queries(area, contact, client, asked):
     client.get(asked["url"])
     db.session.expire_all()
     with count_queries() as few:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from tests.directory.entries_support import area, contact
 from tests.querycount import count_queries
 from webapp.directory.models import WITHDRAWN
 
@@ -11,7 +10,9 @@ def _names(client, query: str = "") -> str:
     return client.get(f"/directory/{query}").get_data(as_text=True)
 
 
-def test_participants_see_entries_shared_with_all_member_states(client, user, login, member_state):
+def test_participants_see_entries_shared_with_all_member_states(
+    contact, client, user, login, member_state
+):
     contact(member_state("MX"), name="Shared Sharon")
     contact(member_state("MX"), name="Hidden Hugo", visibility="secretariat")
     login(user("participant"))
@@ -22,7 +23,9 @@ def test_participants_see_entries_shared_with_all_member_states(client, user, lo
     assert "Hidden Hugo" not in page
 
 
-def test_focal_points_see_all_of_their_own_states_entries(client, user, login, member_state):
+def test_focal_points_see_all_of_their_own_states_entries(
+    contact, client, user, login, member_state
+):
     brazil = member_state("BR")
     contact(brazil, name="Own Secret Olga", visibility="secretariat")
     contact(member_state("MX"), name="Foreign Secret Felix", visibility="secretariat")
@@ -34,14 +37,14 @@ def test_focal_points_see_all_of_their_own_states_entries(client, user, login, m
     assert "Foreign Secret Felix" not in page
 
 
-def test_the_secretariat_sees_secretariat_only_entries(client, user, login, member_state):
+def test_the_secretariat_sees_secretariat_only_entries(contact, client, user, login, member_state):
     contact(member_state("MX"), name="Hidden Hugo", visibility="secretariat")
     login(user("finance"))
 
     assert "Hidden Hugo" in _names(client)
 
 
-def test_withdrawn_entries_leave_the_list(client, user, login, member_state):
+def test_withdrawn_entries_leave_the_list(contact, client, user, login, member_state):
     contact(member_state("MX"), name="Gone Gabriel", status=WITHDRAWN)
     login(user("admin"))
 
@@ -54,7 +57,7 @@ def test_a_signed_in_user_without_a_role_is_refused(client, user, login):
     assert client.get("/directory/").status_code == 403
 
 
-def test_filter_by_state(client, user, login, member_state):
+def test_filter_by_state(contact, client, user, login, member_state):
     contact(member_state("BR"), name="Brazilian Bruno")
     contact(member_state("MX"), name="Mexican Marta")
     login(user("organizer"))
@@ -65,7 +68,7 @@ def test_filter_by_state(client, user, login, member_state):
     assert "Brazilian Bruno" not in page
 
 
-def test_filter_by_agency_kind(client, user, login, member_state):
+def test_filter_by_agency_kind(contact, client, user, login, member_state):
     brazil = member_state("BR")
     contact(brazil, name="Customs Carla", agency_name="Receita", kind="customs")
     contact(brazil, name="Police Paulo", agency_name="Polícia Federal", kind="police")
@@ -77,7 +80,7 @@ def test_filter_by_agency_kind(client, user, login, member_state):
     assert "Customs Carla" not in page
 
 
-def test_filter_by_area(client, user, login, member_state):
+def test_filter_by_area(area, contact, client, user, login, member_state):
     brazil = member_state("BR")
     contact(brazil, name="Drugs Diana", areas=[area("drugs")])
     contact(brazil, name="Firearms Fabio", areas=[area("firearms")])
@@ -89,7 +92,7 @@ def test_filter_by_area(client, user, login, member_state):
     assert "Firearms Fabio" not in page
 
 
-def test_filter_by_language(client, user, login, member_state):
+def test_filter_by_language(contact, client, user, login, member_state):
     brazil = member_state("BR")
     contact(brazil, name="French Francine", languages="pt,fr")
     contact(brazil, name="Only Otto", languages="pt")
@@ -101,7 +104,7 @@ def test_filter_by_language(client, user, login, member_state):
     assert "Only Otto" not in page
 
 
-def test_free_text_ignores_case_and_accents(client, user, login, member_state):
+def test_free_text_ignores_case_and_accents(contact, client, user, login, member_state):
     brazil = member_state("BR")
     contact(brazil, name="José Conceição")
     contact(brazil, name="Maria Silva")
@@ -113,7 +116,7 @@ def test_free_text_ignores_case_and_accents(client, user, login, member_state):
     assert "Maria Silva" not in page
 
 
-def test_free_text_matches_the_agency_name(client, user, login, member_state):
+def test_free_text_matches_the_agency_name(contact, client, user, login, member_state):
     brazil = member_state("BR")
     contact(brazil, name="Agent Alpha", agency_name="Polícia Federal", kind="police")
     contact(brazil, name="Agent Beta", agency_name="Receita Federal")
@@ -125,14 +128,16 @@ def test_free_text_matches_the_agency_name(client, user, login, member_state):
     assert "Agent Beta" not in page
 
 
-def test_free_text_treats_percent_as_a_character(client, user, login, member_state):
+def test_free_text_treats_percent_as_a_character(contact, client, user, login, member_state):
     contact(member_state("BR"), name="Maria Silva")
     login(user("organizer"))
 
     assert "Maria Silva" not in _names(client, "?q=%25")
 
 
-def test_an_unknown_filter_value_gets_a_message_not_an_error(client, user, login, member_state):
+def test_an_unknown_filter_value_gets_a_message_not_an_error(
+    contact, client, user, login, member_state
+):
     contact(member_state("BR"), name="Maria Silva")
     login(user("organizer"))
 
@@ -143,7 +148,9 @@ def test_an_unknown_filter_value_gets_a_message_not_an_error(client, user, login
     assert "Maria Silva" not in response.get_data(as_text=True)
 
 
-def test_results_are_paginated_by_fifty_in_a_stable_order(client, user, login, member_state):
+def test_results_are_paginated_by_fifty_in_a_stable_order(
+    contact, client, user, login, member_state
+):
     brazil = member_state("BR")
     for n in range(55):
         contact(brazil, name=f"Officer {n:03d}")
@@ -155,14 +162,16 @@ def test_results_are_paginated_by_fifty_in_a_stable_order(client, user, login, m
     assert "Officer 050" in second and "Officer 054" in second and "Officer 049" not in second
 
 
-def test_a_page_number_past_the_end_shows_the_last_page(client, user, login, member_state):
+def test_a_page_number_past_the_end_shows_the_last_page(
+    contact, client, user, login, member_state
+):
     contact(member_state("BR"), name="Maria Silva")
     login(user("organizer"))
 
     assert "Maria Silva" in _names(client, "?page=99")
 
 
-def _queries_for(client, count: int, state) -> int:
+def _queries_for(area, contact, client, count: int, state) -> int:
     for n in range(count):
         contact(state, name=f"Officer {n}", areas=[area("customs"), area("drugs")])
     with count_queries() as statements:
@@ -172,12 +181,12 @@ def _queries_for(client, count: int, state) -> int:
 
 
 def test_the_search_page_issues_the_same_number_of_queries_for_5_or_60_entries(
-    client, app, user, login, member_state
+    area, contact, client, app, user, login, member_state
 ):
     brazil = member_state("BR")
     login(user("focal_point", states=[brazil]))
-    few = _queries_for(client, 5, brazil)
-    many = _queries_for(client, 55, brazil)
+    few = _queries_for(area, contact, client, 5, brazil)
+    many = _queries_for(area, contact, client, 55, brazil)
 
     assert few == many
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.directory.entries_support import area, contact
 from tests.e2e.support import field
 
 pytestmark = pytest.mark.e2e
 
 
 def test_a_focal_point_finds_an_entry_and_corrects_its_phone(
-    page, live_server, user, member_state, sign_in
+    area, contact, page, live_server, user, member_state, sign_in
 ):
     brazil = member_state("BR")
     customs, drugs = area("customs", "Customs"), area("drugs", "Drugs")

@@ -7,8 +7,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.directory.entries_support import area, contact
-
 pytestmark = pytest.mark.e2e
 
 # Form controls a person fills in, and those of them without an accessible label.
@@ -36,7 +34,7 @@ def test_the_skip_link_is_the_first_stop_and_leads_to_the_main_content(
 
 
 def test_every_form_field_on_the_main_pages_has_a_label(
-    page, user, member_state, sign_in, tmp_path: Path
+    area, contact, page, user, member_state, sign_in, tmp_path: Path
 ):
     page.goto("/login")
     unlabelled = {"/login": page.evaluate(UNLABELLED_FIELDS)}

@@ -32,7 +32,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(cli.users_cli)
     navigation.register("accounts.users", _l("Users"), 70)
     navigation.register("accounts.invite", _l("Invite a person"), 75)
-    app.jinja_env.filters["role_label"] = lambda role: str(ROLE_LABELS.get(role, role))
-    app.jinja_env.filters["account_status_label"] = lambda status: str(
-        STATUS_LABELS.get(status, status)
+    app.jinja_env.globals.update(
+        role_label=lambda role: str(ROLE_LABELS.get(role, role)),
+        account_status_label=lambda status: str(STATUS_LABELS.get(status, status)),
     )

@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 
+from webapp.accounts.mail import INVITATION_MAIL, PASSWORD_RESET_MAIL
 from webapp.accounts.models import (
     ACTIVE,
     DEACTIVATED,
@@ -33,7 +34,7 @@ from webapp.accounts.models import (
 from webapp.core import mailer, outbox, tokens
 from webapp.core.access import ADMIN, FOCAL_POINT, ORGANIZER, PARTICIPANT, ROLES
 from webapp.core.audit import acting_as
-from webapp.core.forms import RuleError
+from webapp.core.errors import RuleError
 from webapp.core.links import external_url
 from webapp.core.reference import MemberState
 from webapp.core.timezones import is_valid_zone, utcnow
@@ -65,8 +66,8 @@ def _dummy_hash(profile: str) -> str:
 INVITATION = "invitation"
 PASSWORD_RESET = "password-reset"
 SUBJECTS = {
-    "invitation": _l("You are invited to Puerto"),
-    "password_reset": _l("Reset your Puerto password"),
+    INVITATION_MAIL: _l("You are invited to Puerto"),
+    PASSWORD_RESET_MAIL: _l("Reset your Puerto password"),
 }
 # A reset form can be sent again and again; the inbox behind it should not fill up.
 MAX_RESET_EMAILS_PER_HOUR = 5
@@ -355,9 +356,9 @@ def _send_invitation(user: User, inviter: User) -> None:
     link, nonce = _signed_link(user, INVITATION, "accounts.accept_invitation")
     _mail(
         user,
-        kind="invitation",
+        kind=INVITATION_MAIL,
         key=f"invite:{user.id}:{nonce}",
-        subject=SUBJECTS["invitation"],
+        subject=SUBJECTS[INVITATION_MAIL],
         link=link,
         inviter=inviter,
         valid_for_seconds=current_app.config["INVITATION_MAX_AGE_SECONDS"],
@@ -402,7 +403,7 @@ def request_password_reset(email: str) -> None:
         sa.select(sa.func.count())
         .select_from(outbox.OutboxMessage)
         .where(
-            outbox.OutboxMessage.kind == "password_reset",
+            outbox.OutboxMessage.kind == PASSWORD_RESET_MAIL,
             outbox.OutboxMessage.recipient == user.email,
             outbox.OutboxMessage.created_at >= since,
         )
@@ -412,9 +413,9 @@ def request_password_reset(email: str) -> None:
     link, nonce = _signed_link(user, PASSWORD_RESET, "accounts.reset_password")
     _mail(
         user,
-        kind="password_reset",
+        kind=PASSWORD_RESET_MAIL,
         key=f"password-reset:{user.id}:{nonce}",
-        subject=SUBJECTS["password_reset"],
+        subject=SUBJECTS[PASSWORD_RESET_MAIL],
         link=link,
         valid_for_seconds=current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"],
     )

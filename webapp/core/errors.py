@@ -1,9 +1,11 @@
-"""Error pages in the viewer's language, inside the site's layout (navigation, language
-switch), so a visitor who hits one can find their way on."""
+"""Errors: the one refusal type services raise (`RuleError`), and the error pages in the
+viewer's language, inside the site's layout (navigation, language switch), so a visitor
+who hits one can find their way on."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from flask import Flask, render_template
 from flask_babel import gettext as _
@@ -13,6 +15,29 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from webapp.extensions import db
 
 log = logging.getLogger(__name__)
+
+
+class RuleError(Exception):
+    """A service refused a change; the message is for the person who typed it, and `field`
+    names the form field it belongs to (None: the form as a whole)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.errors: list[RuleError] = [self]
+
+    @classmethod
+    def every(cls, errors: Sequence[RuleError]) -> RuleError:
+        """One refusal carrying every field error of a record validated as a whole."""
+        refusal = cls(errors[0].message, errors[0].field)
+        refusal.errors = list(errors)
+        return refusal
+
+
+class NotAllowed(RuleError):
+    """The person may not do this. A service's last word on permissions; the views check
+    first, and the app answers 403 if one gets through."""
 
 
 def _titles() -> dict[int, tuple[str, str]]:
@@ -45,6 +70,11 @@ def init_app(app: Flask) -> None:
                 "Please go back, reload and try again."
             ),
         )
+
+    @app.errorhandler(NotAllowed)
+    def not_allowed(error: NotAllowed) -> tuple[str, int]:
+        db.session.rollback()
+        return render_error(403)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> object:

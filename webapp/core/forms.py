@@ -7,27 +7,20 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField
 from wtforms.validators import DataRequired, Optional, ValidationError
 
+from webapp.core import errors
 from webapp.core.i18n import LANGUAGE_NAMES
 from webapp.core.timezones import is_valid_zone, zone_choices
 
 
-class RuleError(Exception):
-    """A service refused a change; the message is for the person who typed it, and `field`
-    names the form field it belongs to (None: the form as a whole)."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-def show_error(form: FlaskForm, error: RuleError) -> None:
-    """Put a service's refusal next to its field, or at the top of the form."""
-    target = getattr(form, error.field, None) if error.field else None
-    if target is not None:
-        target.errors = [*target.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
+def show_error(form: FlaskForm, error: errors.RuleError) -> None:
+    """Put a service's refusal next to its field, or at the top of the form (every one,
+    when the service validated the record as a whole)."""
+    for each in error.errors:
+        target = getattr(form, each.field, None) if each.field else None
+        if target is not None:
+            target.errors = [*target.errors, each.message]
+        else:
+            form.form_errors.append(each.message)
 
 
 class ActionForm(FlaskForm):

@@ -9,9 +9,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import Flask, current_app, g, has_app_context, request, session
+from flask import (
+    Flask,
+    current_app,
+    g,
+    has_app_context,
+    has_request_context,
+    request,
+    session,
+)
 from flask_babel import format_currency as babel_format_currency
-from flask_babel import format_date, format_datetime, format_decimal, get_timezone
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, get_timezone
 from flask_login import current_user
 
 from webapp.core import grammar
@@ -44,6 +52,17 @@ def select_timezone() -> str:
     if zone is None:
         zone = getattr(current_user, "timezone", None) if current_user else None
     return zone if is_valid_zone(zone) else current_app.config["DEFAULT_TIMEZONE"]
+
+
+def viewer_language() -> str:
+    """The language the current page is shown in ("en" outside a request)."""
+    locale = get_locale() if has_request_context() else None
+    return locale.language if locale else "en"
+
+
+def viewer_zone() -> str:
+    """The time zone the current page is shown in ("UTC" outside a request)."""
+    return str(get_timezone()) if has_request_context() else "UTC"
 
 
 def datetime_with_zone(value: datetime | None, format: str = "medium") -> str:

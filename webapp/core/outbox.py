@@ -20,6 +20,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from webapp.core import jobs
 from webapp.core.mail import (
     PermanentFailure,
     SMTPSettings,
@@ -163,30 +164,28 @@ def enqueue(email: Email, session: Session | None = None) -> int | None:
 DISPATCH_BATCH = 25
 
 
+DELIVER_TASK = "tasks.mail.deliver_outbox_messages"
+
+
+def _batches(message_ids: list[int]) -> list[tuple[str, tuple[object, ...]]]:
+    return [
+        (DELIVER_TASK, (message_ids[start : start + DISPATCH_BATCH],))
+        for start in range(0, len(message_ids), DISPATCH_BATCH)
+    ]
+
+
 def dispatch(message_ids: list[int]) -> None:
-    """Queue delivery tasks. A broker that is down is logged, not raised: the sweep will
-    find the rows still pending."""
-    from tasks.mail import deliver_outbox_messages
-
-    # This app's own Celery (not whichever was made default last), bound to the shared task.
-    deliver = current_app.extensions["celery"].tasks[deliver_outbox_messages.name]
-    for start in range(0, len(message_ids), DISPATCH_BATCH):
-        batch = message_ids[start : start + DISPATCH_BATCH]
-        try:
-            deliver.delay(batch)
-        except Exception:  # any broker error: the change is committed, the sweep retries
-            log.warning(
-                "could not queue outbox messages %s; the sweep will retry",
-                batch,
-                exc_info=True,
-            )
+    """Queue delivery tasks now. A broker that is down is logged, not raised, and costs
+    one short attempt: the rows stay pending and the sweep finds them."""
+    jobs.queue_all(_batches(message_ids))
 
 
-@event.listens_for(Session, "after_commit")
-def _dispatch_after_commit(session: Session) -> None:
+@event.listens_for(Session, "before_commit")
+def _queue_at_commit(session: Session) -> None:
+    """The rows written in this transaction are queued once it commits (core.jobs)."""
     message_ids = session.info.pop(_DISPATCH_KEY, None)
-    if message_ids:
-        dispatch(message_ids)
+    for task_name, args in _batches(message_ids or []):
+        jobs.queue_after_commit(task_name, *args, session=session)
 
 
 @event.listens_for(Session, "after_soft_rollback")

@@ -1,6 +1,10 @@
-"""The one reading of a list page's `page` query argument."""
+"""List pages: the one reading of the `page` query argument, and a page of results."""
 
 from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
 
 from flask import request
 
@@ -12,3 +16,33 @@ def requested_page() -> int:
     """The `page` query argument as a usable page number: 1 when missing or malformed."""
     page = request.args.get("page", 1, type=int) or 1
     return min(max(page, 1), MAX_PAGE)
+
+
+@dataclass
+class Page:
+    """One page of results, shaped like Flask-SQLAlchemy's pagination for `_forms.html`."""
+
+    items: list[Any]
+    page: int
+    per_page: int
+    total: int
+    pages: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.pages = max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1

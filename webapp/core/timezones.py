@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -54,6 +54,11 @@ def in_zone(value: datetime, zone: str) -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(ZoneInfo(zone))
+
+
+def today_in(zone: str, now: datetime | None = None) -> date:
+    """The calendar day it is (or was at `now`) in `zone`."""
+    return in_zone(now or utcnow(), zone).date()
 
 
 class UTCDateTime(TypeDecorator):

@@ -139,5 +139,7 @@ STATUS_LABELS = {
 
 
 def init_app(app: Flask) -> None:
+    """The home page and the outbox pages: blueprint, navigation entry, labels."""
+    app.register_blueprint(bp)
     navigation.register("core.outbox_list", _l("Mail outbox"), 90)
     app.jinja_env.globals["status_label"] = lambda status: str(STATUS_LABELS.get(status, status))

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from webapp.core.links import external_url
-from webapp.directory.services import format_phone
+from webapp.directory.fields import format_phone
 
 # The columns the import reads; an export has them first, so it imports back.
 IMPORT_COLUMNS = (

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
+from flask_babel import lazy_pgettext, ngettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -18,15 +19,26 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 
-from webapp.directory.models import AGENCY_KINDS, DESIGNATIONS, VISIBILITIES
-from webapp.directory.services import (
-    DESIGNATION_LABELS,
-    KIND_LABELS,
-    VISIBILITY_LABELS,
-    ContactData,
-    language_choices,
+from webapp.core.i18n import viewer_language
+from webapp.directory import standing
+from webapp.directory.entries import ContactData
+from webapp.directory.fields import format_phone, language_choices
+from webapp.directory.labels import DESIGNATION_LABELS, KIND_LABELS, VISIBILITY_LABELS
+from webapp.directory.models import (
+    AGENCY_KINDS,
+    CONFIRMED,
+    CORRECTED,
+    DESIGNATIONS,
+    VISIBILITIES,
 )
 
 
@@ -66,7 +78,7 @@ class ContactForm(FlaskForm):
             (a.id, f"{a.name} ({a.acronym})" if a.acronym else a.name) for a in agencies
         ]
         self.areas.choices = [(a.id, a.name) for a in areas]
-        self.languages.choices = language_choices()
+        self.languages.choices = language_choices(viewer_language())
         self.designation.choices = [(d, DESIGNATION_LABELS[d]) for d in DESIGNATIONS]
         self.visibility.choices = [(v, VISIBILITY_LABELS[v]) for v in VISIBILITIES]
 
@@ -78,8 +90,6 @@ class ContactForm(FlaskForm):
         self.areas.data = [a.id for a in contact.areas]
         self.languages.data = contact.language_list
         self.email.data = contact.email
-        from webapp.directory.services import format_phone
-
         self.phones.data = "\n".join(format_phone(p) for p in contact.phone_list)
         self.designation.data = contact.designation
         self.source_reference.data = contact.source_reference
@@ -126,7 +136,7 @@ class SearchForm(FlaskForm):
         self.state.choices = [anything] + [(s.code, s.name) for s in states]
         self.kind.choices = [anything, *_kind_choices()]
         self.area.choices = [anything] + [(a.code, a.name) for a in areas]
-        self.language.choices = [anything, *language_choices()]
+        self.language.choices = [anything, *language_choices(viewer_language())]
 
 
 class SnapshotForm(SearchForm):
@@ -142,3 +152,54 @@ class ImportForm(FlaskForm):
         _l("CSV file"),
         validators=[FileRequired(message=_l("Choose a CSV file to import."))],
     )
+
+
+# --- the refresh cycle ------------------------------------------------------------------
+
+
+class AnswerForm(FlaskForm):
+    """The review page's two buttons both submit `answer`."""
+
+    answer = StringField(
+        validators=[
+            InputRequired(message=_l("Choose an answer.")),
+            AnyOf((CONFIRMED, CORRECTED), message=_l("Choose an answer.")),
+        ]
+    )
+
+
+class DaysField(IntegerField):
+    """A whole number of days; a word or a fraction gets a message people understand."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(_("Enter a whole number of days from 1 to 3650.")) from exc
+
+
+class PeriodForm(FlaskForm):
+    state = SelectField(
+        _l("Member state"),
+        coerce=int,
+        validators=[InputRequired(message=_l("Choose a member state."))],
+    )
+    days = DaysField(
+        _l("Verification period (days)"),
+        validators=[
+            Optional(),
+            NumberRange(
+                min=standing.MIN_VERIFICATION_DAYS,
+                max=standing.MAX_VERIFICATION_DAYS,
+                message=_l("Enter a whole number of days from 1 to 3650."),
+            ),
+        ],
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.days.description = ngettext(
+            "Leave empty to use the default of %(num)d day.",
+            "Leave empty to use the default of %(num)d days.",
+            standing.default_verification_days(),
+        )

@@ -10,10 +10,7 @@ one creates it.
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -23,164 +20,40 @@ from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
+from webapp.accounts.models import User
+from webapp.core import jobs
 from webapp.core.audit import acting_as
 from webapp.core.reference import MemberState
-from webapp.core.timezones import in_zone, utcnow
-from webapp.directory.exports import FORMULA_STARTS, IMPORT_COLUMNS
+from webapp.core.timezones import today_in, utcnow
+from webapp.directory import import_file
+from webapp.directory.entries import CleanContact, write_contact
+from webapp.directory.errors import ImportFileError
+from webapp.directory.history import audited_values
+from webapp.directory.import_rules import ValidRow, load_reference, validate_row
 from webapp.directory.models import (
     ACTIVE,
-    AGENCY_KINDS,
-    ALL_MEMBER_STATES,
-    ALTERNATE,
     APPLYING,
     DONE,
     FAILED,
-    PRIMARY,
     QUEUED,
     REJECTED,
-    SECRETARIAT_ONLY,
     VALIDATING,
     Agency,
     Area,
     ImportJob,
     PointOfContact,
 )
-from webapp.directory.services import (
-    CleanContact,
-    InvalidEntry,
-    audited_values,
-    normalise_email,
-    normalise_languages,
-    normalise_phones,
-    split_list,
-    write_contact,
-)
 from webapp.extensions import db
 
 log = logging.getLogger(__name__)
 
-MAX_BYTES = 2 * 1024 * 1024
-MAX_ROWS = 5000
-
-COLUMNS = IMPORT_COLUMNS
-DESIGNATION_WORDS = {"primary": PRIMARY, "alternate": ALTERNATE, "": PRIMARY}
-VISIBILITY_WORDS = {
-    "": ALL_MEMBER_STATES,
-    "member_states": ALL_MEMBER_STATES,
-    "all": ALL_MEMBER_STATES,
-    "all member states": ALL_MEMBER_STATES,
-    "secretariat": SECRETARIAT_ONLY,
-    "secretariat only": SECRETARIAT_ONLY,
-    "secretariat_only": SECRETARIAT_ONLY,
-}
+IMPORT_TASK = "tasks.directory_import.run_directory_import"
 
 
-class ImportFileError(ValueError):
-    """A file that cannot be imported at all, with a message for the uploader."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-def max_bytes() -> int:
-    return int(current_app.config.get("DIRECTORY_IMPORT_MAX_BYTES", MAX_BYTES))
-
-
-def max_rows() -> int:
-    return int(current_app.config.get("DIRECTORY_IMPORT_MAX_ROWS", MAX_ROWS))
-
-
-def read_upload(upload: FileStorage) -> str:
-    """The uploaded file's text; refuses files too large or not UTF-8."""
-    limit = max_bytes()
-    raw = upload.stream.read(limit + 1)
-    if len(raw) > limit:
-        raise ImportFileError(
-            _(
-                "The file is larger than %(size)s kB. Split it into smaller files.",
-                size=limit // 1024,
-            )
-        )
-    if not raw.strip():
-        raise ImportFileError(_("The file is empty."))
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFileError(
-            _(
-                "The file is not in UTF-8. In your spreadsheet, save it as "
-                "“CSV UTF-8 (comma delimited)” and try again."
-            )
-        ) from None
-
-
-def _header_key(name: str) -> str:
-    return " ".join(name.strip().lower().replace("_", " ").split()).replace(" ", "_")
-
-
-def _delimiter(first_line: str) -> str:
-    # Spreadsheets in Spanish, French and Portuguese save CSV with semicolons.
-    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
-    return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
-
-
-def _unprotect(value: str) -> str:
-    """Undo our own export's protection against formulas ('+52... -> +52...)."""
-    value = value.strip()
-    if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_STARTS:
-        return value[1:].strip()
-    return value
-
-
-def parse(text: str) -> list[dict[str, str]]:
-    """Rows as {column: value}; refuses a missing header column, no rows, too many rows."""
-    first_line = text.splitlines()[0] if text.strip() else ""
-    if not first_line.strip():
-        raise ImportFileError(_("The file is empty."))
-    try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
-        header = [_header_key(h) for h in next(reader)]
-        missing = [c for c in COLUMNS if c not in header]
-        if missing:
-            raise ImportFileError(
-                _(
-                    "The first row must name the columns. Missing: %(missing)s. "
-                    "Expected: %(expected)s.",
-                    missing=", ".join(missing),
-                    expected=", ".join(COLUMNS),
-                )
-            )
-        rows: list[dict[str, str]] = []
-        limit = max_rows()
-        for record in reader:
-            if not any(cell.strip() for cell in record):
-                continue
-            if len(rows) >= limit:
-                raise ImportFileError(
-                    ngettext(
-                        "The file has more than %(num)d row. Split it into smaller files.",
-                        "The file has more than %(num)d rows. Split it into smaller files.",
-                        limit,
-                    )
-                )
-            cells = dict(zip(header, record, strict=False))
-            row = {c: _unprotect(cells.get(c, "")) for c in COLUMNS}
-            row["_row"] = str(reader.line_num)
-            rows.append(row)
-    except csv.Error as error:
-        raise ImportFileError(
-            _("The file is not a readable CSV file: %(reason)s", reason=error)
-        ) from None
-    if not rows:
-        raise ImportFileError(_("The file has a header but no rows to import."))
-    return rows
-
-
-def start(user: Any, upload: FileStorage, language: str) -> ImportJob:
-    """Check the upload and record a queued job; the caller commits, then enqueues."""
-    text = read_upload(upload)
-    rows = parse(text)
+def start(user: User, upload: FileStorage, language: str) -> ImportJob:
+    """Check the upload and record a queued job, to be run once the caller commits."""
+    text = import_file.read_upload(upload)
+    rows = import_file.parse(text)
     job = ImportJob(
         created_by_id=user.id,
         filename=(upload.filename or "")[:255],
@@ -191,221 +64,13 @@ def start(user: Any, upload: FileStorage, language: str) -> ImportJob:
     )
     db.session.add(job)
     db.session.flush()
+    jobs.queue_after_commit(IMPORT_TASK, job.id)
     return job
 
 
-# --- Validation ---------------------------------------------------------------------
-
-
-@dataclass
-class ValidRow:
-    row: int
-    state_id: int
-    state_code: str
-    agency_key: tuple[int, str]
-    agency_name: str
-    agency_kind: str | None
-    name: str
-    title: str
-    email: str
-    phones: str
-    languages: str
-    area_ids: list[int]
-    designation: str
-    source_reference: str
-    source_date: date | None
-    visibility: str
-
-
-@dataclass
-class Reference:
-    """What the rows are checked against, as plain values (safe across commits)."""
-
-    states: dict[str, tuple[int, str]]  # code -> (id, code)
-    agencies: dict[tuple[int, str], str]  # (state id, lower name) -> kind
-    areas: dict[str, int]  # lower code or name -> id
-    new_agencies: dict[tuple[int, str], tuple[str, int]] = field(default_factory=dict)
-    emails: dict[tuple[int, str], int] = field(default_factory=dict)
-
-
-def load_reference() -> Reference:
-    states = {
-        code.upper(): (state_id, code.upper())
-        for state_id, code in db.session.execute(sa.select(MemberState.id, MemberState.code))
-    }
-    agencies = {
-        (state_id, name.lower()): kind
-        for state_id, name, kind in db.session.execute(
-            sa.select(Agency.member_state_id, Agency.name, Agency.kind)
-        )
-    }
-    areas: dict[str, int] = {}
-    for area in db.session.scalars(sa.select(Area).where(Area.is_active)):
-        for label in (area.code, area.name_en, area.name_es, area.name_fr, area.name_pt):
-            areas.setdefault(label.strip().lower(), area.id)
-    return Reference(states, agencies, areas)
-
-
-def validate_row(row: dict[str, str], ref: Reference) -> tuple[ValidRow | None, list[dict]]:
-    number = int(row["_row"])
-    errors: list[dict[str, Any]] = []
-
-    def error(column: str, message: str) -> None:
-        errors.append({"row": number, "column": column, "message": message})
-
-    code = row["state_code"].upper()
-    state = ref.states.get(code)
-    if not code:
-        error("state_code", _("Enter the member state's two-letter ISO code."))
-    elif state is None:
-        error("state_code", _("“%(code)s” is not a member state's code.", code=row["state_code"]))
-
-    agency_name = " ".join(row["agency"].split())
-    kind_raw = row["agency_kind"].strip().lower()
-    kind = kind_raw or None
-    if kind is not None and kind not in AGENCY_KINDS:
-        error(
-            "agency_kind",
-            _(
-                "“%(kind)s” is not a kind of agency. Use one of: %(kinds)s.",
-                kind=row["agency_kind"],
-                kinds=", ".join(AGENCY_KINDS),
-            ),
-        )
-        kind = None
-    agency_key = (state[0] if state else 0, agency_name.lower())
-    if not agency_name:
-        error("agency", _("Enter the agency's name."))
-    elif len(agency_name) > 300:
-        error("agency", _("The agency's name is longer than 300 characters."))
-    elif state is not None:
-        known = ref.agencies.get(agency_key)
-        planned = ref.new_agencies.get(agency_key)
-        if known is not None:
-            if kind and kind != known:
-                error(
-                    "agency_kind",
-                    _(
-                        "%(agency)s is recorded as “%(known)s”, not “%(kind)s”.",
-                        agency=agency_name,
-                        known=known,
-                        kind=kind,
-                    ),
-                )
-        elif planned is not None:
-            if kind and kind != planned[0]:
-                error(
-                    "agency_kind",
-                    _(
-                        "Row %(row)s gives %(agency)s the kind “%(known)s”.",
-                        row=planned[1],
-                        agency=agency_name,
-                        known=planned[0],
-                    ),
-                )
-        elif not kind_raw:
-            error(
-                "agency_kind",
-                _(
-                    "%(agency)s is a new agency: give its kind (%(kinds)s).",
-                    agency=agency_name,
-                    kinds=", ".join(AGENCY_KINDS),
-                ),
-            )
-        elif kind:
-            ref.new_agencies[agency_key] = (kind, number)
-
-    name = " ".join(row["name"].split())
-    if not name:
-        error("name", _("Enter the person's name."))
-    elif len(name) > 200:
-        error("name", _("The name is longer than 200 characters."))
-    title = " ".join(row["title"].split())
-    if len(title) > 200:
-        error("title", _("The title is longer than 200 characters."))
-
-    email = ""
-    try:
-        email = normalise_email(row["email"])
-    except InvalidEntry as invalid:
-        error("email", invalid.message)
-    if email and state is not None:
-        first = ref.emails.get((state[0], email.lower()))
-        if first is not None:
-            error(
-                "email",
-                _("%(email)s appears already in row %(row)s.", email=email, row=first),
-            )
-        else:
-            ref.emails[(state[0], email.lower())] = number
-
-    phones = ""
-    if state is not None:
-        try:
-            phones = normalise_phones(row["phones"], state[1])
-        except InvalidEntry as invalid:
-            error("phones", invalid.message)
-    languages = ""
-    try:
-        languages = normalise_languages(split_list(row["languages"]))
-    except InvalidEntry as invalid:
-        error("languages", invalid.message)
-
-    area_ids: list[int] = []
-    for label in split_list(row["areas"]):
-        area_id = ref.areas.get(label.lower())
-        if area_id is None:
-            error("areas", _("“%(area)s” is not an area of the directory.", area=label))
-        elif area_id not in area_ids:
-            area_ids.append(area_id)
-
-    designation = DESIGNATION_WORDS.get(row["designation"].strip().lower())
-    if designation is None:
-        error("designation", _("Write “primary” or “alternate”."))
-    reference = row["note_verbale_reference"].strip()
-    if len(reference) > 200:
-        error("note_verbale_reference", _("The reference is longer than 200 characters."))
-    source_date = None
-    if row["note_verbale_date"].strip():
-        try:
-            source_date = date.fromisoformat(row["note_verbale_date"].strip())
-        except ValueError:
-            error(
-                "note_verbale_date",
-                _(
-                    "“%(value)s” is not a date. Write it as YYYY-MM-DD.",
-                    value=row["note_verbale_date"],
-                ),
-            )
-        else:
-            if source_date > utcnow().date():
-                error("note_verbale_date", _("The note verbale's date cannot be in the future."))
-    visibility = VISIBILITY_WORDS.get(" ".join(row["visibility"].lower().split()))
-    if visibility is None:
-        error("visibility", _("Write “member_states” or “secretariat”."))
-
-    if errors or state is None or designation is None or visibility is None:
-        return None, errors
-    return (
-        ValidRow(
-            row=number,
-            state_id=state[0],
-            state_code=state[1],
-            agency_key=agency_key,
-            agency_name=agency_name,
-            agency_kind=kind,
-            name=name,
-            title=title,
-            email=email,
-            phones=phones,
-            languages=languages,
-            area_ids=area_ids,
-            designation=designation,
-            source_reference=reference,
-            source_date=source_date,
-            visibility=visibility,
-        ),
-        [],
+def recent_jobs(limit: int = 20) -> list[ImportJob]:
+    return list(
+        db.session.scalars(sa.select(ImportJob).order_by(ImportJob.id.desc()).limit(limit))
     )
 
 
@@ -441,8 +106,6 @@ def run(job_id: int) -> str:
         return job.status if job else "missing"
     job = db.session.get(ImportJob, job_id)
     assert job is not None
-    from webapp.accounts.models import User
-
     user = db.session.get(User, job.created_by_id) if job.created_by_id else None
     label = user.email if user else "import"
     zone = (user.timezone if user else None) or current_app.config["DEFAULT_TIMEZONE"]
@@ -469,7 +132,7 @@ def _run(job_id: int, zone: str) -> str:
     job = db.session.get(ImportJob, job_id)
     assert job is not None
     try:
-        rows = parse(job.content)
+        rows = import_file.parse(job.content)
     except ImportFileError as problem:
         job.status = REJECTED
         job.message = problem.message
@@ -481,11 +144,12 @@ def _run(job_id: int, zone: str) -> str:
     db.session.commit()
 
     ref = load_reference()
+    today = today_in("UTC")  # a note verbale's date may not be later than this
     valid: list[ValidRow] = []
     errors: list[dict[str, Any]] = []
     step = max(1, total // 50)
     for index, row in enumerate(rows, start=1):
-        good, row_errors = validate_row(row, ref)
+        good, row_errors = validate_row(row, ref, today)
         errors.extend(row_errors)
         if good is not None:
             valid.append(good)
@@ -511,7 +175,7 @@ def _run(job_id: int, zone: str) -> str:
 
     job.status = APPLYING
     db.session.commit()
-    created, updated, unchanged = apply(valid, in_zone(utcnow(), zone).date())
+    created, updated, unchanged = apply(valid, today_in(zone))
     job = db.session.get(ImportJob, job_id)
     assert job is not None
     job.status = DONE

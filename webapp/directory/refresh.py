@@ -28,420 +28,33 @@ it as "no contacts" and the Secretariat can send it a request by hand.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 
-from webapp.accounts.models import User, user_states
-from webapp.core import grammar, mailer, tokens
-from webapp.core.access import FOCAL_POINT
+from webapp.accounts.models import User
+from webapp.core import grammar, tokens
 from webapp.core.audit import acting_as
-from webapp.core.links import external_url
-from webapp.core.reference import WITHDRAWN as STATE_WITHDRAWN
-from webapp.core.reference import MemberState
-from webapp.core.timezones import in_zone
-from webapp.directory.models import (
-    ACTIVE,
-    CONFIRMED,
-    CORRECTED,
-    DirectorySettings,
-    PointOfContact,
-    RefreshRequest,
-    contact_areas,
+from webapp.core.timezones import today_in
+from webapp.directory import refresh_mail
+from webapp.directory.errors import RefreshLinkError, RefreshRefused
+from webapp.directory.models import CONFIRMED, CORRECTED, RefreshRequest
+from webapp.directory.standing import (
+    Standing,
+    focal_points_by_state,
+    is_focal_point_of,
+    standing_of,
+    standings,
+    state_entries,
 )
 from webapp.extensions import db
 
-TOKEN_PURPOSE = "directory-refresh"
-MIN_VERIFICATION_DAYS, MAX_VERIFICATION_DAYS = 1, 3650
 ANSWERS = (CONFIRMED, CORRECTED)
-
-# Coverage statuses, most urgent first.
-NO_CONTACTS, NO_FOCAL_POINT, STALE, DUE, CURRENT = (
-    "no_contacts",
-    "no_focal_point",
-    "stale",
-    "due",
-    "current",
-)
-STATUSES = (NO_CONTACTS, NO_FOCAL_POINT, STALE, DUE, CURRENT)
-STATUS_LABELS = {
-    NO_CONTACTS: _l("no contacts"),
-    NO_FOCAL_POINT: _l("no focal point"),
-    STALE: _l("stale"),
-    DUE: _l("due"),
-    CURRENT: _l("current"),
-}
-ANSWER_LABELS = {CONFIRMED: _l("confirmed"), CORRECTED: _l("corrected")}
-
-
-class RefreshRefused(Exception):
-    """A request the Secretariat asked for that cannot be sent; the message says why."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class RefreshLinkError(Exception):
-    """A review link that cannot be used: "invalid", "expired" or "revoked" (the holder is
-    no longer a focal point of the state)."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-# --- settings ---------------------------------------------------------------------------
-
-
-def default_verification_days() -> int:
-    return int(current_app.config["DIRECTORY_VERIFICATION_DAYS"])
-
-
-def verification_days(state_id: int) -> int:
-    settings = db.session.get(DirectorySettings, state_id)
-    if settings is not None and settings.verification_days:
-        return settings.verification_days
-    return default_verification_days()
-
-
-def set_verification_days(state_id: int, days: int | None) -> None:
-    """Set a state's verification period; `None` returns it to the default."""
-    if days is not None and not MIN_VERIFICATION_DAYS <= days <= MAX_VERIFICATION_DAYS:
-        raise ValueError(f"verification days must be {MIN_VERIFICATION_DAYS}..3650, not {days}")
-    settings = db.session.get(DirectorySettings, state_id)
-    if days is None:
-        if settings is not None:
-            db.session.delete(settings)
-        return
-    if settings is None:
-        db.session.add(DirectorySettings(member_state_id=state_id, verification_days=days))
-    else:
-        settings.verification_days = days
-
-
-# --- where each state stands ------------------------------------------------------------
-
-
-@dataclass
-class Standing:
-    """One member state's place in the refresh cycle, as the coverage page shows it."""
-
-    state: MemberState
-    period_days: int
-    custom_period: bool = False
-    active_contacts: int = 0
-    never_verified: int = 0
-    # The oldest verification among active entries (creation day for the never verified).
-    oldest_verified_on: date | None = None
-    contacts_by_area: dict[int, int] = field(default_factory=dict)
-    focal_points: int = 0
-    last_request_at: datetime | None = None
-    last_answer: str | None = None
-    last_answered_at: datetime | None = None
-    open_cycle: date | None = None
-    open_since: datetime | None = None
-    due_on: date | None = None
-    status: str = CURRENT
-
-    @property
-    def reference_on(self) -> date | None:
-        answered = self.last_answered_at.date() if self.last_answered_at else None
-        known = [d for d in (self.oldest_verified_on, answered) if d is not None]
-        return max(known) if known else None
-
-    def cycle_on(self, today: date) -> date | None:
-        """The cycle a request sent today belongs to: the open one, else the due date if
-        the state is due, else none."""
-        if self.open_cycle is not None:
-            return self.open_cycle
-        if self.due_on is not None and self.due_on <= today:
-            return self.due_on
-        return None
-
-
-def _status(standing: Standing, today: date, escalation_days: int) -> str:
-    if standing.active_contacts == 0:
-        return NO_CONTACTS
-    if standing.focal_points == 0:
-        return NO_FOCAL_POINT
-    if standing.due_on is None or today < standing.due_on:
-        return CURRENT
-    if today > standing.due_on + timedelta(days=escalation_days):
-        return STALE
-    return DUE
-
-
-def _is_focal_point() -> sa.ColumnElement[bool]:
-    return sa.and_(User.roles.contains(FOCAL_POINT), User.is_active_account.is_(True))
-
-
-def standings(today: date, state_ids: Iterable[int] | None = None) -> list[Standing]:
-    """Where every member state (or those in `state_ids`) stands, in a fixed number of
-    queries whatever the number of states, contacts and requests."""
-    query = (
-        sa.select(MemberState)
-        .where(MemberState.status != STATE_WITHDRAWN)
-        .order_by(MemberState.name_en)
-    )
-    if state_ids is not None:
-        query = query.where(MemberState.id.in_(list(state_ids)))
-    states = list(db.session.scalars(query))
-    if not states:
-        return []
-    ids = [s.id for s in states]
-    default_days = default_verification_days()
-    custom = dict(
-        db.session.execute(
-            sa.select(DirectorySettings.member_state_id, DirectorySettings.verification_days)
-            .where(DirectorySettings.member_state_id.in_(ids))
-            .where(DirectorySettings.verification_days.is_not(None))
-        ).all()
-    )
-    by_id = {
-        s.id: Standing(
-            state=s,
-            period_days=custom.get(s.id) or default_days,
-            custom_period=s.id in custom,
-        )
-        for s in states
-    }
-
-    active = sa.and_(PointOfContact.status == ACTIVE, PointOfContact.member_state_id.in_(ids))
-    never = PointOfContact.last_verified_on.is_(None)
-    for state_id, count, oldest, oldest_created, unverified in db.session.execute(
-        sa.select(
-            PointOfContact.member_state_id,
-            sa.func.count(PointOfContact.id),
-            sa.func.min(PointOfContact.last_verified_on),
-            sa.func.min(sa.case((never, PointOfContact.created_at))),
-            sa.func.sum(sa.case((never, 1), else_=0)),
-        )
-        .where(active)
-        .group_by(PointOfContact.member_state_id)
-    ):
-        standing = by_id[state_id]
-        standing.active_contacts = count
-        standing.never_verified = int(unverified or 0)
-        candidates = [d for d in (oldest, oldest_created and oldest_created.date()) if d]
-        standing.oldest_verified_on = min(candidates) if candidates else None
-
-    for state_id, area_id, count in db.session.execute(
-        sa.select(PointOfContact.member_state_id, contact_areas.c.area_id, sa.func.count())
-        .join(contact_areas, contact_areas.c.contact_id == PointOfContact.id)
-        .where(active)
-        .group_by(PointOfContact.member_state_id, contact_areas.c.area_id)
-    ):
-        by_id[state_id].contacts_by_area[area_id] = count
-
-    for state_id, count in db.session.execute(
-        sa.select(user_states.c.member_state_id, sa.func.count())
-        .join(User, User.id == user_states.c.user_id)
-        .where(_is_focal_point(), user_states.c.member_state_id.in_(ids))
-        .group_by(user_states.c.member_state_id)
-    ):
-        by_id[state_id].focal_points = count
-
-    is_open = RefreshRequest.answered_at.is_(None)
-    for state_id, last_sent, open_cycle, open_since in db.session.execute(
-        sa.select(
-            RefreshRequest.member_state_id,
-            sa.func.max(RefreshRequest.sent_at),
-            sa.func.max(sa.case((is_open, RefreshRequest.cycle))),
-            sa.func.min(sa.case((is_open, RefreshRequest.sent_at))),
-        )
-        .where(RefreshRequest.member_state_id.in_(ids))
-        .group_by(RefreshRequest.member_state_id)
-    ):
-        standing = by_id[state_id]
-        standing.last_request_at = last_sent
-        standing.open_cycle = open_cycle
-        standing.open_since = open_since
-
-    ranked = (
-        sa.select(
-            RefreshRequest.member_state_id,
-            RefreshRequest.answer,
-            RefreshRequest.answered_at,
-            sa.func.row_number()
-            .over(
-                partition_by=RefreshRequest.member_state_id,
-                order_by=(RefreshRequest.answered_at.desc(), RefreshRequest.id.desc()),
-            )
-            .label("position"),
-        )
-        .where(RefreshRequest.answered_at.is_not(None))
-        .where(RefreshRequest.member_state_id.in_(ids))
-        .subquery()
-    )
-    for state_id, answer, answered_at in db.session.execute(
-        sa.select(ranked.c.member_state_id, ranked.c.answer, ranked.c.answered_at).where(
-            ranked.c.position == 1
-        )
-    ):
-        by_id[state_id].last_answer = answer
-        by_id[state_id].last_answered_at = answered_at
-
-    escalation_days = int(current_app.config["REFRESH_ESCALATION_DAYS"])
-    for standing in by_id.values():
-        reference = standing.reference_on
-        if reference is not None:
-            standing.due_on = reference + timedelta(days=standing.period_days)
-        standing.status = _status(standing, today, escalation_days)
-    return list(by_id.values())
-
-
-def standing_of(state_id: int, today: date) -> Standing | None:
-    found = standings(today, [state_id])
-    return found[0] if found else None
-
-
-def focal_points_by_state(state_ids: Iterable[int]) -> dict[int, list[User]]:
-    """Active accounts with the focal point role, per state they speak for."""
-    ids = list(state_ids)
-    if not ids:
-        return {}
-    found: dict[int, list[User]] = defaultdict(list)
-    for state_id, person in db.session.execute(
-        sa.select(user_states.c.member_state_id, User)
-        .join(User, User.id == user_states.c.user_id)
-        .where(_is_focal_point(), user_states.c.member_state_id.in_(ids))
-        .order_by(User.id)
-    ):
-        found[state_id].append(person)
-    return dict(found)
-
-
-def is_focal_point_of(person: User | None, state_id: int) -> bool:
-    return (
-        person is not None
-        and person.is_active_account
-        and person.has_role(FOCAL_POINT)
-        and state_id in person.member_state_ids
-    )
-
-
-def state_entries(state_id: int) -> list[PointOfContact]:
-    """The active entries of a state, for the review page."""
-    return list(
-        db.session.scalars(
-            sa.select(PointOfContact)
-            .where(PointOfContact.member_state_id == state_id, PointOfContact.status == ACTIVE)
-            .order_by(PointOfContact.name, PointOfContact.id)
-        )
-    )
-
-
-# --- links and mail ---------------------------------------------------------------------
-
-
-def review_token(request: RefreshRequest) -> str:
-    return tokens.sign(TOKEN_PURPOSE, {"request": request.id})
-
-
-def review_link(request: RefreshRequest) -> str:
-    return external_url("refresh.review", token=review_token(request))
-
-
-def link_max_age() -> int:
-    return int(current_app.config["REFRESH_LINK_MAX_AGE_SECONDS"])
-
-
-def _language(person: User | None) -> str:
-    languages = current_app.config["LANGUAGES"]
-    if person is not None and person.language in languages:
-        return person.language
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
-
-
-def _enqueue(
-    *,
-    kind: str,
-    recipient: mailer.Recipient,
-    key: str,
-    subject: Callable[[], str],
-    template: str,
-    **context: object,
-) -> int | None:
-    return mailer.compose(
-        kind,
-        recipient,
-        subject=subject,
-        template=f"directory/{template}",
-        key=key,
-        context=context,
-    )
-
-
-def _mail_request(
-    request: RefreshRequest, person: User, standing: Standing, now: datetime, reminder: bool
-) -> int | None:
-    language = _language(person)
-    if reminder:
-        kind, key = "directory-refresh-reminder", f"directory-refresh-reminder:{request.id}"
-
-        def subject() -> str:
-            return _(
-                "Reminder: please review the directory entries %(of_state)s",
-                of_state=grammar.state_name(request.member_state, "of"),
-            )
-    else:
-        kind, key = "directory-refresh-request", f"directory-refresh-request:{request.id}"
-
-        def subject() -> str:
-            return _(
-                "Please review the directory entries %(of_state)s",
-                of_state=grammar.state_name(request.member_state, "of"),
-            )
-
-    return _enqueue(
-        kind=kind,
-        recipient=mailer.Recipient(person.email, person.name, language, person.timezone),
-        key=key,
-        subject=subject,
-        template="refresh_mail_request",
-        person=person,
-        state=request.member_state,
-        refresh_request=request,
-        standing=standing,
-        reminder=reminder,
-        link=review_link(request),
-        valid_until=(now + timedelta(seconds=link_max_age())).date(),
-    )
-
-
-def _secretariat_language() -> str:
-    return mailer.recipient_language(current_app.config["SECRETARIAT_LANGUAGE"])
-
-
-def _secretariat() -> mailer.Recipient:
-    return mailer.Recipient(
-        current_app.config["SECRETARIAT_EMAIL"], language=_secretariat_language()
-    )
-
-
-def _flag_no_focal_point(standing: Standing, cycle: date) -> int | None:
-    return _enqueue(
-        kind="directory-refresh-no-focal-point",
-        recipient=_secretariat(),
-        key=f"directory-refresh-no-focal-point:{standing.state.id}:{cycle.isoformat()}",
-        subject=lambda: _(
-            "No focal point to review the directory entries %(of_state)s",
-            of_state=grammar.state_name(standing.state, "of"),
-        ),
-        template="refresh_mail_no_focal_point",
-        state=standing.state,
-        standing=standing,
-        cycle=cycle,
-        coverage_link=external_url("refresh.coverage"),
-    )
 
 
 # --- the periodic cycle -----------------------------------------------------------------
@@ -501,7 +114,7 @@ def _create_requests(
                 db.session.add(request)
         except IntegrityError:
             continue  # another run created it a moment ago
-        _mail_request(request, person, standing, now, reminder=False)
+        refresh_mail.mail_request(request, person, standing, now, reminder=False)
         created.append(request)
     return created
 
@@ -519,7 +132,7 @@ def send_due_requests(now: datetime) -> CycleReport:
         if people:
             created = _create_requests(standing, cycle, people, now)
             report.requested.extend(r.id for r in created)
-        elif _flag_no_focal_point(standing, cycle) is not None:
+        elif refresh_mail.flag_no_focal_point(standing, cycle) is not None:
             report.flagged.append(standing.state.id)
         db.session.commit()
     return report
@@ -550,7 +163,7 @@ def send_reminders(now: datetime) -> CycleReport:
         if standing is None or not is_focal_point_of(person, request.member_state_id):
             continue
         request.reminded_at = now
-        _mail_request(request, person, standing, now, reminder=True)
+        refresh_mail.mail_request(request, person, standing, now, reminder=True)
         db.session.commit()
         report.reminded.append(request.id)
     return report
@@ -574,25 +187,8 @@ def send_escalations(now: datetime) -> CycleReport:
     groups: dict[tuple[int, date], list[tuple[RefreshRequest, User]]] = defaultdict(list)
     for request, person in rows:
         groups[(request.member_state_id, request.cycle)].append((request, person))
-    for (state_id, cycle), members in groups.items():
-        state = members[0][0].member_state
-        _enqueue(
-            kind="directory-refresh-escalation",
-            recipient=_secretariat(),
-            key=f"directory-refresh-escalation:{state_id}:{cycle.isoformat()}",
-            subject=lambda state=state: ngettext(
-                "%(state)s has not answered the directory refresh request",
-                "%(state)s have not answered the directory refresh request",
-                grammar.state_number(state),
-                state=grammar.state_name(state, "subject", start=True),
-            ),
-            template="refresh_mail_escalation",
-            state=state,
-            cycle=cycle,
-            members=members,
-            sent_at=min(r.sent_at for r, _p in members),
-            coverage_link=external_url("refresh.coverage"),
-        )
+    for (_state_id, cycle), members in groups.items():
+        refresh_mail.mail_escalation(members[0][0].member_state, cycle, members)
         for request, _person in members:
             request.escalated_at = now
             report.escalated.append(request.id)
@@ -661,7 +257,9 @@ def send_request_by_hand(state_id: int, by: User, now: datetime) -> list[Refresh
 def request_from_token(token: str) -> tuple[RefreshRequest, User]:
     """The request a review link names and its focal point, or RefreshLinkError."""
     try:
-        payload = tokens.verify(TOKEN_PURPOSE, token, max_age=link_max_age())
+        payload = tokens.verify(
+            refresh_mail.TOKEN_PURPOSE, token, max_age=refresh_mail.link_max_age()
+        )
     except tokens.InvalidToken as exc:
         raise RefreshLinkError("expired" if exc.expired else "invalid") from exc
     request_id = payload.get("request") if isinstance(payload, dict) else None
@@ -686,7 +284,7 @@ def answer_request(request: RefreshRequest, answer: str, now: datetime) -> int:
         raise RefreshRefused(_("This request has already been answered."))
     person = db.session.get(User, request.focal_point_id)
     # The day as the focal point lives it, as when they edit an entry themselves.
-    verified_on = in_zone(now, person.timezone or current_app.config["DEFAULT_TIMEZONE"]).date()
+    verified_on = today_in(person.timezone or current_app.config["DEFAULT_TIMEZONE"], now)
     with acting_as(person.id, person.email):
         entries = state_entries(request.member_state_id)
         for entry in entries:
@@ -703,20 +301,6 @@ def answer_request(request: RefreshRequest, answer: str, now: datetime) -> int:
             each.answered_by_id = person.id
         db.session.flush()  # audit entries are written now, under the focal point's name
     return len(entries)
-
-
-def changed_since(state_id: int, since: datetime) -> int:
-    """How many active entries of a state were changed after `since` (for the review page)."""
-    return (
-        db.session.scalar(
-            sa.select(sa.func.count(PointOfContact.id)).where(
-                PointOfContact.member_state_id == state_id,
-                PointOfContact.status == ACTIVE,
-                PointOfContact.updated_at > since,
-            )
-        )
-        or 0
-    )
 
 
 def requests_for(
@@ -743,69 +327,3 @@ def requests_for(
         )
     )
     return open_requests, answered
-
-
-# --- the chart --------------------------------------------------------------------------
-
-STATUS_COLOURS = {
-    CURRENT: "#1e6b35",
-    DUE: "#8a5a00",
-    STALE: "#a1261c",
-    NO_FOCAL_POINT: "#5b6775",
-    NO_CONTACTS: "#a1261c",
-}
-
-
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    name: str
-    value: int
-    status: str
-    y: int
-    width: int
-    colour: str
-
-
-@dataclass(frozen=True)
-class Chart:
-    width: int
-    height: int
-    label_width: int
-    plot_width: int
-    bar_height: int
-    bars: list[Bar]
-    maximum: int
-    legend: list[tuple[str, str]]
-
-
-def contacts_chart(rows: list[Standing], bar_height: int = 16, gap: int = 6) -> Chart:
-    """A horizontal bar per state: active contacts, coloured by status. Geometry only; the
-    template draws it as inline SVG from the same rows as the table."""
-    label_width, plot_width, top = 48, 520, 8
-    maximum = max((r.active_contacts for r in rows), default=0) or 1
-    bars = [
-        Bar(
-            label=r.state.code,
-            name=r.state.name,
-            value=r.active_contacts,
-            status=r.status,
-            y=top + i * (bar_height + gap),
-            width=round(plot_width * r.active_contacts / maximum),
-            colour=STATUS_COLOURS[r.status],
-        )
-        for i, r in enumerate(rows)
-    ]
-    height = top * 2 + len(rows) * (bar_height + gap)
-    present = {r.status for r in rows}
-    legend = [(str(STATUS_LABELS[s]), STATUS_COLOURS[s]) for s in STATUSES if s in present]
-    return Chart(
-        width=label_width + plot_width + 60,
-        height=height,
-        label_width=label_width,
-        plot_width=plot_width,
-        bar_height=bar_height,
-        bars=bars,
-        maximum=maximum,
-        legend=legend,
-    )

@@ -11,83 +11,27 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from werkzeug.routing import BuildError
-from wtforms import IntegerField, SelectField, StringField
-from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional
 
-from webapp.core import grammar, navigation
+from webapp.core import grammar
 from webapp.core.access import ADMIN, FINANCE, FOCAL_POINT, ORGANIZER, PUBLIC, SECRETARIAT, allow
 from webapp.core.forms import ActionForm
-from webapp.core.reference import MemberState
+from webapp.core.reference import MemberState, member_states
 from webapp.core.timezones import utcnow
-from webapp.directory import refresh, services
+from webapp.directory import chart, refresh, refresh_mail, standing
+from webapp.directory.agencies import active_areas
+from webapp.directory.errors import RefreshLinkError, RefreshRefused
+from webapp.directory.forms import AnswerForm, PeriodForm
 from webapp.directory.models import CONFIRMED, CORRECTED, PointOfContact
 from webapp.extensions import db
 
 bp = Blueprint("refresh", __name__, template_folder="templates", url_prefix="/directory")
 
-# The directory's page for editing one entry, where corrections are made (signed in).
-ENTRY_EDIT_ENDPOINT = "directory.edit_contact"
-ENTRY_EDIT_ARGUMENT = "contact_id"
 
-
-class AnswerForm(FlaskForm):
-    """The review page's two buttons both submit `answer`."""
-
-    answer = StringField(
-        validators=[
-            InputRequired(message=_l("Choose an answer.")),
-            AnyOf(refresh.ANSWERS, message=_l("Choose an answer.")),
-        ]
-    )
-
-
-class DaysField(IntegerField):
-    """A whole number of days; a word or a fraction gets a message people understand."""
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError(_("Enter a whole number of days from 1 to 3650.")) from exc
-
-
-class PeriodForm(FlaskForm):
-    state = SelectField(
-        _l("Member state"),
-        coerce=int,
-        validators=[InputRequired(message=_l("Choose a member state."))],
-    )
-    days = DaysField(
-        _l("Verification period (days)"),
-        validators=[
-            Optional(),
-            NumberRange(
-                min=refresh.MIN_VERIFICATION_DAYS,
-                max=refresh.MAX_VERIFICATION_DAYS,
-                message=_l("Enter a whole number of days from 1 to 3650."),
-            ),
-        ],
-    )
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.days.description = ngettext(
-            "Leave empty to use the default of %(num)d day.",
-            "Leave empty to use the default of %(num)d days.",
-            refresh.default_verification_days(),
-        )
-
-
-def entry_edit_url(entry: PointOfContact) -> str | None:
-    try:
-        return url_for(ENTRY_EDIT_ENDPOINT, **{ENTRY_EDIT_ARGUMENT: entry.id})
-    except BuildError:
-        return None
+def entry_edit_url(entry: PointOfContact) -> str:
+    """The directory's page for editing one entry, where corrections are made."""
+    return url_for("directory.edit_contact", contact_id=entry.id)
 
 
 # --- the review page (signed link) ------------------------------------------------------
@@ -104,7 +48,7 @@ def review(token: str) -> object:
     """Anyone holding the link acts as the focal point it was sent to; GET only shows."""
     try:
         refresh_request, person = refresh.request_from_token(token)
-    except refresh.RefreshLinkError as problem:
+    except RefreshLinkError as problem:
         return _link_problem(problem.reason)
     form = AnswerForm()
     status = 200
@@ -132,7 +76,7 @@ def review(token: str) -> object:
             flash(message, "success")
             return redirect(url_for("refresh.review", token=token))
         status = 400
-    entries = refresh.state_entries(refresh_request.member_state_id)
+    entries = standing.state_entries(refresh_request.member_state_id)
     signed_in_here = current_user.is_authenticated and current_user.id == person.id
     return render_template(
         "directory/refresh_review.html",
@@ -140,10 +84,9 @@ def review(token: str) -> object:
         person=person,
         entries=entries,
         form=form,
-        changed=refresh.changed_since(refresh_request.member_state_id, refresh_request.sent_at),
+        changed=standing.changed_since(refresh_request.member_state_id, refresh_request.sent_at),
         signed_in_here=signed_in_here,
         entry_edit_url=entry_edit_url,
-        answer_labels=refresh.ANSWER_LABELS,
         CONFIRMED=CONFIRMED,
         CORRECTED=CORRECTED,
     ), status
@@ -160,8 +103,7 @@ def my_requests() -> str:
         "directory/refresh_requests.html",
         open_requests=open_requests,
         answered=answered,
-        review_token=refresh.review_token,
-        answer_labels=refresh.ANSWER_LABELS,
+        review_token=refresh_mail.review_token,
     )
 
 
@@ -171,20 +113,18 @@ def my_requests() -> str:
 def _coverage_page(period_form: PeriodForm, status: int = 200) -> tuple[str, int]:
     today = utcnow().date()
     sees_all = current_user.has_role(*SECRETARIAT)
-    rows = refresh.standings(today, None if sees_all else current_user.member_state_ids)
+    rows = standing.standings(today, None if sees_all else current_user.member_state_ids)
     period_form.state.choices = [(r.state.id, r.state.name) for r in rows]
     return render_template(
         "directory/coverage.html",
         rows=rows,
-        areas=services.active_areas(),
-        chart=refresh.contacts_chart(rows),
+        areas=active_areas(),
+        chart=chart.contacts_chart(rows),
         period_form=period_form,
         action_form=ActionForm(),
         today=today,
         sees_all=sees_all,
-        status_labels=refresh.STATUS_LABELS,
-        answer_labels=refresh.ANSWER_LABELS,
-        default_days=refresh.default_verification_days(),
+        default_days=standing.default_verification_days(),
     ), status
 
 
@@ -198,11 +138,9 @@ def coverage() -> tuple[str, int]:
 @allow(ADMIN, ORGANIZER)
 def set_period() -> object:
     form = PeriodForm()
-    form.state.choices = [
-        (s.id, s.name) for s in db.session.scalars(db.select(MemberState).order_by(MemberState.id))
-    ]
+    form.state.choices = [(s.id, s.name) for s in member_states(include_withdrawn=True)]
     if form.validate_on_submit():
-        refresh.set_verification_days(form.state.data, form.days.data)
+        standing.set_verification_days(form.state.data, form.days.data)
         db.session.commit()
         state = db.session.get(MemberState, form.state.data)
         if form.days.data is None:
@@ -210,7 +148,7 @@ def set_period() -> object:
                 ngettext(
                     "The verification period %(of_state)s is now the default one, %(num)d day.",
                     "The verification period %(of_state)s is now the default one, %(num)d days.",
-                    refresh.default_verification_days(),
+                    standing.default_verification_days(),
                     of_state=grammar.state_name(state, "of"),
                 ),
                 "success",
@@ -242,7 +180,7 @@ def send_request(state_id: int) -> object:
         created = refresh.send_request_by_hand(
             state_id, current_user._get_current_object(), utcnow()
         )
-    except refresh.RefreshRefused as refusal:
+    except RefreshRefused as refusal:
         db.session.rollback()
         flash(refusal.message, "warning")
         return redirect(url_for("refresh.coverage"))
@@ -259,20 +197,10 @@ def send_request(state_id: int) -> object:
     return redirect(url_for("refresh.coverage"))
 
 
-navigation.register("refresh.coverage", _l("Directory coverage"), 20)
-navigation.register("refresh.my_requests", _l("Refresh requests"), 25)
-
-
-def _home_panel() -> dict[str, object]:
+def home_panel() -> dict[str, object]:
     """For a focal point: their states' standing and the requests waiting for them."""
     open_requests, _answered = refresh.requests_for(current_user, limit=0)
     return {
-        "standings": refresh.standings(utcnow().date(), current_user.member_state_ids),
+        "standings": standing.standings(utcnow().date(), current_user.member_state_ids),
         "open_requests": len(open_requests),
-        "status_labels": refresh.STATUS_LABELS,
     }
-
-
-navigation.register_home_panel(
-    "refresh.my_requests", "directory/refresh_home_panel.html", _home_panel
-)

@@ -1,21 +1,19 @@
-"""The Directory of National Points of Contact: search, entries and their history,
-agencies, areas, exports and the Secretariat's bulk import."""
+"""The directory's blueprint and its pages for search, exports, the dated snapshot and
+entries with their history. The agency pages (`agency_views`) and the import pages
+(`import_views`) add their routes to the same blueprint."""
 
 from __future__ import annotations
 
-import logging
-from datetime import date
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
     abort,
     flash,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -23,11 +21,8 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 from flask_login import current_user
 
-from webapp.core import navigation
 from webapp.core.access import (
     ADMIN,
     FINANCE,
@@ -39,21 +34,33 @@ from webapp.core.access import (
 )
 from webapp.core.forms import ActionForm, show_error
 from webapp.core.i18n import day as format_day
+from webapp.core.i18n import viewer_language, viewer_zone
 from webapp.core.paging import requested_page
 from webapp.core.reference import MemberState, member_states
-from webapp.directory import exports, imports, services
+from webapp.core.timezones import today_in
+from webapp.directory import (
+    agencies as agency_rules,
+)
+from webapp.directory import (
+    entries,
+    exports,
+    history,
+    labels,
+    permissions,
+)
+from webapp.directory import (
+    search as searching,
+)
+from webapp.directory import snapshot as snapshots
+from webapp.directory.errors import InvalidEntry
 from webapp.directory.forms import (
-    AgencyForm,
     ContactForm,
-    ImportForm,
     RevertForm,
     SearchForm,
     SnapshotForm,
 )
-from webapp.directory.models import ACTIVE, Agency, ImportJob, PointOfContact
+from webapp.directory.models import ACTIVE, PointOfContact
 from webapp.extensions import db
-
-log = logging.getLogger(__name__)
 
 bp = Blueprint("directory", __name__, template_folder="templates", url_prefix="/directory")
 
@@ -61,34 +68,6 @@ VIEWERS = (ADMIN, ORGANIZER, FINANCE, FOCAL_POINT, PARTICIPANT)
 EDITORS = (ADMIN, ORGANIZER, FOCAL_POINT)
 IMPORTERS = (ADMIN, ORGANIZER)
 STATIC_DIR = Path(__file__).parent / "static"
-
-IMPORT_STATUS_LABELS = {
-    "queued": _l("Waiting to start"),
-    "validating": _l("Checking the rows"),
-    "applying": _l("Saving the entries"),
-    "done": lazy_pgettext("import status", "Imported"),
-    "rejected": lazy_pgettext("import status", "Rejected"),
-    "failed": _l("Failed"),
-}
-
-
-@bp.record_once
-def _register_navigation(state: Any) -> None:
-    navigation.register("directory.search", _l("Directory"), 10)
-    navigation.register("directory.new_import", _l("Import"), 30)
-
-
-@bp.app_context_processor
-def _labels() -> dict[str, Any]:
-    return {
-        "format_phone": services.format_phone,
-        "language_name": services.language_name,
-        "kind_label": lambda k: str(services.KIND_LABELS.get(k, k)),
-        "designation_label": lambda d: str(services.DESIGNATION_LABELS.get(d, d)),
-        "visibility_label": lambda v: str(services.VISIBILITY_LABELS.get(v, v)),
-        "entry_status_label": lambda s: str(services.STATUS_LABELS.get(s, s)),
-        "import_status_label": lambda s: str(IMPORT_STATUS_LABELS.get(s, s)),
-    }
 
 
 @bp.get("/assets/<path:filename>")
@@ -101,7 +80,7 @@ def asset(filename: str) -> Response:
 MAX_ID = 2**31 - 1
 
 
-def _get(model: type[Any], row_id: int) -> Any:
+def row_by_id(model: type[Any], row_id: int) -> Any:
     """A row by id from the URL; ids beyond any column's range are simply not found."""
     return db.session.get(model, row_id) if 0 < row_id <= MAX_ID else None
 
@@ -109,17 +88,17 @@ def _get(model: type[Any], row_id: int) -> Any:
 # --- Search and exports -------------------------------------------------------------
 
 
-def _filters() -> tuple[SearchForm | SnapshotForm, services.Filters | None, dict[str, str]]:
+def _filters() -> tuple[SearchForm | SnapshotForm, searching.Filters | None, dict[str, str]]:
     """The filters from the query string; None when one of them is not valid."""
     states = member_states()
-    areas = services.active_areas()
+    areas = agency_rules.active_areas()
     form_class = SnapshotForm if request.endpoint == "directory.snapshot" else SearchForm
     form = form_class(request.args, states=states, areas=areas)
     if not form.validate():
         return form, None, {}
     state_ids = {s.code: s.id for s in states}
     area_ids = {a.code: a.id for a in areas}
-    filters = services.Filters(
+    filters = searching.Filters(
         state_id=state_ids.get(form.state.data or ""),
         kind=form.kind.data or None,
         area_id=area_ids.get(form.area.data or ""),
@@ -134,14 +113,18 @@ def _filters() -> tuple[SearchForm | SnapshotForm, services.Filters | None, dict
 @allow(*VIEWERS)
 def search() -> str:
     form, filters, args = _filters()
-    page = services.search(current_user, filters, requested_page()) if filters else None
+    page = (
+        searching.search(current_user, filters, viewer_language(), requested_page())
+        if filters
+        else None
+    )
     return render_template(
         "directory/search.html",
         form=form,
         page=page,
         args=args,
-        can_add=bool(services.editable_states(current_user)),
-        is_secretariat=services.is_secretariat(current_user),
+        can_add=bool(permissions.editable_states(current_user)),
+        is_secretariat=permissions.is_secretariat(current_user),
     )
 
 
@@ -162,15 +145,15 @@ def export_csv() -> Response | tuple[str, int]:
     form, filters, _args = _filters()
     if filters is None:
         return _bad_filters(form)
-    contacts = services.visible_contacts(current_user, filters)
+    contacts = searching.visible_contacts(current_user, filters, viewer_language())
     body = exports.contacts_csv(contacts)
-    return _download(body, "text/csv", f"directory-{date.today().isoformat()}.csv")
+    return _download(body, "text/csv", f"directory-{today_in(viewer_zone()).isoformat()}.csv")
 
 
 def _notes(contacts: list[PointOfContact]) -> dict[int, str]:
     """Each entry's vCard NOTE: state, areas, primary or alternate, designation."""
-    language = services.viewer_language()
-    designations = {k: str(v) for k, v in services.DESIGNATION_LABELS.items()}
+    language = viewer_language()
+    designations = {k: str(v) for k, v in labels.DESIGNATION_LABELS.items()}
     notes = {}
     for contact in contacts:
         parts = [contact.member_state.name_in(language)]
@@ -188,27 +171,31 @@ def export_vcard() -> Response | tuple[str, int]:
     form, filters, _args = _filters()
     if filters is None:
         return _bad_filters(form)
-    contacts = services.visible_contacts(current_user, filters)
+    contacts = searching.visible_contacts(current_user, filters, viewer_language())
     body = exports.vcards(contacts, _notes(contacts))
-    return _download(body, "text/vcard", f"directory-{date.today().isoformat()}.vcf")
+    return _download(body, "text/vcard", f"directory-{today_in(viewer_zone()).isoformat()}.vcf")
 
 
 @bp.get("/snapshot")
 @allow(*VIEWERS)
 def snapshot() -> str | tuple[str, int]:
     form, filters, args = _filters()
-    today = services.today_for_viewer()
+    today = today_in(viewer_zone())
     day = form.day.data if isinstance(form, SnapshotForm) and form.day.data else today
     if filters is not None and day > today:
         form.day.errors = [_("Choose a date not after today.")]
         filters = None
-    contacts = services.snapshot(current_user, day, filters) if filters else []
+    contacts = (
+        snapshots.snapshot(current_user, day, filters, viewer_zone(), viewer_language())
+        if filters
+        else []
+    )
     return render_template(
         "directory/snapshot.html",
         form=form,
         day=day,
         args=args,
-        groups=services.grouped(contacts),
+        groups=grouped(contacts),
         count=len(contacts),
         # Thousands of rows share a few dates: format each one once.
         short_day=lru_cache(maxsize=None)(lambda d: format_day(d, "short")),
@@ -216,13 +203,28 @@ def snapshot() -> str | tuple[str, int]:
     ), (200 if filters is not None else 400)
 
 
+def grouped(contacts: Iterable[Any]) -> list[tuple[Any, list[tuple[str, list[Any]]]]]:
+    """[(state, [(agency name, [contacts])])], keeping the given order, for the page."""
+    groups: list[tuple[Any, list[tuple[str, list[Any]]]]] = []
+    for contact in contacts:
+        state = contact.member_state
+        agency_name = getattr(contact, "agency_name", None) or contact.agency.name
+        if not groups or groups[-1][0].id != state.id:
+            groups.append((state, []))
+        agencies = groups[-1][1]
+        if not agencies or agencies[-1][0] != agency_name:
+            agencies.append((agency_name, []))
+        agencies[-1][1].append(contact)
+    return groups
+
+
 # --- Entries ------------------------------------------------------------------------
 
 
 def _contact_or_404(contact_id: int) -> PointOfContact:
-    contact = _get(PointOfContact, contact_id)
+    contact = row_by_id(PointOfContact, contact_id)
     # What a viewer may not see does not exist for them.
-    if contact is None or not services.can_view_contact(current_user, contact):
+    if contact is None or not permissions.can_view_contact(current_user, contact):
         abort(404)
     return contact
 
@@ -231,16 +233,16 @@ def _contact_or_404(contact_id: int) -> PointOfContact:
 @allow(*VIEWERS)
 def contact(contact_id: int) -> str:
     entry = _contact_or_404(contact_id)
-    editable = services.can_edit_state(current_user, entry.member_state_id)
+    editable = permissions.can_edit_state(current_user, entry.member_state_id)
     # The history is for those who keep the entry and for the Secretariat.
-    show_history = editable or services.is_secretariat(current_user)
+    show_history = editable or permissions.is_secretariat(current_user)
     return render_template(
         "directory/contact.html",
         contact=entry,
         can_edit=editable and entry.status == ACTIVE,
-        history=services.readable_history(entry) if show_history else [],
+        history=history.readable_history(entry, viewer_language()) if show_history else [],
         show_history=show_history,
-        can_revert=services.can_revert(current_user),
+        can_revert=permissions.can_revert(current_user),
         action_form=ActionForm(),
         revert_form=RevertForm(),
     )
@@ -256,34 +258,38 @@ def contact_vcard(contact_id: int) -> Response:
     return _download(body, "text/vcard", f"contact-{entry.id}.vcf")
 
 
-def _state_from_args() -> MemberState | None:
+def state_from_args() -> MemberState | None:
     code = (request.args.get("state") or "").strip().upper()
     if not code:
         return None
-    state = db.session.scalar(sa.select(MemberState).where(MemberState.code == code))
+    state = agency_rules.state_by_code(code)
     if state is None:
         abort(404)
-    services.require_edit_state(current_user, state.id)
+    permissions.require_edit_state(current_user, state.id)
     return state
 
 
 @bp.route("/contacts/new", methods=["GET", "POST"])
 @allow(*EDITORS)
 def new_contact() -> Any:
-    state = _state_from_args()
+    state = state_from_args()
     if state is None:
-        states = services.editable_states(current_user)
+        states = permissions.editable_states(current_user)
         if len(states) == 1:
             state = states[0]
         else:
             if request.method == "POST":
                 abort(400)
             return render_template("directory/choose_state.html", states=states)
-    form = ContactForm(agencies=services.agencies_of(state.id), areas=services.active_areas())
+    form = ContactForm(
+        agencies=agency_rules.agencies_of(state.id), areas=agency_rules.active_areas()
+    )
     if form.validate_on_submit():
         try:
-            entry = services.create_contact(current_user, state, form.data_for_service())
-        except services.InvalidEntry as error:
+            entry = entries.create_contact(
+                current_user, state, form.data_for_service(), today_in(viewer_zone())
+            )
+        except InvalidEntry as error:
             db.session.rollback()
             show_error(form, error)
         else:
@@ -300,23 +306,25 @@ def new_contact() -> Any:
 @allow(*EDITORS)
 def edit_contact(contact_id: int) -> Any:
     entry = _contact_or_404(contact_id)
-    services.require_edit_state(current_user, entry.member_state_id)
+    permissions.require_edit_state(current_user, entry.member_state_id)
     if entry.status != ACTIVE:
         flash(_("A withdrawn entry cannot be edited."), "error")
         return redirect(url_for("directory.contact", contact_id=entry.id))
     # An entry keeps its agency and areas even if they were since retired.
-    agencies = services.agencies_of(entry.member_state_id)
+    agencies = agency_rules.agencies_of(entry.member_state_id)
     if entry.agency not in agencies:
         agencies.append(entry.agency)
-    areas = services.active_areas()
+    areas = agency_rules.active_areas()
     areas += [a for a in entry.areas if a not in areas]
     form = ContactForm(agencies=agencies, areas=areas)
     if request.method == "GET":
         form.fill_from(entry)
     elif form.validate_on_submit():
         try:
-            services.update_contact(current_user, entry, form.data_for_service())
-        except services.InvalidEntry as error:
+            entries.update_contact(
+                current_user, entry, form.data_for_service(), today_in(viewer_zone())
+            )
+        except InvalidEntry as error:
             db.session.rollback()
             show_error(form, error)
         else:
@@ -333,9 +341,9 @@ def edit_contact(contact_id: int) -> Any:
 @allow(*EDITORS)
 def withdraw_contact(contact_id: int) -> Any:
     entry = _contact_or_404(contact_id)
-    services.require_edit_state(current_user, entry.member_state_id)
+    permissions.require_edit_state(current_user, entry.member_state_id)
     if ActionForm().validate_on_submit():
-        services.withdraw_contact(current_user, entry)
+        entries.withdraw_contact(current_user, entry)
         db.session.commit()
         flash(_("%(name)s was withdrawn from the directory.", name=entry.name), "success")
     return redirect(url_for("directory.contact", contact_id=entry.id))
@@ -344,14 +352,14 @@ def withdraw_contact(contact_id: int) -> Any:
 @bp.post("/contacts/<int:contact_id>/revert")
 @allow(ADMIN)
 def revert_contact(contact_id: int) -> Any:
-    entry = _get(PointOfContact, contact_id) or abort(404)
+    entry = row_by_id(PointOfContact, contact_id) or abort(404)
     form = RevertForm()
     if not form.validate_on_submit():
         flash(_("Choose a version from this entry's history."), "error")
         return redirect(url_for("directory.contact", contact_id=entry.id))
     try:
-        changed = services.revert_contact(current_user, entry, form.entry_id.data)
-    except services.InvalidEntry as error:
+        changed = history.revert_contact(current_user, entry, form.entry_id.data)
+    except InvalidEntry as error:
         db.session.rollback()
         flash(error.message, "error")
     else:
@@ -361,162 +369,3 @@ def revert_contact(contact_id: int) -> Any:
         else:
             flash(_("The entry is already as it was in that version."), "info")
     return redirect(url_for("directory.contact", contact_id=entry.id))
-
-
-# --- Agencies and areas -------------------------------------------------------------
-
-
-@bp.get("/agencies")
-@allow(*EDITORS)
-def agencies() -> str:
-    state = _state_from_args()
-    if state is None:
-        states = services.editable_states(current_user)
-        if len(states) != 1:
-            return render_template(
-                "directory/choose_state.html", states=states, endpoint="directory.agencies"
-            )
-        state = states[0]
-    counts = dict(
-        db.session.execute(
-            sa.select(PointOfContact.agency_id, sa.func.count())
-            .where(PointOfContact.member_state_id == state.id, PointOfContact.status == ACTIVE)
-            .group_by(PointOfContact.agency_id)
-        ).all()
-    )
-    return render_template(
-        "directory/agencies.html",
-        state=state,
-        agencies=services.agencies_of(state.id, include_inactive=True),
-        counts=counts,
-    )
-
-
-@bp.route("/agencies/new", methods=["GET", "POST"])
-@allow(*EDITORS)
-def new_agency() -> Any:
-    state = _state_from_args() or abort(404)
-    form = AgencyForm()
-    if form.validate_on_submit():
-        try:
-            agency = services.save_agency(
-                current_user, state, form.name.data, form.acronym.data, form.kind.data
-            )
-        except services.InvalidEntry as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The agency %(name)s is saved.", name=agency.name), "success")
-            return redirect(url_for("directory.agencies", state=state.code))
-    status = 400 if request.method == "POST" else 200
-    return render_template("directory/agency_form.html", form=form, state=state, agency=None), (
-        status
-    )
-
-
-@bp.route("/agencies/<int:agency_id>/edit", methods=["GET", "POST"])
-@allow(*EDITORS)
-def edit_agency(agency_id: int) -> Any:
-    agency = _get(Agency, agency_id) or abort(404)
-    services.require_edit_state(current_user, agency.member_state_id)
-    form = AgencyForm(obj=agency)
-    if form.validate_on_submit():
-        try:
-            services.save_agency(
-                current_user,
-                agency.member_state,
-                form.name.data,
-                form.acronym.data,
-                form.kind.data,
-                agency=agency,
-            )
-        except services.InvalidEntry as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The agency %(name)s is saved.", name=agency.name), "success")
-            return redirect(url_for("directory.agencies", state=agency.member_state.code))
-    status = 400 if request.method == "POST" else 200
-    return render_template(
-        "directory/agency_form.html", form=form, state=agency.member_state, agency=agency
-    ), status
-
-
-# --- Import -------------------------------------------------------------------------
-
-
-def _enqueue(job_id: int) -> bool:
-    from tasks.directory_import import run_directory_import
-
-    try:
-        run_directory_import.delay(job_id)
-    except Exception:  # the broker is down: the job waits, and can be started again
-        log.exception("could not queue directory import %s", job_id)
-        return False
-    return True
-
-
-@bp.route("/imports/new", methods=["GET", "POST"])
-@allow(*IMPORTERS)
-def new_import() -> Any:
-    form = ImportForm()
-    status = 200
-    if form.validate_on_submit():
-        language = services.viewer_language()
-        try:
-            job = imports.start(current_user, form.file.data, language)
-        except imports.ImportFileError as problem:
-            db.session.rollback()
-            form.file.errors = [problem.message]
-            status = 400
-        else:
-            db.session.commit()
-            if not _enqueue(job.id):
-                flash(
-                    _("The import is waiting for the task queue. Start it again later."),
-                    "warning",
-                )
-            return redirect(url_for("directory.import_job", job_id=job.id))
-    elif request.method == "POST":
-        status = 400
-    jobs = db.session.scalars(sa.select(ImportJob).order_by(ImportJob.id.desc()).limit(20))
-    return render_template(
-        "directory/import_form.html",
-        form=form,
-        jobs=list(jobs),
-        columns=imports.COLUMNS,
-        max_kb=imports.max_bytes() // 1024,
-        max_rows=imports.max_rows(),
-    ), status
-
-
-@bp.get("/imports/<int:job_id>")
-@allow(*IMPORTERS)
-def import_job(job_id: int) -> str:
-    job = _get(ImportJob, job_id) or abort(404)
-    return render_template("directory/import_job.html", job=job, action_form=ActionForm())
-
-
-@bp.get("/imports/<int:job_id>/progress")
-@allow(*IMPORTERS)
-def import_progress(job_id: int) -> Response:
-    job = _get(ImportJob, job_id) or abort(404)
-    return jsonify(
-        status=job.status,
-        label=str(IMPORT_STATUS_LABELS.get(job.status, job.status)),
-        processed=job.processed_rows,
-        total=job.total_rows,
-        percent=job.percent,
-        finished=job.is_finished,
-    )
-
-
-@bp.post("/imports/<int:job_id>/start")
-@allow(*IMPORTERS)
-def start_import(job_id: int) -> Any:
-    job = _get(ImportJob, job_id) or abort(404)
-    if ActionForm().validate_on_submit() and job.status == "queued" and not _enqueue(job.id):
-        flash(_("The task queue is not available. Try again in a few minutes."), "error")
-    return redirect(url_for("directory.import_job", job_id=job.id))

@@ -24,7 +24,6 @@ from webapp.core.reference import (
     Named,
     Organization,
     PermanentObserver,
-    alpha2_for,
     by_name,
     is_country_code,
 )
@@ -120,10 +119,6 @@ def all_areas() -> list[Area]:
 def is_observer_code(code: str) -> bool:
     """An observer is a state (ISO 3166-1 alpha-2) or the European Union."""
     return code == EUROPEAN_UNION or is_country_code(code)
-
-
-def code3_matches(code: str, code3: str) -> bool:
-    return alpha2_for(code3) == code
 
 
 def is_taken(model: type[Named], column: str, value: str, own_id: int | None = None) -> bool:

@@ -1,0 +1,7 @@
+"""The kinds of mail accounts sends: the outbox `kind`, also the name of the templates
+under `accounts/email/`."""
+
+from __future__ import annotations
+
+INVITATION_MAIL = "invitation"
+PASSWORD_RESET_MAIL = "password_reset"
