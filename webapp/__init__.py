@@ -58,6 +58,10 @@ def create_app(config: type | dict | None = None) -> Flask:
     app.register_blueprint(directory_views.bp)
     app.register_blueprint(refresh_views.bp)
 
+    from webapp.contributions import init_app as contributions_init_app
+
+    contributions_init_app(app)
+
     from webapp import demo
     from webapp.core import errors
 
