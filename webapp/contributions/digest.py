@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from webapp.accounts.models import User
 from webapp.contributions.models import Donor, Pledge
@@ -64,7 +64,9 @@ def send_overdue_digest(today: date) -> int:
             mailer.compose(
                 OVERDUE_DIGEST,
                 mailer.Recipient(person.email, person.name, person.language, person.timezone),
-                subject=lambda: _("Overdue instalments: %(count)d", count=len(overdue)),
+                subject=lambda: ngettext(
+                    "%(num)d overdue instalment", "%(num)d overdue instalments", len(overdue)
+                ),
                 template="contributions/mail/overdue_digest",
                 key=f"contributions-overdue-digest:{person.id}:{year}-W{week:02d}",
                 context={"overdue": overdue, "today": today},
