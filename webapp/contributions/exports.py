@@ -86,12 +86,14 @@ def as_xlsx(report: Report, earmark_name: Callable[[str, str], str]) -> bytes:
     sheet = book.active
     sheet.title = _("Contributions")[:31]
     sheet.append(headers())
-    for row in rows(report, earmark_name):
+    for number, row in enumerate(rows(report, earmark_name), start=2):
         sheet.append(row)
-        for cell in sheet[sheet.max_row][3:]:
-            if cell.value is not None:
-                places = -cell.value.as_tuple().exponent
-                cell.number_format = "#,##0" + ("." + "0" * places if places else "")
+        for column, value in enumerate(row[3:], start=4):
+            if value is not None:
+                places = -value.as_tuple().exponent
+                sheet.cell(number, column).number_format = "#,##0" + (
+                    "." + "0" * places if places else ""
+                )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
