@@ -206,3 +206,70 @@ def test_the_letter_reaches_the_contact_by_smtp_with_the_pdf(donor, finance, smt
     parts = [p for p in message.walk() if p.get_content_type() == "application/pdf"]
     assert "2026/0001" in pdf_text(parts[0].get_payload(decode=True))
     assert receipt.letter.language == "es"
+
+
+def test_an_in_kind_contribution_keeps_its_valuation_and_basis(donor, finance, rate):
+    from webapp.contributions.models import InKindContribution
+    from webapp.contributions.reports import build
+
+    rate("CAD", date(2026, 3, 2), "0.73")
+    gift = receipts.record_in_kind(
+        donor=donor("CA", language="en"),
+        description="Two container scanners",
+        amount="150000",
+        currency="CAD",
+        received_on=date(2026, 3, 2),
+        basis="Supplier's invoice 4471",
+        by=finance,
+    )
+    db.session.commit()
+    stored = db.session.get(InKindContribution, gift.id)
+    assert (stored.money, stored.usd) == (
+        Money(Decimal("150000"), "CAD"),
+        Money(Decimal("109500.00"), "USD"),
+    )
+    assert stored.basis == "Supplier's invoice 4471"
+    [(who, value, in_usd)] = build(date(2026, 3, 10)).in_kind
+    assert (who.id, value, in_usd) == (gift.donor_id, stored.money, stored.usd)
+
+
+def test_an_in_kind_contribution_states_its_basis(donor, finance):
+    with pytest.raises(RuleError) as caught:
+        receipts.record_in_kind(
+            donor=donor(),
+            description="Training venue",
+            amount="5000",
+            currency="USD",
+            received_on=date(2026, 3, 2),
+            basis=" ",
+            by=finance,
+        )
+    assert caught.value.field == "basis"
+
+
+def test_a_receipt_against_an_instalment_pays_that_instalment(donor, finance):
+    from webapp.contributions.reports import unpaid_instalments
+
+    brazil = donor()
+    pledge = pledges.record_pledge(
+        donor=brazil,
+        amount="200",
+        currency="USD",
+        pledged_on=date(2026, 1, 1),
+        instalments=[(date(2026, 2, 1), "100"), (date(2026, 3, 1), "100")],
+        by=finance,
+    )
+    second = pledge.instalments[1]
+    receipt = receipts.record_receipt(
+        donor=brazil,
+        instalment=second,
+        amount="100",
+        currency="USD",
+        received_on=date(2026, 2, 20),
+        by=finance,
+        now=NOW,
+    )
+    db.session.commit()
+    assert receipt.pledge_id == pledge.id
+    [left] = unpaid_instalments()
+    assert (left.due_on, left.left) == (date(2026, 2, 1), Money(Decimal("100"), "USD"))
