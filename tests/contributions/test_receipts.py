@@ -134,12 +134,14 @@ def test_the_letter_is_numbered_written_in_the_donors_language_kept_and_emailed(
     letter = db.session.get(Receipt, receipt.id).letter
     assert (letter.year, letter.number, letter.reference) == (2026, 1, "2026/0001")
     text = pdf_text(letter.pdf)
+    assert "Aviso de recebimento de contribuição" in text  # the donor's language
     assert "Brazil" in text
     assert "US$\xa02.500,00" in text  # the amount as Portuguese readers write it
     assert "2026/0001" in text
     [mail] = mails(ACKNOWLEDGEMENT)
     assert mail.recipient == "tesouro@example.gov.br"
     assert mail.language == "pt"
+    assert mail.body_text.startswith("Prezados Senhores,")
     [attachment] = mail.attachments
     assert attachment.content_type == "application/pdf"
     assert attachment.filename == "acknowledgement-2026-0001.pdf"
