@@ -222,3 +222,56 @@ def test_the_report_reads_in_each_language(client, login, user, language):
     page = client.get("/contributions/")
     assert page.status_code == 200
     assert f'lang="{language}"' in page.get_data(as_text=True)
+
+
+def test_finance_records_an_in_kind_contribution(as_finance, donor):
+    brazil = donor()
+    response = as_finance.post(
+        "/contributions/in-kind/new",
+        data={
+            "donor": brazil.id,
+            "description": "Training room for five days",
+            "amount": "4000",
+            "currency": "USD",
+            "received_on": "2026-03-02",
+            "basis": "Market rent",
+            "earmark_kind": "unearmarked",
+        },
+    )
+    assert response.status_code == 302
+    page = as_finance.get(f"/contributions/donors/{brazil.id}").get_data(as_text=True)
+    assert "Training room for five days" in page
+    assert "Market rent" in page
+
+
+def test_a_rate_is_recorded_once_per_currency_and_day(as_finance):
+    data = {"currency": "eur", "on": "2026-03-02", "rate": "1.0842", "source": "ECB"}
+    assert as_finance.post("/contributions/rates", data=data).status_code == 302
+    again = as_finance.post("/contributions/rates", data={**data, "rate": "1.09"})
+    assert "A rate for EUR on 2026-03-02 is recorded already." in again.get_data(as_text=True)
+    assert count(ExchangeRate) == 1
+
+
+def test_a_contact_with_a_bad_address_is_refused_on_the_form(as_finance, donor):
+    brazil = donor()
+    page = as_finance.post(
+        f"/contributions/donors/{brazil.id}/contacts",
+        data={"name": "Desk", "email": "not-an-email@", "language": "pt"},
+    )
+    assert page.status_code == 400
+    assert "Enter a valid email address." in page.get_data(as_text=True)
+    assert brazil.contacts == []
+
+
+def test_the_kept_letter_opens_as_html_with_nothing_able_to_run(as_finance, donor, finance):
+    receipt = receipts.record_receipt(
+        donor=donor(language="fr"),
+        amount="10",
+        currency="USD",
+        received_on=date(2026, 3, 2),
+        by=finance,
+    )
+    db.session.commit()
+    page = as_finance.get(f"/contributions/receipts/{receipt.id}/letter")
+    assert "Accusé de réception de contribution" in page.get_data(as_text=True)
+    assert page.headers["Content-Security-Policy"].startswith("default-src 'none'")

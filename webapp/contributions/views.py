@@ -339,7 +339,12 @@ def letter(receipt_id: int) -> object:
     found = receipts.get_receipt(receipt_id) or abort(404)
     if found.letter is None:
         abort(404)
-    return Response(found.letter.html, mimetype="text/html")
+    # The letter carries its own print styles; nothing else may run in it.
+    return Response(
+        found.letter.html,
+        mimetype="text/html",
+        headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"},
+    )
 
 
 @bp.get("/receipts/<int:receipt_id>/letter.pdf")
