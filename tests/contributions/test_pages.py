@@ -275,3 +275,34 @@ def test_the_kept_letter_opens_as_html_with_nothing_able_to_run(as_finance, dono
     page = as_finance.get(f"/contributions/receipts/{receipt.id}/letter")
     assert "Accusé de réception de contribution" in page.get_data(as_text=True)
     assert page.headers["Content-Security-Policy"].startswith("default-src 'none'")
+
+
+def test_a_receipt_can_name_the_instalment_it_pays(as_finance, donor, finance):
+    brazil = donor()
+    pledge = pledges.record_pledge(
+        donor=brazil,
+        amount="200",
+        currency="USD",
+        pledged_on=date(2026, 1, 1),
+        instalments=[(date(2026, 2, 1), "100"), (date(2026, 3, 1), "100")],
+        by=finance,
+    )
+    db.session.commit()
+    second = pledge.instalments[1]
+    form = as_finance.get("/contributions/receipts/new").get_data(as_text=True)
+    assert f'<option value="{second.id}">Brazil · 2026-03-01 · 100.00 USD</option>' in form
+    response = as_finance.post(
+        "/contributions/receipts/new",
+        data={
+            "donor": brazil.id,
+            "pledge": "0",
+            "instalment": second.id,
+            "amount": "100",
+            "currency": "USD",
+            "received_on": "2026-02-20",
+            "earmark_kind": "unearmarked",
+        },
+    )
+    assert response.status_code == 302
+    [receipt] = db.session.scalars(db.select(Receipt)).all()
+    assert (receipt.pledge_id, receipt.instalment_id) == (pledge.id, second.id)

@@ -70,6 +70,12 @@ class PledgeForm(EarmarkFields, FlaskForm):
 class ReceiptForm(EarmarkFields, FlaskForm):
     donor = SelectField(_l("Donor"), coerce=int, validators=[InputRequired()])
     pledge = SelectField(_l("Pledge it pays"), coerce=int, validators=[Optional()])
+    instalment = SelectField(
+        _l("Instalment it pays"),
+        coerce=int,
+        validators=[Optional()],
+        description=_l("Optional: otherwise the pledge's oldest unpaid instalments are paid."),
+    )
     amount = StringField(_l("Amount"), validators=[InputRequired(), Length(max=40)])
     currency = StringField(
         _l("Currency"),

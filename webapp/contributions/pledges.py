@@ -133,12 +133,17 @@ def get_pledge(pledge_id: int) -> Pledge | None:
     return db.session.get(Pledge, pledge_id)
 
 
+def get_instalment(instalment_id: int) -> Instalment | None:
+    return db.session.get(Instalment, instalment_id)
+
+
 def open_pledges(donor: Donor | None = None) -> list[Pledge]:
     """Pledges that are neither reversals nor reversed, oldest first."""
     reversed_ids = sa.select(Pledge.reverses_id).where(Pledge.reverses_id.is_not(None))
     query = (
         sa.select(Pledge)
         .where(Pledge.reverses_id.is_(None), Pledge.id.not_in(reversed_ids))
+        .options(sa.orm.selectinload(Pledge.instalments), sa.orm.joinedload(Pledge.donor))
         .order_by(Pledge.pledged_on, Pledge.id)
     )
     if donor is not None:

@@ -248,14 +248,21 @@ def new_receipt() -> object:
         pledge=int(pledge_arg) if pledge_arg.isdigit() and len(pledge_arg) < 10 else 0,
     )
     form.donor.choices = _donor_choices()
-    form.pledge.choices = [(0, _("None"))] + [
-        (p.id, _pledge_label(p)) for p in pledges.open_pledges()
+    standing = pledges.open_pledges()
+    form.pledge.choices = [(0, _("None"))] + [(p.id, _pledge_label(p)) for p in standing]
+    form.instalment.choices = [(0, _("None"))] + [
+        (i.id, f"{p.donor.display_name} · {i.due_on.isoformat()} · {i.money}")
+        for p in standing
+        for i in p.instalments
     ]
     if form.validate_on_submit():
         try:
             receipt = receipts.record_receipt(
                 donor=donors.get_donor(form.donor.data),
                 pledge=pledges.get_pledge(form.pledge.data) if form.pledge.data else None,
+                instalment=(
+                    pledges.get_instalment(form.instalment.data) if form.instalment.data else None
+                ),
                 amount=form.amount.data,
                 currency=form.currency.data,
                 received_on=form.received_on.data,
