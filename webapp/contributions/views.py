@@ -6,29 +6,24 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal, ngettext
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.contributions import (
-    budgets,
     charts,
     donors,
     exports,
     ledger,
     pledges,
-    rates,
     receipts,
     reports,
 )
 from webapp.contributions.forms import (
-    BudgetForm,
     ContactForm,
     DonorForm,
     InKindForm,
     PledgeForm,
-    RateForm,
-    RateImportForm,
     ReceiptForm,
     ReversalForm,
 )
@@ -366,79 +361,3 @@ def letter_pdf(receipt_id: int) -> object:
         mimetype="application/pdf",
         headers={"Content-Disposition": f"inline; filename={name}"},
     )
-
-
-# --- rates and budgets ---------------------------------------------------------------
-
-
-@bp.route("/rates", methods=["GET", "POST"])
-@allow(FINANCE)
-def rate_list() -> object:
-    form = RateForm()
-    if form.validate_on_submit():
-        try:
-            rates.set_rate(
-                currency=form.currency.data,
-                on=form.on.data,
-                rate=form.rate.data,
-                source=form.source.data,
-                by=current_user,
-            )
-        except RuleError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Rate recorded."), "success")
-            return redirect(url_for("contributions.rate_list"))
-    return render_template(
-        "contributions/rates.html",
-        form=form,
-        import_form=RateImportForm(),
-        rates=rates.recent_rates(),
-    )
-
-
-@bp.post("/rates/import")
-@allow(FINANCE)
-def import_rates() -> object:
-    form = RateImportForm()
-    if form.validate_on_submit():
-        try:
-            added = rates.import_rates(
-                form.file.data.read(2_000_001)[:2_000_000],
-                source=form.source.data,
-                by=current_user,
-            )
-        except RuleError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(ngettext("%(num)d rate imported.", "%(num)d rates imported.", added), "success")
-            return redirect(url_for("contributions.rate_list"))
-    return render_template(
-        "contributions/rates.html", form=RateForm(), import_form=form, rates=rates.recent_rates()
-    ), 400
-
-
-@bp.route("/budgets", methods=["GET", "POST"])
-@allow(ORGANIZER)
-def set_budget() -> object:
-    form = BudgetForm()
-    if form.validate_on_submit():
-        try:
-            budgets.set_budget(
-                earmark_kind=form.earmark_kind.data,
-                earmark_label=form.earmark_label.data,
-                amount=form.amount.data,
-                by=current_user,
-            )
-        except RuleError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Budget set."), "success")
-            return redirect(url_for("contributions.report") + "#funding")
-    return render_template("contributions/budget_form.html", form=form)
