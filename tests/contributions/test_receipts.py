@@ -275,3 +275,29 @@ def test_a_receipt_against_an_instalment_pays_that_instalment(donor, finance):
     assert receipt.pledge_id == pledge.id
     [left] = unpaid_instalments()
     assert (left.due_on, left.left) == (date(2026, 2, 1), Money(Decimal("100"), "USD"))
+
+
+def test_the_letter_and_its_mail_belong_to_the_receipts_transaction(donor, finance, mails):
+    brazil = donor(contact="tesouro@example.gov.br")
+    receipts.record_receipt(
+        donor=brazil,
+        amount="10",
+        currency="USD",
+        received_on=date(2026, 3, 2),
+        by=finance,
+        now=NOW,
+    )
+    db.session.rollback()  # the caller gave up: no receipt, no letter, no mail, no number
+    assert (count(Receipt), count(AcknowledgementLetter)) == (0, 0)
+    assert mails(ACKNOWLEDGEMENT) == []
+    kept = receipts.record_receipt(
+        donor=brazil,
+        amount="10",
+        currency="USD",
+        received_on=date(2026, 3, 2),
+        by=finance,
+        now=NOW,
+    )
+    db.session.commit()
+    assert kept.letter.reference == "2026/0001"
+    assert len(mails(ACKNOWLEDGEMENT)) == 1
