@@ -4,6 +4,7 @@ what is funded and what is not can be read against the earmarked receipts."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from webapp.accounts.models import User
 from webapp.contributions.amounts import parse_amount
@@ -17,8 +18,6 @@ from webapp.extensions import db
 
 def set_budget(*, earmark_kind: str, earmark_label: str, amount: str, by: User) -> ActivityBudget:
     """Set (or change: a budget is a plan, not a ledger entry) what an activity needs."""
-    from flask_babel import gettext as _
-
     kind, label = check_earmark(earmark_kind, earmark_label)
     if kind == UNEARMARKED:
         raise RuleError(_("A budget belongs to a program or a named activity."), "earmark_kind")

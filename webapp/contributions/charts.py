@@ -3,7 +3,7 @@ stacked by kind of donor."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
@@ -18,7 +18,7 @@ def contributions_over_time(
     kinds: Mapping[str, str],
     *,
     title: str,
-    amount_label: callable,
+    amount_label: Callable[[Decimal], str],
 ) -> str:
     """`totals` maps (year, donor kind) to US dollars; `kinds` maps each kind to its
     label, in legend order. `amount_label` formats an axis value."""
@@ -63,13 +63,12 @@ def contributions_over_time(
             f'font-size="12">{year}</text>'
         )
     legend_y = HEIGHT - 12
-    for kind_index, (kind, label) in enumerate(kinds.items()):
+    for kind_index, label in enumerate(kinds.values()):
         lx = LEFT + kind_index * 140
         parts.append(
             f'<rect x="{lx}" y="{legend_y - 10}" width="10" height="10" '
             f'fill="{COLOURS[kind_index % len(COLOURS)]}"/>'
             f'<text x="{lx + 14}" y="{legend_y}" font-size="11">{escape(label)}</text>'
         )
-        del kind
     parts.append("</svg>")
     return "".join(parts)

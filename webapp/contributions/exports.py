@@ -34,19 +34,20 @@ def headers() -> list[str]:
 
 
 def rows(report: Report, earmark_name: Callable[[str, str], str]) -> Iterator[list[object]]:
-    sections: list[tuple[str, list[Group]]] = [
-        (_("By donor"), report.by_donor),
-        (_("By year"), report.by_year),
-        (_("By earmark"), report.by_earmark),
-        (_("Total"), [report.totals]),
+    sections: list[tuple[str, str, list[Group]]] = [
+        ("donor", _("By donor"), report.by_donor),
+        ("year", _("By year"), report.by_year),
+        ("earmark", _("By earmark"), report.by_earmark),
+        ("total", _("Total"), [report.totals]),
     ]
-    for section, groups in sections:
+    for kind, section, groups in sections:
         for group in groups:
-            label = group.label
-            if section == _("By earmark"):
+            if kind == "earmark":
                 label = earmark_name(*group.key)
-            elif group is report.totals:
+            elif kind == "total":
                 label = _("All donors")
+            else:
+                label = group.label
             for line in group.currency_lines:
                 yield [
                     section,

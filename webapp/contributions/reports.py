@@ -127,11 +127,11 @@ def _sums(model: type, *keys: sa.ColumnElement) -> list[sa.Row]:
 
 
 def _grouped(
-    keys: tuple[sa.ColumnElement, sa.ColumnElement] | tuple[sa.ColumnElement, ...],
-    receipt_keys: tuple[sa.ColumnElement, ...],
+    pledge_keys: tuple[sa.ColumnElement, ...], receipt_keys: tuple[sa.ColumnElement, ...]
 ) -> dict[Hashable, Group]:
+    """Pledged and received per key and currency: one query for each."""
     groups: dict[Hashable, Group] = {}
-    for *key, currency, amount, usd in _sums(Pledge, *keys):
+    for *key, currency, amount, usd in _sums(Pledge, *pledge_keys):
         line = groups.setdefault(tuple(key), Group(tuple(key))).line(currency)
         line.pledged_minor, line.pledged_usd_minor = int(amount), int(usd)
     for *key, currency, amount, usd in _sums(Receipt, *receipt_keys):
