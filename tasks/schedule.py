@@ -18,4 +18,9 @@ def beat_schedule(config: Mapping[str, object]) -> dict[str, dict[str, object]]:
             "task": "tasks.directory.run_refresh_cycle",
             "schedule": timedelta(seconds=int(config["DIRECTORY_REFRESH_SECONDS"])),
         },
+        # Weekly; a run in the same ISO week sends nothing more.
+        "contributions-overdue-digest": {
+            "task": "tasks.contributions.send_overdue_instalments_digest",
+            "schedule": timedelta(days=7),
+        },
     }

@@ -38,7 +38,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     security.init_app(app)
 
     # Each part wires itself: blueprints, navigation entries, template helpers, CLI.
-    from webapp import accounts, demo, directory, reference
+    from webapp import accounts, contributions, demo, directory, reference
     from webapp.core import access, errors, navigation
     from webapp.core import views as core_views
 
@@ -47,6 +47,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     accounts.init_app(app)
     reference.init_app(app)
     directory.init_app(app)
+    contributions.init_app(app)
     demo.init_app(app)
     errors.init_app(app)
     # Last: every endpoint registered above must declare who may use it.

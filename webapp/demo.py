@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 
 from webapp.accounts.models import User
 from webapp.accounts.services import hash_password
+from webapp.contributions import demo as contributions_demo
 from webapp.core.audit import acting_as
 from webapp.core.reference import MemberState
 from webapp.directory.models import (
@@ -272,6 +273,14 @@ def load_demo_data() -> list[tuple[str, str, str]]:
                         last_verified_on=today - timedelta(days=age),
                     )
                 )
+        db.session.flush()
+        people = {u.email: u for u in db.session.scalars(sa.select(User))}
+        contributions_demo.load(
+            people["finance@puerto.example.org"],
+            people.get("organizer@puerto.example.org"),
+            states,
+            today,
+        )
         db.session.commit()
     return logins
 

@@ -1,0 +1,290 @@
+"""The contributions report: figures per currency with US-dollar totals, ageing, funding,
+exports and chart; a fixed number of queries whatever the data."""
+
+from __future__ import annotations
+
+import csv
+import io
+import xml.etree.ElementTree as ET
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.querycount import count_queries
+from webapp.contributions import budgets, exports, ledger, pledges, receipts, reports
+from webapp.contributions.queries import earmark_name
+from webapp.core.money import Money
+from webapp.extensions import db
+
+TODAY = date(2026, 3, 15)
+NOW = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
+
+
+def usd(text: str) -> Money:
+    return Money(Decimal(text), "USD")
+
+
+def jpy(text: str) -> Money:
+    return Money(Decimal(text), "JPY")
+
+
+@pytest.fixture()
+def scenario(donor, finance, rate, user):
+    """Brazil pledged USD 10,000 in two instalments and paid the first; a foundation
+    pledged JPY 1,000,000 for a workshop and paid JPY 400,000 (at another day's rate)."""
+    brazil = donor("BR")
+    foundation = donor(name="Harbour Foundation", language="en")
+    rate("JPY", date(2026, 1, 10), "0.0068")
+    rate("JPY", date(2026, 2, 1), "0.0067")
+    first = pledges.record_pledge(
+        donor=brazil,
+        amount="10000",
+        currency="USD",
+        pledged_on=date(2025, 5, 1),
+        instalments=[(date(2025, 6, 30), "5000"), (date(2025, 12, 31), "5000")],
+        by=finance,
+    )
+    receipts.record_receipt(
+        donor=brazil,
+        pledge=first,
+        amount="5000",
+        currency="USD",
+        received_on=date(2025, 7, 1),
+        by=finance,
+        now=NOW,
+    )
+    second = pledges.record_pledge(
+        donor=foundation,
+        amount="1000000",
+        currency="JPY",
+        pledged_on=date(2026, 1, 10),
+        earmark_kind="activity",
+        earmark_label="Port workshop",
+        by=finance,
+    )
+    receipts.record_receipt(
+        donor=foundation,
+        pledge=second,
+        amount="400000",
+        currency="JPY",
+        received_on=date(2026, 2, 1),
+        by=finance,
+        now=NOW,
+    )
+    budgets.set_budget(
+        earmark_kind="activity",
+        earmark_label="Port workshop",
+        amount="5000",
+        by=user("organizer"),
+    )
+    db.session.commit()
+    return brazil, foundation
+
+
+def test_figures_by_donor_stay_in_their_own_currency(scenario):
+    report = reports.build(TODAY)
+    brazil, foundation = report.by_donor  # by name
+    [brazil_usd] = brazil.currency_lines
+    assert (brazil_usd.pledged, brazil_usd.received, brazil_usd.outstanding) == (
+        usd("10000"),
+        usd("5000"),
+        usd("5000"),
+    )
+    [yen] = foundation.currency_lines
+    assert (yen.pledged, yen.received, yen.outstanding) == (
+        jpy("1000000"),
+        jpy("400000"),
+        jpy("600000"),
+    )
+    assert foundation.pledged_usd == usd("6800.00")
+    assert foundation.received_usd == usd("2680.00")
+
+
+def test_totals_have_a_line_per_currency_and_a_us_dollar_total(scenario):
+    totals = reports.build(TODAY).totals
+    assert [line.currency for line in totals.currency_lines] == ["JPY", "USD"]
+    assert totals.lines["USD"].pledged == usd("10000")
+    assert totals.lines["JPY"].pledged == jpy("1000000")
+    assert totals.pledged_usd == usd("16800.00")
+    assert totals.received_usd == usd("7680.00")
+
+
+def test_figures_by_year_and_by_earmark(scenario):
+    report = reports.build(TODAY)
+    assert [g.label for g in report.by_year] == ["2025", "2026"]
+    assert report.by_year[1].lines["JPY"].received == jpy("400000")
+    keys = [g.key for g in report.by_earmark]
+    assert keys == [("activity", "Port workshop"), ("unearmarked", "")]
+
+
+def test_ageing_puts_the_unpaid_instalment_in_its_bucket(scenario):
+    ageing = reports.build(TODAY).ageing
+    assert ageing[reports.DAYS_31_90] == {"USD": usd("5000")}  # due 2025-12-31: 74 days
+    assert ageing[reports.NOT_DUE] == ageing[reports.DAYS_0_30] == ageing[reports.OVER_90] == {}
+
+
+@pytest.mark.parametrize(
+    ("today", "bucket"),
+    [
+        (date(2025, 12, 30), reports.NOT_DUE),
+        (date(2025, 12, 31), reports.DAYS_0_30),
+        (date(2026, 1, 30), reports.DAYS_0_30),
+        (date(2026, 1, 31), reports.DAYS_31_90),
+        (date(2026, 3, 31), reports.DAYS_31_90),
+        (date(2026, 4, 1), reports.OVER_90),
+    ],
+)
+def test_ageing_bucket_edges(today, bucket):
+    assert reports.bucket_for(date(2025, 12, 31), today) == bucket
+
+
+def test_a_receipt_against_a_pledge_pays_its_oldest_instalment_first(scenario, finance):
+    brazil, _foundation = scenario
+    [pledge] = pledges.open_pledges(brazil)
+    receipts.record_receipt(
+        donor=brazil,
+        pledge=pledge,
+        amount="1000",
+        currency="USD",
+        received_on=date(2026, 1, 5),
+        by=finance,
+        now=NOW,
+    )
+    db.session.commit()
+    assert reports.build(TODAY).ageing[reports.DAYS_31_90] == {"USD": usd("4000")}
+
+
+def test_funding_sets_earmarked_receipts_against_the_budget(scenario):
+    [row] = reports.build(TODAY).funding
+    assert (row.earmark_kind, row.earmark_label) == ("activity", "Port workshop")
+    assert row.budget == usd("5000")
+    assert row.received == {"JPY": jpy("400000")}
+    assert row.received_usd == usd("2680.00")
+    assert row.gap == usd("2320.00")
+    assert row.share == 53
+
+
+def test_reversals_net_out_of_every_figure(scenario, finance):
+    brazil, _foundation = scenario
+    [receipt] = brazil_receipts(brazil)
+    ledger.reverse(receipt, reason="Bounced", by=finance, now=NOW)
+    db.session.commit()
+    report = reports.build(TODAY)
+    brazil_group = next(g for g in report.by_donor if g.label == "Brazil")
+    assert brazil_group.lines["USD"].received == usd("0")
+    assert report.ageing[reports.OVER_90] == {"USD": usd("5000")}  # due 2025-06-30
+
+
+def brazil_receipts(brazil):
+    from webapp.contributions.queries import donor_ledger
+
+    return donor_ledger(brazil).receipts
+
+
+def test_the_csv_export_lists_each_currency_apart_with_exact_amounts(scenario):
+    text = exports.as_csv(reports.build(TODAY), earmark_name)
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:6] == ["Section", "Group", "Currency", "Pledged", "Received", "Outstanding"]
+    assert [
+        "By donor",
+        "Harbour Foundation",
+        "JPY",
+        "1000000",
+        "400000",
+        "600000",
+        "6800.00",
+        "2680.00",
+    ] in rows
+    assert [
+        "Total",
+        "All donors",
+        "All currencies, in USD",
+        "",
+        "",
+        "",
+        "16800.00",
+        "7680.00",
+    ] in rows
+
+
+def test_the_xlsx_export_opens_with_numbers_in_its_cells(scenario):
+    data = exports.as_xlsx(reports.build(TODAY), earmark_name)
+    sheet = load_workbook(io.BytesIO(data)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0][0] == "Section"
+    brazil = next(r for r in rows if r[:3] == ["By donor", "Brazil", "USD"])
+    assert [Decimal(str(v)) for v in brazil[3:8]] == [10000, 5000, 5000, 10000, 5000]
+    earmark = next(r for r in rows if r[0] == "By earmark" and r[2] == "JPY")
+    assert earmark[1] == "Named activity: Port workshop"
+
+
+def test_a_donor_name_cannot_become_a_spreadsheet_formula(donor, finance):
+    named = donor(name='=HYPERLINK("http://evil.example")')
+    pledges.record_pledge(
+        donor=named, amount="1", currency="USD", pledged_on=date(2026, 1, 1), by=finance
+    )
+    db.session.commit()
+    text = exports.as_csv(reports.build(TODAY), earmark_name)
+    assert "'=HYPERLINK" in text
+
+
+def test_the_chart_is_svg_with_a_bar_per_year_and_kind_of_donor(scenario):
+    from webapp.contributions.charts import contributions_over_time
+
+    report = reports.build(TODAY)
+    svg = contributions_over_time(
+        report.over_time,
+        {"member_state": "Member state", "other": "Other donor"},
+        title="Contributions",
+        amount_label=str,
+    )
+    root = ET.fromstring(svg)
+    ns = {"svg": "http://www.w3.org/2000/svg"}
+    bars = [
+        r.find("svg:title", ns).text
+        for r in root.iter("{http://www.w3.org/2000/svg}rect")
+        if r.find("svg:title", ns) is not None
+    ]
+    assert bars == ["2025 · Member state: 5000.00", "2026 · Other donor: 2680.00"]
+
+
+def _add_data(donor, finance, n: int, code: str) -> None:
+    who = donor(code)
+    for i in range(n):
+        pledge = pledges.record_pledge(
+            donor=who,
+            amount=str(100 + i),
+            currency="USD",
+            pledged_on=date(2025, 1, 1 + i),
+            instalments=[(date(2025, 6, 1), "50"), (date(2025, 12, 1), str(50 + i))],
+            earmark_kind="program",
+            earmark_label=f"Program {i}",
+            by=finance,
+        )
+        receipts.record_receipt(
+            donor=who,
+            pledge=pledge,
+            amount="60",
+            currency="USD",
+            received_on=date(2025, 7, 1),
+            by=finance,
+            now=NOW,
+        )
+    db.session.commit()
+
+
+def test_the_report_page_issues_the_same_queries_whatever_the_data(donor, finance, client, login):
+    login(finance)
+    _add_data(donor, finance, 2, "BR")
+    client.get("/contributions/")
+    with count_queries() as small:
+        assert client.get("/contributions/").status_code == 200
+    _add_data(donor, finance, 12, "MX")
+    with count_queries() as large:
+        page = client.get("/contributions/")
+    assert page.status_code == 200
+    assert "Program 11" in page.get_data(as_text=True)
+    assert large.count == small.count
+    assert small.count <= 15  # the signed-in user, then the report's own queries

@@ -1,0 +1,93 @@
+"""Acknowledgement letters: one per receipt, numbered without gaps within a year, written
+in the donor's language as HTML and PDF, kept with the receipt and emailed to the donor's
+contact through the outbox in the receipt's own transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from webapp.contributions.models import AcknowledgementLetter, LetterSequence, Receipt
+from webapp.core import mailer, outbox
+from webapp.core.mailer import reading_as, recipient_language
+from webapp.extensions import db
+
+ACKNOWLEDGEMENT = "contribution-acknowledgement"
+
+
+def next_number(year: int) -> int:
+    """The next number of `year`, taken inside the caller's transaction: the row update
+    locks the year's counter until commit, and a rollback gives the number back."""
+    bump = (
+        sa.update(LetterSequence)
+        .where(LetterSequence.year == year)
+        .values(last_number=LetterSequence.last_number + 1)
+        .returning(LetterSequence.last_number)
+        .execution_options(synchronize_session=False)
+    )
+    number = db.session.execute(bump).scalar()
+    if number is not None:
+        return number
+    try:
+        with db.session.begin_nested():
+            db.session.add(LetterSequence(year=year, last_number=1))
+        return 1
+    except IntegrityError:  # another transaction started the year first
+        return db.session.execute(bump).scalar_one()
+
+
+def render_pdf(html: str) -> bytes:
+    from weasyprint import HTML  # imported late: it loads Pango
+
+    return HTML(string=html, base_url=None).write_pdf()
+
+
+def acknowledge(receipt: Receipt, *, now: datetime) -> AcknowledgementLetter:
+    donor = receipt.donor
+    language = recipient_language(donor.language)
+    zone = current_app.config["DEFAULT_TIMEZONE"]
+    year = now.year
+    number = next_number(year)
+    # Transient until complete: a posted letter is never updated.
+    letter = AcknowledgementLetter(
+        receipt_id=receipt.id, year=year, number=number, language=language, html="", pdf=b""
+    )
+    with reading_as(language, zone):
+        letter.html = render_template(
+            "contributions/letter.html",
+            letter=letter,
+            receipt=receipt,
+            donor_name=donor.name_in(language),
+            issued_on=now.date(),
+        )
+    letter.pdf = render_pdf(letter.html)
+    contact = donor.contacts[0] if donor.contacts else None
+    if contact is not None:
+        letter.sent_to = contact.email
+    db.session.add(letter)
+    db.session.flush()
+    if contact is not None:
+        mailer.compose(
+            ACKNOWLEDGEMENT,
+            mailer.Recipient(contact.email, contact.name, contact.language or language),
+            subject=lambda: _(
+                "Acknowledgement of your contribution %(number)s", number=letter.reference
+            ),
+            template="contributions/mail/acknowledgement",
+            key=f"contributions-acknowledgement:{receipt.id}",
+            context=lambda: {
+                "letter": letter,
+                "receipt": receipt,
+                "donor_name": donor.name_in(language),
+            },
+            attachments=[
+                outbox.Attachment(
+                    f"acknowledgement-{year}-{number:04d}.pdf", "application/pdf", letter.pdf
+                )
+            ],
+        )
+    return letter
