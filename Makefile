@@ -8,6 +8,9 @@ STAMP := $(VENV)/.installed-$(shell cat requirements/dev.lock pyproject.toml | c
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Links in emails point where `make run` serves (honcho gives each process its own PORT,
+# so the worker cannot derive it from PORT itself).
+BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: install translations messages run serve migrate demo test test-browser lint format bench clean
 
@@ -44,7 +47,7 @@ run: demo
 	@echo
 	@echo "  Puerto is starting at http://$(HOST):$(PORT)/  (Ctrl-C stops the web server, worker and beat)"
 	@echo
-	HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho -f Procfile.dev start
+	HOST=$(HOST) PORT=$(PORT) BASE_URL=$(BASE_URL) $(BIN)/honcho -f Procfile.dev start
 
 test: translations
 	$(BIN)/python -m pytest

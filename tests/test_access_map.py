@@ -50,14 +50,19 @@ def routes(app: Flask) -> list[Rule]:
 
 
 def url_for_rule(rule: Rule) -> str:
-    """The rule's path with placeholder values: int -> 1, anything else -> "x"."""
-    values = {
-        name: PLACEHOLDERS.get(type(converter).__name__, "x")
-        for name, converter in rule._converters.items()
-    }
+    """The rule's path with placeholder values: int -> 1, anything else -> "x" (a
+    converter counts as the Werkzeug one it extends, such as core.urls' bounded int)."""
+    values = {name: _placeholder(converter) for name, converter in rule._converters.items()}
     built = rule.build(values, append_unknown=False)
     assert built is not None, f"cannot build {rule.rule} from {values}"
     return built[1]
+
+
+def _placeholder(converter: object) -> object:
+    for kind in type(converter).__mro__:
+        if kind.__name__ in PLACEHOLDERS:
+            return PLACEHOLDERS[kind.__name__]
+    return "x"
 
 
 def method_for(rule: Rule) -> str:

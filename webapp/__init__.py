@@ -12,6 +12,9 @@ import config as config_module
 def create_app(config: type | dict | None = None) -> Flask:
     """Build the application. `config` is a config class or a mapping of overrides."""
     app = Flask(__name__, instance_path=str(config_module.INSTANCE_DIR))
+    from webapp.core import urls
+
+    urls.init_app(app)  # before any route is added: `<int:...>` fits the database
     if config is None or isinstance(config, dict):
         base = config_module.config_from_env()
         app.config.from_object(base)

@@ -205,3 +205,12 @@ def test_the_service_keeps_other_accounts_untouched(client, admin, user):
     person, other = user("participant"), user("participant")
     edit(client, person, roles=["finance"])
     assert db.session.scalar(sa.select(User.roles).where(User.id == other.id)) == "participant"
+
+
+def test_an_account_without_any_role_is_refused(client, admin, user):
+    person = user("organizer")
+    response = edit(client, person, roles=[])
+    assert response.status_code == 200
+    assert "Choose at least one role." in response.get_data(as_text=True)
+    db.session.refresh(person)
+    assert person.role_names == {"organizer"}

@@ -474,6 +474,8 @@ def update_user(
 ) -> None:
     """An administrator's change to an account. The caller commits."""
     roles = set(roles)
+    if not roles:
+        raise AccountError(_("Choose at least one role."), "roles")
     if user.id == actor.id and ADMIN not in roles:
         raise AccountError(_("You cannot remove your own administrator role."), "roles")
     if roles - set(ROLES):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -36,6 +36,7 @@ from webapp.core.access import (
 )
 from webapp.core.forms import ActionForm, show_error
 from webapp.core.paging import requested_page
+from webapp.core.timezones import zone_or_default
 from webapp.core.views import safe_next
 from webapp.extensions import db
 
@@ -159,7 +160,7 @@ def profile() -> object:
     form = ProfileForm(obj=current_user)
     if request.method == "GET":
         form.language.data = current_user.language or _current_language()
-        form.timezone.data = current_user.timezone or current_app.config["DEFAULT_TIMEZONE"]
+        form.timezone.data = zone_or_default(current_user.timezone)
     if form.validate_on_submit():
         form.populate_obj(current_user)
         db.session.commit()
@@ -269,7 +270,7 @@ def edit_user(user_id: int) -> object:
         form.roles.data = sorted(user.role_names)
         form.member_states.data = sorted(user.member_state_ids)
         form.language.data = user.language or "en"
-        form.timezone.data = user.timezone or current_app.config["DEFAULT_TIMEZONE"]
+        form.timezone.data = zone_or_default(user.timezone)
     if form.validate_on_submit():
         try:
             services.update_user(

@@ -15,7 +15,7 @@ from flask_babel import format_date, format_datetime, format_decimal, get_timezo
 from flask_login import current_user
 
 from webapp.core.money import Money
-from webapp.core.timezones import is_valid_zone
+from webapp.core.timezones import zone_or_default
 from webapp.extensions import babel
 
 LANGUAGE_NAMES = {"en": "English", "es": "Español", "fr": "Français", "pt": "Português"}
@@ -42,7 +42,7 @@ def select_timezone() -> str:
     zone = g.get("reader_zone") if has_app_context() else None
     if zone is None:
         zone = getattr(current_user, "timezone", None) if current_user else None
-    return zone if is_valid_zone(zone) else current_app.config["DEFAULT_TIMEZONE"]
+    return zone_or_default(zone)
 
 
 def datetime_with_zone(value: datetime | None, format: str = "medium") -> str:

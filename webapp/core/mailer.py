@@ -19,7 +19,7 @@ from flask_babel import refresh as babel_refresh
 
 from webapp.core import outbox
 from webapp.core.outbox import Attachment, Email
-from webapp.core.timezones import is_valid_zone
+from webapp.core.timezones import zone_or_default
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ def recipient_language(preferred: str | None) -> str:
 
 def recipient_zone(preferred: str | None) -> str:
     """The recipient's own zone when it is a valid one, else the platform's default."""
-    return preferred if is_valid_zone(preferred) else current_app.config["DEFAULT_TIMEZONE"]
+    return zone_or_default(preferred)
 
 
 @contextmanager
