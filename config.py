@@ -89,6 +89,8 @@ class Config:
     PASSWORD_RESET_MAX_AGE_SECONDS = env_int("PASSWORD_RESET_MAX_AGE_SECONDS", 2 * 3600)
     LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
     LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
+    # A session unused for this long ends (accounts.sessions).
+    SESSION_MAX_IDLE_SECONDS = env_int("SESSION_MAX_IDLE_SECONDS", 14 * 24 * 3600)
 
     # Directory
     DIRECTORY_VERIFICATION_DAYS = env_int("DIRECTORY_VERIFICATION_DAYS", 180)

@@ -14,6 +14,7 @@ import pytest
 from flask import Flask
 from werkzeug.routing import Rule
 
+from tests.signin import session_key_for
 from webapp.core.access import PUBLIC, ROLES, permits, rule_for
 from webapp.extensions import db
 
@@ -107,7 +108,7 @@ def _request(app: Flask, person: object | None, roles: set[str], method: str, ur
     if person is not None:
         _restore(person, roles)
         with client.session_transaction() as session:
-            session["_user_id"] = person.get_id()
+            session["_user_id"] = session_key_for(person)
             session["_fresh"] = True
     return client.open(url, method=method)
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from tests.accounts.conftest import link_in
+from tests.signin import session_key_for
 from webapp.accounts import services
 from webapp.extensions import db
 
@@ -87,7 +88,7 @@ def test_a_reset_ends_the_other_sessions(app, client, user, login, mails):
     person = user("participant")
     elsewhere = app.test_client()
     with elsewhere.session_transaction() as session:
-        session["_user_id"] = person.get_id()
+        session["_user_id"] = session_key_for(person)
     ask(client, person.email)
     choose(client, link_in(mails("password_reset")[0]))
     assert elsewhere.get("/account").status_code == 302

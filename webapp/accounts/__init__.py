@@ -9,9 +9,10 @@ from webapp.extensions import db, login_manager
 
 
 def init_app(app: Flask) -> None:
-    from webapp.accounts import cli, views
+    from webapp.accounts import cli, sessions, views
     from webapp.accounts.models import ROLE_LABELS, STATUS_LABELS, User
     from webapp.core import navigation
+    from webapp.core.timezones import utcnow
 
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please sign in to open this page.")
@@ -19,13 +20,11 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        raw_id, _, token = user_id.partition(":")
-        if not raw_id.isdigit():
-            return None
-        user = db.session.get(User, int(raw_id))
-        if user is None or not user.is_active or user.session_token != token:
-            return None
+    def load_user(session_key: str) -> User | None:
+        # The cookie names a server-side session (accounts.sessions); no row, no user.
+        user, touched = sessions.user_for(session_key, utcnow())
+        if touched:
+            db.session.commit()  # first thing in the request: nothing else is pending
         return user
 
     app.register_blueprint(views.bp)

@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 
+from webapp.accounts import sessions
 from webapp.accounts.models import (
     ACTIVE,
     DEACTIVATED,
@@ -112,8 +113,9 @@ def check_password(user: User, password: str) -> bool:
 
 
 def set_password(user: User, password: str) -> None:
+    """Every session ends with the old password (the caller may start a new one)."""
     user.password_hash = hash_password(password)
-    user.session_token = new_session_token()  # other sessions end with the old password
+    sign_out_everywhere(user)
 
 
 def password_problem(password: str, email: str) -> str | None:
@@ -169,7 +171,9 @@ def authenticate(email: str, password: str, address: str) -> User | None:
 
 
 def sign_out_everywhere(user: User) -> None:
+    """End every session of the account; links sent before stop working too."""
     user.session_token = new_session_token()
+    sessions.end_all(user)
 
 
 def change_password(user: User, current: str, new: str, address: str) -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
 
-from webapp.accounts import services
+from webapp.accounts import services, sessions
 from webapp.accounts.forms import (
     ChangePasswordForm,
     InvitationForm,
@@ -35,8 +35,9 @@ from webapp.core.access import (
     allow,
 )
 from webapp.core.forms import ActionForm, show_error
+from webapp.core.i18n import SESSION_LANGUAGE
 from webapp.core.paging import requested_page
-from webapp.core.timezones import zone_or_default
+from webapp.core.timezones import utcnow, zone_or_default
 from webapp.core.views import safe_next
 from webapp.extensions import db
 
@@ -57,6 +58,31 @@ def _state_choices(current: list | None = None) -> list[SelectChoice]:
 
 # --- signing in and out --------------------------------------------------------------
 
+# Flask-Login's own key in the cookie: for us, the server-side session's key.
+SESSION_KEY = "_user_id"
+
+
+def _sign_in(user: User) -> None:
+    """Start a server-side session for `user` in this browser. Whatever the cookie held
+    before (an earlier session, the CSRF token) is dropped, except the chosen language."""
+    sessions.end_key(session.get(SESSION_KEY))
+    sessions.start(user, user_agent=request.user_agent.string, address=_address(), now=utcnow())
+    db.session.commit()
+    language = session.get(SESSION_LANGUAGE)
+    session.clear()
+    g.pop("csrf_token", None)  # Flask-WTF's per-request copy: a new token from now on
+    if language:
+        session[SESSION_LANGUAGE] = language
+    login_user(user)
+
+
+def _sign_out() -> None:
+    """End this browser's server-side session: a copy of the cookie opens nothing now."""
+    sessions.end_key(session.get(SESSION_KEY))
+    db.session.commit()
+    logout_user()
+    session.pop("csrf_token", None)
+
 
 @bp.route("/login", methods=["GET", "POST"])
 @allow(PUBLIC)
@@ -71,7 +97,7 @@ def login() -> object:
         user = services.authenticate(form.email.data, form.password.data, _address())
         db.session.commit()
         if user is not None:
-            login_user(user)
+            _sign_in(user)
             return redirect(safe_next(form.next.data, url_for("core.home")))
         form.password.errors.append(_("The email or password is not correct."))
     return render_template("accounts/login.html", form=form)
@@ -80,7 +106,7 @@ def login() -> object:
 @bp.post("/logout")
 @allow(PUBLIC)
 def logout() -> object:
-    logout_user()
+    _sign_out()
     flash(_("You are signed out."), "info")
     return redirect(url_for("accounts.login"))
 
@@ -109,8 +135,7 @@ def accept_invitation(token: str) -> object:
             return _link_problem("invitation", error)
         else:
             db.session.commit()
-            logout_user()
-            login_user(user)
+            _sign_in(user)
             flash(_("Welcome to Puerto. Your account is ready."), "success")
             return redirect(url_for("core.home"))
     return render_template("accounts/accept_invitation.html", form=form, invitee=invitee)
@@ -144,8 +169,7 @@ def reset_password(token: str) -> object:
             return _link_problem("reset", error)
         else:
             db.session.commit()
-            logout_user()
-            login_user(user)
+            _sign_in(user)
             flash(_("Your new password is set."), "success")
             return redirect(url_for("core.home"))
     return render_template("accounts/reset_password.html", form=form, person=person)
@@ -189,7 +213,7 @@ def change_password() -> object:
             show_error(form, error)
         else:
             db.session.commit()
-            login_user(user)  # this session carries the new token; the others end
+            _sign_in(user)  # every session ended with the old password; this one goes on
             flash(_("Your password is changed. Other sessions are signed out."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/change_password.html", form=form)
@@ -201,11 +225,35 @@ def sign_out_everywhere() -> object:
     form = ActionForm()
     if form.validate_on_submit():
         services.sign_out_everywhere(current_user._get_current_object())
-        db.session.commit()
-        logout_user()
+        _sign_out()
         flash(_("You are signed out on every device."), "info")
         return redirect(url_for("accounts.login"))
     return redirect(url_for("accounts.profile"))
+
+
+@bp.get("/account/sessions")
+@allow(SIGNED_IN)
+def own_sessions() -> str:
+    key = session.get(SESSION_KEY)
+    rows = sessions.active(current_user._get_current_object())
+    return render_template(
+        "accounts/sessions.html",
+        rows=[(row, sessions.is_current(row, key)) for row in rows],
+        action_form=ActionForm(),
+    )
+
+
+@bp.post("/account/sessions/<int:session_id>/end")
+@allow(SIGNED_IN)
+def end_session(session_id: int) -> object:
+    form = ActionForm()
+    if form.validate_on_submit():
+        if sessions.end(current_user._get_current_object(), session_id):
+            db.session.commit()
+            flash(_("The session is ended."), "success")
+        else:
+            flash(_("That session has already ended."), "info")
+    return redirect(url_for("accounts.own_sessions"))
 
 
 # --- administration ------------------------------------------------------------------
