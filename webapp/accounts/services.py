@@ -391,33 +391,74 @@ def accept_invitation(token: str, password: str) -> User:
 # --- password reset ------------------------------------------------------------------
 
 
-def request_password_reset(email: str) -> None:
-    """Email a reset link if the account exists and may sign in. Says nothing either way:
-    the page answers the same, so nobody learns which addresses have accounts."""
-    user = find_user(email)
-    if user is None or not user.is_active_account:
-        return
+def request_password_reset(email: str, language: str) -> None:
+    """Email the address: a reset link when an account that may sign in uses it, else a
+    note that none does. Both paths do the same work (two lookups, one signed link, one
+    message rendered and queued), so neither the page nor its timing tells which
+    addresses have accounts. `language` is the visitor's, for the note."""
+    address = normalise_email(email)
+    deliverable = _deliverable(address)
+    user = db.session.scalar(
+        sa.select(User).where(User.email == address).options(sa.orm.lazyload("*"))
+    )
     since = utcnow() - timedelta(hours=1)
     recent = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(outbox.OutboxMessage)
         .where(
-            outbox.OutboxMessage.kind == "password_reset",
-            outbox.OutboxMessage.recipient == user.email,
+            outbox.OutboxMessage.kind.in_(RESET_KINDS),
+            outbox.OutboxMessage.recipient == address,
             outbox.OutboxMessage.created_at >= since,
         )
     )
     if recent >= MAX_RESET_EMAILS_PER_HOUR:
         return
-    link, nonce = _signed_link(user, PASSWORD_RESET, "accounts.reset_password")
-    _mail(
-        user,
-        kind="password_reset",
-        key=f"password-reset:{user.id}:{nonce}",
-        subject=SUBJECTS["password_reset"],
-        link=link,
-        valid_for_seconds=current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"],
+    valid_for = current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"]
+    if user is not None and user.is_active_account:
+        link, nonce = _signed_link(user, PASSWORD_RESET, "accounts.reset_password")
+        _mail(
+            user,
+            kind="password_reset",
+            key=f"password-reset:{user.id}:{nonce}",
+            subject=SUBJECTS["password_reset"],
+            link=link,
+            valid_for_seconds=valid_for,
+        )
+        return
+    if not deliverable:
+        return  # not an address anyone can hold: nothing to send, nothing to learn
+    # The same steps for nobody: a signed token, a link, a message rendered and queued.
+    nonce = secrets.token_urlsafe(9)
+    tokens.sign(PASSWORD_RESET, {"u": 0, "f": _fingerprint_of_nobody(address), "n": nonce})
+    mailer.compose(
+        "password_reset_no_account",
+        mailer.Recipient(address, None, language, None),
+        subject=lambda: str(SUBJECTS["password_reset"]),
+        template="accounts/email/password_reset_no_account",
+        key=f"password-reset-no-account:{address}:{nonce}",
+        context=lambda: {
+            "email": address,
+            "link": external_url("accounts.request_password_reset"),
+            "secretariat": current_app.config["SECRETARIAT_EMAIL"],
+            "valid_for": valid_for_text(valid_for),
+        },
     )
+
+
+RESET_KINDS = ("password_reset", "password_reset_no_account")
+
+
+def _deliverable(address: str) -> bool:
+    """Whether mail could be sent to this address at all (its syntax; no DNS lookup)."""
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
+
+
+def _fingerprint_of_nobody(address: str) -> str:
+    return hashlib.sha256(f"{PASSWORD_RESET}:{address}".encode()).hexdigest()[:24]
 
 
 def user_from_reset(token: str) -> User:

@@ -146,7 +146,7 @@ def accept_invitation(token: str) -> object:
 def request_password_reset() -> object:
     form = PasswordResetRequestForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
+        services.request_password_reset(form.email.data, _current_language())
         db.session.commit()
         return render_template("accounts/password_reset_sent.html")
     return render_template("accounts/password_reset_request.html", form=form)
