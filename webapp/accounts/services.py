@@ -83,9 +83,10 @@ class LinkError(Exception):
 
     EXPIRED, USED, REPLACED, INVALID = "expired", "used", "replaced", "invalid"
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, user: User | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.user = user  # whose link it was, when known: the page speaks their language
 
 
 # --- passwords and sign-in ---------------------------------------------------------
@@ -213,14 +214,23 @@ def _user_from_link(purpose: str, token: str, max_age: int) -> tuple[User, bool]
     try:
         payload = tokens.verify(purpose, token, max_age)
     except tokens.InvalidToken as exc:
-        raise LinkError(LinkError.EXPIRED if exc.expired else LinkError.INVALID) from exc
-    if not isinstance(payload, dict) or not isinstance(payload.get("u"), int):
-        raise LinkError(LinkError.INVALID)
-    user = db.session.get(User, payload["u"])
+        if exc.expired:
+            raise LinkError(LinkError.EXPIRED, _link_owner(exc.payload)) from exc
+        raise LinkError(LinkError.INVALID) from exc
+    user = _link_owner(payload)
     if user is None or not user.is_active_account:
         raise LinkError(LinkError.INVALID)
     fresh = hmac.compare_digest(str(payload.get("f", "")), _fingerprint(user, purpose))
     return user, fresh
+
+
+def _link_owner(payload: object) -> User | None:
+    """The account a (signature-checked) link payload names."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("u"), int):
+        return None
+    if not 0 < payload["u"] < 2**31:
+        return None
+    return db.session.get(User, payload["u"])
 
 
 def _mail(
@@ -370,9 +380,9 @@ def user_from_invitation(token: str) -> User:
         INVITATION, token, current_app.config["INVITATION_MAX_AGE_SECONDS"]
     )
     if user.password_hash is not None:
-        raise LinkError(LinkError.USED)
+        raise LinkError(LinkError.USED, user)
     if not fresh:
-        raise LinkError(LinkError.REPLACED)
+        raise LinkError(LinkError.REPLACED, user)
     return user
 
 
@@ -466,7 +476,7 @@ def user_from_reset(token: str) -> User:
         PASSWORD_RESET, token, current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"]
     )
     if not fresh:
-        raise LinkError(LinkError.USED)
+        raise LinkError(LinkError.USED, user)
     return user
 
 

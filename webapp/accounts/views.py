@@ -35,7 +35,7 @@ from webapp.core.access import (
     allow,
 )
 from webapp.core.forms import ActionForm, show_error
-from webapp.core.i18n import SESSION_LANGUAGE
+from webapp.core.i18n import SESSION_LANGUAGE, show_page_as
 from webapp.core.paging import requested_page
 from webapp.core.timezones import utcnow, zone_or_default
 from webapp.core.views import safe_next
@@ -115,6 +115,8 @@ def logout() -> object:
 
 
 def _link_problem(kind: str, error: services.LinkError) -> tuple[str, int]:
+    if error.user is not None:
+        show_page_as(error.user.language, error.user.timezone)
     return render_template("accounts/link_problem.html", kind=kind, reason=error.reason), 400
 
 
@@ -125,6 +127,7 @@ def accept_invitation(token: str) -> object:
         invitee = services.user_from_invitation(token)
     except services.LinkError as error:
         return _link_problem("invitation", error)
+    show_page_as(invitee.language, invitee.timezone)  # the invitation's language
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
@@ -159,6 +162,7 @@ def reset_password(token: str) -> object:
         person = services.user_from_reset(token)
     except services.LinkError as error:
         return _link_problem("reset", error)
+    show_page_as(person.language, person.timezone)  # the reset email's language
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:

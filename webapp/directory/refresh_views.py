@@ -22,6 +22,7 @@ from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional
 from webapp.core import navigation
 from webapp.core.access import ADMIN, FINANCE, FOCAL_POINT, ORGANIZER, PUBLIC, SECRETARIAT, allow
 from webapp.core.forms import ActionForm
+from webapp.core.i18n import show_page_as
 from webapp.core.reference import MemberState
 from webapp.core.timezones import utcnow
 from webapp.directory import refresh, services
@@ -105,6 +106,7 @@ def review(token: str) -> object:
         refresh_request, person = refresh.request_from_token(token)
     except refresh.RefreshLinkError as problem:
         return _link_problem(problem.reason)
+    show_page_as(person.language, person.timezone)  # as the request email read
     form = AnswerForm()
     status = 200
     if request.method == "POST":
