@@ -55,6 +55,10 @@ def create_app(config: type | dict | None = None) -> Flask:
 
     reference_init_app(app)
 
+    from webapp.audit import init_app as audit_init_app
+
+    audit_init_app(app)
+
     from webapp.directory import refresh_views
     from webapp.directory import views as directory_views
 

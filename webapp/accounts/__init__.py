@@ -11,7 +11,7 @@ from webapp.extensions import db, login_manager
 def init_app(app: Flask) -> None:
     from webapp.accounts import cli, sessions, views
     from webapp.accounts.models import ROLE_LABELS, STATUS_LABELS, User
-    from webapp.core import navigation
+    from webapp.core import mailer, navigation
     from webapp.core.timezones import utcnow
 
     login_manager.login_view = "accounts.login"
@@ -27,6 +27,9 @@ def init_app(app: Flask) -> None:
             db.session.commit()  # first thing in the request: nothing else is pending
         return user
 
+    mailer.describe_kind("invitation", _l("Invitation"))
+    mailer.describe_kind("password_reset", _l("Password reset"))
+    mailer.describe_kind("password_reset_no_account", _l("Password reset: no account"))
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.users_cli)
     navigation.register("accounts.users", _l("Users"), 70)

@@ -47,6 +47,7 @@ def new_session_token() -> str:
 
 class User(UserMixin, Audited, db.Model):
     __tablename__ = "users"
+    __audit_label__ = _l("Account")
     __audit_fields__ = (
         "email",
         "name",
