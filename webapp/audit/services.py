@@ -23,11 +23,15 @@ from webapp.extensions import db
 PAGE_SIZE = 50
 
 ACTION_LABELS = {
-    CREATE: _l("created"),
-    UPDATE: _l("changed"),
-    DELETE: _l("deleted"),
-    REVERT: _l("reverted"),
+    CREATE: _l("Created"),
+    UPDATE: _l("Changed"),
+    DELETE: _l("Deleted"),
+    REVERT: _l("Reverted"),
 }
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
 
 
 @dataclass(frozen=True)
@@ -154,13 +158,16 @@ def entries(filters: Filters, page: int, zone: str) -> Page:
             .offset((page - 1) * PAGE_SIZE)
         )
     )
+    return Page(rows, actor_names(rows), page, pages, total)
+
+
+def actor_names(rows: list[AuditEntry]) -> dict[int, str]:
+    """The names of the people who made these entries, in one query (any history page
+    shows people by name with `actor_name(entry, names)`)."""
     ids = {row.actor_id for row in rows if row.actor_id is not None}
-    names = (
-        dict(db.session.execute(sa.select(User.id, User.name).where(User.id.in_(ids))).all())
-        if ids
-        else {}
-    )
-    return Page(rows, names, page, pages, total)
+    if not ids:
+        return {}
+    return dict(db.session.execute(sa.select(User.id, User.name).where(User.id.in_(ids))).all())
 
 
 def actor_name(entry: AuditEntry, names: dict[int, str]) -> str:

@@ -45,7 +45,5 @@ def audit_log() -> str:
         form=form,
         page=page,
         arguments=arguments,
-        actor_name=services.actor_name,
         kind_label=services.kind_label,
-        action_labels=services.ACTION_LABELS,
     )
