@@ -185,3 +185,20 @@ def test_last_seen_is_updated_when_a_session_is_used_after_a_while(client, user)
 
 def test_the_sessions_page_needs_a_sign_in(client):
     assert client.get("/account/sessions").status_code == 302
+
+
+def test_a_session_unused_for_a_while_can_sign_in_again(client, user):
+    # Noting "last seen" must not commit in the middle of the sign-in's own commit.
+    person = user("participant")
+    sign_in(client, person)
+    _age_sessions(person, timedelta(hours=1))
+    assert sign_in(client, person).status_code == 302
+    assert client.get("/account").status_code == 200
+
+
+def test_a_session_idle_too_long_can_sign_in_again(app, client, user):
+    person = user("participant")
+    sign_in(client, person)
+    _age_sessions(person, timedelta(seconds=app.config["SESSION_MAX_IDLE_SECONDS"] + 1))
+    assert sign_in(client, person).status_code == 302
+    assert client.get("/account").status_code == 200

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from webapp.extensions import db, login_manager
 
@@ -30,6 +31,14 @@ def init_app(app: Flask) -> None:
     mailer.describe_kind("invitation", _l("Invitation"))
     mailer.describe_kind("password_reset", _l("Password reset"))
     mailer.describe_kind("password_reset_no_account", _l("Password reset: no account"))
+
+    @app.before_request
+    def look_up_the_session_first() -> None:
+        # The loader may note "last seen" (and commit): doing it first thing means nothing
+        # else is pending then, never in the middle of a view's own flush.
+        if request.endpoint not in (None, "static", "directory.asset"):
+            _ = current_user.is_authenticated
+
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.users_cli)
     navigation.register("accounts.users", _l("Users"), 70)
