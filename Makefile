@@ -9,6 +9,9 @@ STAMP := $(VENV)/.installed-$(shell cat requirements/dev.lock pyproject.toml | c
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Links in emails point where `make run` serves (honcho gives each process its own PORT,
+# so the worker cannot derive it from PORT itself).
+BASE_URL ?= http://$(HOST):$(PORT)
 
 CLIENTS := tests/calendar_clients
 
@@ -55,7 +58,7 @@ run: demo
 	@echo
 	@echo "  Puerto is starting at http://$(HOST):$(PORT)/  (Ctrl-C stops the web server, worker and beat)"
 	@echo
-	HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho -f Procfile.dev start
+	HOST=$(HOST) PORT=$(PORT) BASE_URL=$(BASE_URL) $(BIN)/honcho -f Procfile.dev start
 
 test: translations calendar-clients
 	$(BIN)/python -m pytest

@@ -91,6 +91,8 @@ class Config:
     LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
     # argon2 parameters (argon2-cffi profile name); tests use the cheapest.
     PASSWORD_HASH_PROFILE = env_str("PASSWORD_HASH_PROFILE", "RFC_9106_LOW_MEMORY")
+    # A session unused for this long ends (accounts.sessions).
+    SESSION_MAX_IDLE_SECONDS = env_int("SESSION_MAX_IDLE_SECONDS", 14 * 24 * 3600)
 
     # Directory
     DIRECTORY_VERIFICATION_DAYS = env_int("DIRECTORY_VERIFICATION_DAYS", 180)

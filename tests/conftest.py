@@ -19,6 +19,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 import config
+from tests.signin import session_key_for
 from webapp import create_app
 from webapp.extensions import db
 
@@ -188,7 +189,7 @@ def login(client: FlaskClient) -> Callable[[object], FlaskClient]:
 
     def sign_in(person: object) -> FlaskClient:
         with client.session_transaction() as session:
-            session["_user_id"] = person.get_id()
+            session["_user_id"] = session_key_for(person)
             session["_fresh"] = True
         return client
 

@@ -14,6 +14,7 @@ import pytest
 from flask import Flask
 from werkzeug.routing import Rule
 
+from tests.signin import session_key_for
 from webapp.core.access import PUBLIC, ROLES, permits, rule_for
 from webapp.extensions import db
 
@@ -50,14 +51,19 @@ def routes(app: Flask) -> list[Rule]:
 
 
 def url_for_rule(rule: Rule) -> str:
-    """The rule's path with placeholder values: int -> 1, anything else -> "x"."""
-    values = {
-        name: PLACEHOLDERS.get(type(converter).__name__, "x")
-        for name, converter in rule._converters.items()
-    }
+    """The rule's path with placeholder values: int -> 1, anything else -> "x" (a
+    converter counts as the Werkzeug one it extends, such as core.urls' bounded int)."""
+    values = {name: _placeholder(converter) for name, converter in rule._converters.items()}
     built = rule.build(values, append_unknown=False)
     assert built is not None, f"cannot build {rule.rule} from {values}"
     return built[1]
+
+
+def _placeholder(converter: object) -> object:
+    for kind in type(converter).__mro__:
+        if kind.__name__ in PLACEHOLDERS:
+            return PLACEHOLDERS[kind.__name__]
+    return "x"
 
 
 def method_for(rule: Rule) -> str:
@@ -102,7 +108,7 @@ def _request(app: Flask, person: object | None, roles: set[str], method: str, ur
     if person is not None:
         _restore(person, roles)
         with client.session_transaction() as session:
-            session["_user_id"] = person.get_id()
+            session["_user_id"] = session_key_for(person)
             session["_fresh"] = True
     return client.open(url, method=method)
 

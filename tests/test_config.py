@@ -89,3 +89,22 @@ def test_every_periodic_job_is_in_the_beat_schedule(app):
     registered = celery.tasks
     for entry in schedule.values():
         assert entry["task"] in registered
+
+
+def test_make_run_links_emails_to_the_port_it_serves_on():
+    import os
+    import subprocess
+    from pathlib import Path
+
+    environment = {k: v for k, v in os.environ.items() if k not in ("BASE_URL", "PORT", "HOST")}
+    dry_run = subprocess.run(
+        ["make", "-n", "run", "PORT=8123"],
+        cwd=Path(config.__file__).parent,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    honcho = next(line for line in dry_run.splitlines() if "honcho" in line)
+    assert "PORT=8123" in honcho
+    assert "BASE_URL=http://127.0.0.1:8123" in honcho

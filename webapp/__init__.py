@@ -12,6 +12,9 @@ import config as config_module
 def create_app(config: type | dict | None = None) -> Flask:
     """Build the application. `config` is a config class or a mapping of overrides."""
     app = Flask(__name__, instance_path=str(config_module.INSTANCE_DIR))
+    from webapp.core import urls
+
+    urls.init_app(app)  # before any route is added: `<int:...>` fits the database
     if config is None or isinstance(config, dict):
         base = config_module.config_from_env()
         app.config.from_object(base)
@@ -38,7 +41,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     security.init_app(app)
 
     # Each part wires itself: blueprints, navigation entries, template helpers, CLI.
-    from webapp import accounts, contributions, demo, directory, reference
+    from webapp import accounts, audit, contributions, demo, directory, reference
     from webapp.core import access, errors, navigation
     from webapp.core import views as core_views
 
@@ -46,6 +49,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     core_views.init_app(app)
     accounts.init_app(app)
     reference.init_app(app)
+    audit.init_app(app)
     directory.init_app(app)
     contributions.init_app(app)
     demo.init_app(app)

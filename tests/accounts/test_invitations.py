@@ -11,7 +11,8 @@ from webapp.extensions import db
 
 
 def invite(client, **fields):
-    data = {"name": "Ana Silva", "email": "ana@example.org", "language": "pt"}
+    # English: the invitation link's pages speak the invitation's language.
+    data = {"name": "Ana Silva", "email": "ana@example.org", "language": "en"}
     data.update(fields)
     data.setdefault("roles", ["participant"])
     return client.post("/invite", data=data)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from tests.signin import session_key_for
 from webapp.accounts import services
 from webapp.extensions import db
 
@@ -12,7 +13,7 @@ def other_session(app, person):
     """A second browser signed in as the same person."""
     browser = app.test_client()
     with browser.session_transaction() as session:
-        session["_user_id"] = person.get_id()
+        session["_user_id"] = session_key_for(person)
     return browser
 
 

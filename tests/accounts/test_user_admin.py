@@ -4,6 +4,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.querycount import count_queries
+from tests.signin import session_key_for
 from webapp.accounts.models import User
 from webapp.core.audit import history
 from webapp.extensions import db
@@ -148,7 +149,7 @@ def test_deactivating_an_account_ends_the_persons_sessions(app, client, admin, u
     person = user("participant")
     theirs = app.test_client()
     with theirs.session_transaction() as session:
-        session["_user_id"] = person.get_id()
+        session["_user_id"] = session_key_for(person)
     assert theirs.get("/account").status_code == 200
     response = client.post(f"/admin/users/{person.id}/deactivate")
     assert response.status_code == 302
@@ -205,3 +206,12 @@ def test_the_service_keeps_other_accounts_untouched(client, admin, user):
     person, other = user("participant"), user("participant")
     edit(client, person, roles=["finance"])
     assert db.session.scalar(sa.select(User.roles).where(User.id == other.id)) == "participant"
+
+
+def test_an_account_without_any_role_is_refused(client, admin, user):
+    person = user("organizer")
+    response = edit(client, person, roles=[])
+    assert response.status_code == 200
+    assert "Choose at least one role." in response.get_data(as_text=True)
+    db.session.refresh(person)
+    assert person.role_names == {"organizer"}

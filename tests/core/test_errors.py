@@ -13,6 +13,7 @@ from flask import Flask, abort
 from werkzeug.exceptions import HTTPException
 
 import config
+from tests.signin import session_key_for
 from webapp import create_app
 from webapp.accounts.models import User
 from webapp.core.access import PUBLIC, allow
@@ -119,7 +120,7 @@ def test_the_500_page_renders_after_a_failed_transaction(throwaway_app, user):
     person = user("participant")
     browser = throwaway_app.test_client()
     with browser.session_transaction() as session:
-        session["_user_id"] = person.get_id()
+        session["_user_id"] = session_key_for(person)
     response = browser.get("/broken-transaction")
     assert response.status_code == 500
     assert "Something went wrong" in response.text

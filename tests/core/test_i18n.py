@@ -20,6 +20,7 @@ from babel.messages.pofile import read_po
 from flask import Flask
 
 import config
+from tests.signin import session_key_for
 from webapp import create_app
 from webapp.core.i18n import datetime_with_zone, day, money
 from webapp.core.money import Money
@@ -112,7 +113,7 @@ def test_the_stored_setting_follows_the_user_to_another_browser(app, client, use
     login(person).post("/language", data={"language": "fr"})
     other_browser = app.test_client()
     with other_browser.session_transaction() as session:
-        session["_user_id"] = person.get_id()
+        session["_user_id"] = session_key_for(person)
         session["_fresh"] = True
     assert lang_of(other_browser.get("/", headers={"Accept-Language": "es"}).text) == "fr"
 

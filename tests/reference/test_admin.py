@@ -159,7 +159,8 @@ def test_the_edit_page_shows_who_changed_what(admin, loaded):
     )
     page = admin.get(f"/admin/reference/member-states/{chile.id}").text
     assert "History" in page
-    assert "admin1@example.org" in page
+    assert "<td>Person 1</td>" in page  # the person by name, not by email
+    assert "admin1@example.org" not in page
     assert "<del>Chile</del> → <ins>Chile (R)</ins>" in page
 
 

@@ -119,7 +119,6 @@ class InvitationForm(FlaskForm):
         coerce=int,
         choices=[],
         description=_l("For focal points: the member states they speak for."),
-        render_kw={"size": 8},
     )
 
 
@@ -133,7 +132,6 @@ class UserForm(FlaskForm):
         coerce=int,
         choices=[],
         description=_l("For focal points: the member states they speak for."),
-        render_kw={"size": 8},
     )
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
     timezone = TimeZoneField(_l("Time zone"), validators=[DataRequired()])

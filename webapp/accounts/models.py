@@ -47,6 +47,7 @@ def new_session_token() -> str:
 
 class User(UserMixin, Audited, db.Model):
     __tablename__ = "users"
+    __audit_label__ = _l("Account")
     __audit_fields__ = (
         "email",
         "name",
@@ -66,7 +67,8 @@ class User(UserMixin, Audited, db.Model):
     language: Mapped[str | None] = mapped_column(sa.String(8))
     timezone: Mapped[str | None] = mapped_column(sa.String(64))
     is_active_account: Mapped[bool] = mapped_column(default=True)
-    # Changing it signs the user out everywhere: sessions carry it and must match.
+    # Turned over by "sign out everywhere", a new password or a new invitation: signed
+    # links carry a fingerprint of it, so it makes them single-use.
     session_token: Mapped[str] = mapped_column(sa.String(32), default=new_session_token)
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
@@ -107,9 +109,15 @@ class User(UserMixin, Audited, db.Model):
     def is_active(self) -> bool:  # Flask-Login: deactivated accounts cannot sign in
         return self.is_active_account and self.password_hash is not None
 
+    # The key of the server-side session this object was loaded or signed in with
+    # (accounts.sessions); not a column.
+    session_key = None
+
     def get_id(self) -> str:
-        # The session token makes "sign out everywhere" and password changes end sessions.
-        return f"{self.id}:{self.session_token}"
+        """What Flask-Login keeps in the signed cookie: this browser's session key."""
+        if not self.session_key:
+            raise RuntimeError("start a session with accounts.sessions.start() first")
+        return self.session_key
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
@@ -124,3 +132,20 @@ class LoginAttempt(db.Model):
     email: Mapped[str] = mapped_column(sa.String(320), index=True)
     address: Mapped[str] = mapped_column(sa.String(64), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+class UserSession(db.Model):
+    """One signed-in browser. The cookie holds a random key; only its SHA-256 is stored, so
+    the table alone cannot open a session. Deleting the row ends the session."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    user_agent: Mapped[str] = mapped_column(sa.String(300), default="")
+    address: Mapped[str] = mapped_column(sa.String(64), default="")
+
+    user: Mapped[User] = relationship()

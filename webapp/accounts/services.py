@@ -22,7 +22,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 
-from webapp.accounts.mail import INVITATION_MAIL, PASSWORD_RESET_MAIL
+from webapp.accounts import sessions
+from webapp.accounts.mail import (
+    INVITATION_MAIL,
+    PASSWORD_RESET_MAIL,
+    PASSWORD_RESET_NO_ACCOUNT_MAIL,
+)
 from webapp.accounts.models import (
     ACTIVE,
     DEACTIVATED,
@@ -83,9 +88,10 @@ class LinkError(Exception):
 
     EXPIRED, USED, REPLACED, INVALID = "expired", "used", "replaced", "invalid"
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, user: User | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.user = user  # whose link it was, when known: the page speaks their language
 
 
 # --- passwords and sign-in ---------------------------------------------------------
@@ -113,8 +119,9 @@ def check_password(user: User, password: str) -> bool:
 
 
 def set_password(user: User, password: str) -> None:
+    """Every session ends with the old password (the caller may start a new one)."""
     user.password_hash = hash_password(password)
-    user.session_token = new_session_token()  # other sessions end with the old password
+    sign_out_everywhere(user)
 
 
 def password_problem(password: str, email: str) -> str | None:
@@ -174,7 +181,9 @@ def authenticate(email: str, password: str, address: str) -> User | None:
 
 
 def sign_out_everywhere(user: User) -> None:
+    """End every session of the account; links sent before stop working too."""
     user.session_token = new_session_token()
+    sessions.end_all(user)
 
 
 def change_password(user: User, current: str, new: str, address: str) -> None:
@@ -214,14 +223,23 @@ def _user_from_link(purpose: str, token: str, max_age: int) -> tuple[User, bool]
     try:
         payload = tokens.verify(purpose, token, max_age)
     except tokens.InvalidToken as exc:
-        raise LinkError(LinkError.EXPIRED if exc.expired else LinkError.INVALID) from exc
-    if not isinstance(payload, dict) or not isinstance(payload.get("u"), int):
-        raise LinkError(LinkError.INVALID)
-    user = db.session.get(User, payload["u"])
+        if exc.expired:
+            raise LinkError(LinkError.EXPIRED, _link_owner(exc.payload)) from exc
+        raise LinkError(LinkError.INVALID) from exc
+    user = _link_owner(payload)
     if user is None or not user.is_active_account:
         raise LinkError(LinkError.INVALID)
     fresh = hmac.compare_digest(str(payload.get("f", "")), _fingerprint(user, purpose))
     return user, fresh
+
+
+def _link_owner(payload: object) -> User | None:
+    """The account a (signature-checked) link payload names."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("u"), int):
+        return None
+    if not 0 < payload["u"] < 2**31:
+        return None
+    return db.session.get(User, payload["u"])
 
 
 def _mail(
@@ -371,9 +389,9 @@ def user_from_invitation(token: str) -> User:
         INVITATION, token, current_app.config["INVITATION_MAX_AGE_SECONDS"]
     )
     if user.password_hash is not None:
-        raise LinkError(LinkError.USED)
+        raise LinkError(LinkError.USED, user)
     if not fresh:
-        raise LinkError(LinkError.REPLACED)
+        raise LinkError(LinkError.REPLACED, user)
     return user
 
 
@@ -392,33 +410,74 @@ def accept_invitation(token: str, password: str) -> User:
 # --- password reset ------------------------------------------------------------------
 
 
-def request_password_reset(email: str) -> None:
-    """Email a reset link if the account exists and may sign in. Says nothing either way:
-    the page answers the same, so nobody learns which addresses have accounts."""
-    user = find_user(email)
-    if user is None or not user.is_active_account:
-        return
+def request_password_reset(email: str, language: str) -> None:
+    """Email the address: a reset link when an account that may sign in uses it, else a
+    note that none does. Both paths do the same work (two lookups, one signed link, one
+    message rendered and queued), so neither the page nor its timing tells which
+    addresses have accounts. `language` is the visitor's, for the note."""
+    address = normalise_email(email)
+    deliverable = _deliverable(address)
+    user = db.session.scalar(
+        sa.select(User).where(User.email == address).options(sa.orm.lazyload("*"))
+    )
     since = utcnow() - timedelta(hours=1)
     recent = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(outbox.OutboxMessage)
         .where(
-            outbox.OutboxMessage.kind == PASSWORD_RESET_MAIL,
-            outbox.OutboxMessage.recipient == user.email,
+            outbox.OutboxMessage.kind.in_(RESET_KINDS),
+            outbox.OutboxMessage.recipient == address,
             outbox.OutboxMessage.created_at >= since,
         )
     )
     if recent >= MAX_RESET_EMAILS_PER_HOUR:
         return
-    link, nonce = _signed_link(user, PASSWORD_RESET, "accounts.reset_password")
-    _mail(
-        user,
-        kind=PASSWORD_RESET_MAIL,
-        key=f"password-reset:{user.id}:{nonce}",
-        subject=SUBJECTS[PASSWORD_RESET_MAIL],
-        link=link,
-        valid_for_seconds=current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"],
+    valid_for = current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"]
+    if user is not None and user.is_active_account:
+        link, nonce = _signed_link(user, PASSWORD_RESET, "accounts.reset_password")
+        _mail(
+            user,
+            kind=PASSWORD_RESET_MAIL,
+            key=f"password-reset:{user.id}:{nonce}",
+            subject=SUBJECTS[PASSWORD_RESET_MAIL],
+            link=link,
+            valid_for_seconds=valid_for,
+        )
+        return
+    if not deliverable:
+        return  # not an address anyone can hold: nothing to send, nothing to learn
+    # The same steps for nobody: a signed token, a link, a message rendered and queued.
+    nonce = secrets.token_urlsafe(9)
+    tokens.sign(PASSWORD_RESET, {"u": 0, "f": _fingerprint_of_nobody(address), "n": nonce})
+    mailer.compose(
+        PASSWORD_RESET_NO_ACCOUNT_MAIL,
+        mailer.Recipient(address, None, language, None),
+        subject=lambda: str(SUBJECTS[PASSWORD_RESET_MAIL]),
+        template="accounts/email/password_reset_no_account",
+        key=f"password-reset-no-account:{address}:{nonce}",
+        context=lambda: {
+            "email": address,
+            "link": external_url("accounts.request_password_reset"),
+            "secretariat": current_app.config["SECRETARIAT_EMAIL"],
+            "valid_for": valid_for_text(valid_for),
+        },
     )
+
+
+RESET_KINDS = (PASSWORD_RESET_MAIL, PASSWORD_RESET_NO_ACCOUNT_MAIL)
+
+
+def _deliverable(address: str) -> bool:
+    """Whether mail could be sent to this address at all (its syntax; no DNS lookup)."""
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
+
+
+def _fingerprint_of_nobody(address: str) -> str:
+    return hashlib.sha256(f"{PASSWORD_RESET}:{address}".encode()).hexdigest()[:24]
 
 
 def user_from_reset(token: str) -> User:
@@ -426,7 +485,7 @@ def user_from_reset(token: str) -> User:
         PASSWORD_RESET, token, current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"]
     )
     if not fresh:
-        raise LinkError(LinkError.USED)
+        raise LinkError(LinkError.USED, user)
     return user
 
 
@@ -479,6 +538,8 @@ def update_user(
 ) -> None:
     """An administrator's change to an account. The caller commits."""
     roles = set(roles)
+    if not roles:
+        raise AccountError(_("Choose at least one role."), "roles")
     if user.id == actor.id and ADMIN not in roles:
         raise AccountError(_("You cannot remove your own administrator role."), "roles")
     if roles - set(ROLES):

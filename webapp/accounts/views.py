@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
 
-from webapp.accounts import services
+from webapp.accounts import services, sessions
 from webapp.accounts.forms import (
     ChangePasswordForm,
     InvitationForm,
@@ -35,7 +35,9 @@ from webapp.core.access import (
     allow,
 )
 from webapp.core.forms import ActionForm, show_error
+from webapp.core.i18n import SESSION_LANGUAGE, show_page_as
 from webapp.core.paging import requested_page
+from webapp.core.timezones import utcnow, zone_or_default
 from webapp.core.views import safe_next
 from webapp.extensions import db
 
@@ -56,6 +58,31 @@ def _state_choices(current: list | None = None) -> list[SelectChoice]:
 
 # --- signing in and out --------------------------------------------------------------
 
+# Flask-Login's own key in the cookie: for us, the server-side session's key.
+SESSION_KEY = "_user_id"
+
+
+def _sign_in(user: User) -> None:
+    """Start a server-side session for `user` in this browser. Whatever the cookie held
+    before (an earlier session, the CSRF token) is dropped, except the chosen language."""
+    sessions.end_key(session.get(SESSION_KEY))
+    sessions.start(user, user_agent=request.user_agent.string, address=_address(), now=utcnow())
+    db.session.commit()
+    language = session.get(SESSION_LANGUAGE)
+    session.clear()
+    g.pop("csrf_token", None)  # Flask-WTF's per-request copy: a new token from now on
+    if language:
+        session[SESSION_LANGUAGE] = language
+    login_user(user)
+
+
+def _sign_out() -> None:
+    """End this browser's server-side session: a copy of the cookie opens nothing now."""
+    sessions.end_key(session.get(SESSION_KEY))
+    db.session.commit()
+    logout_user()
+    session.pop("csrf_token", None)
+
 
 @bp.route("/login", methods=["GET", "POST"])
 @allow(PUBLIC)
@@ -70,7 +97,7 @@ def login() -> object:
         user = services.authenticate(form.email.data, form.password.data, _address())
         db.session.commit()
         if user is not None:
-            login_user(user)
+            _sign_in(user)
             return redirect(safe_next(form.next.data, url_for("core.home")))
         form.password.errors.append(_("The email or password is not correct."))
     return render_template("accounts/login.html", form=form)
@@ -79,7 +106,7 @@ def login() -> object:
 @bp.post("/logout")
 @allow(PUBLIC)
 def logout() -> object:
-    logout_user()
+    _sign_out()
     flash(_("You are signed out."), "info")
     return redirect(url_for("accounts.login"))
 
@@ -88,6 +115,8 @@ def logout() -> object:
 
 
 def _link_problem(kind: str, error: services.LinkError) -> tuple[str, int]:
+    if error.user is not None:
+        show_page_as(error.user.language, error.user.timezone)
     return render_template("accounts/link_problem.html", kind=kind, reason=error.reason), 400
 
 
@@ -98,6 +127,7 @@ def accept_invitation(token: str) -> object:
         invitee = services.user_from_invitation(token)
     except services.LinkError as error:
         return _link_problem("invitation", error)
+    show_page_as(invitee.language, invitee.timezone)  # the invitation's language
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
@@ -108,8 +138,7 @@ def accept_invitation(token: str) -> object:
             return _link_problem("invitation", error)
         else:
             db.session.commit()
-            logout_user()
-            login_user(user)
+            _sign_in(user)
             flash(_("Welcome to Puerto. Your account is ready."), "success")
             return redirect(url_for("core.home"))
     return render_template("accounts/accept_invitation.html", form=form, invitee=invitee)
@@ -120,7 +149,7 @@ def accept_invitation(token: str) -> object:
 def request_password_reset() -> object:
     form = PasswordResetRequestForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
+        services.request_password_reset(form.email.data, _current_language())
         db.session.commit()
         return render_template("accounts/password_reset_sent.html")
     return render_template("accounts/password_reset_request.html", form=form)
@@ -133,6 +162,7 @@ def reset_password(token: str) -> object:
         person = services.user_from_reset(token)
     except services.LinkError as error:
         return _link_problem("reset", error)
+    show_page_as(person.language, person.timezone)  # the reset email's language
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
@@ -143,8 +173,7 @@ def reset_password(token: str) -> object:
             return _link_problem("reset", error)
         else:
             db.session.commit()
-            logout_user()
-            login_user(user)
+            _sign_in(user)
             flash(_("Your new password is set."), "success")
             return redirect(url_for("core.home"))
     return render_template("accounts/reset_password.html", form=form, person=person)
@@ -159,7 +188,7 @@ def profile() -> object:
     form = ProfileForm(obj=current_user)
     if request.method == "GET":
         form.language.data = current_user.language or _current_language()
-        form.timezone.data = current_user.timezone or current_app.config["DEFAULT_TIMEZONE"]
+        form.timezone.data = zone_or_default(current_user.timezone)
     if form.validate_on_submit():
         form.populate_obj(current_user)
         db.session.commit()
@@ -188,7 +217,7 @@ def change_password() -> object:
             show_error(form, error)
         else:
             db.session.commit()
-            login_user(user)  # this session carries the new token; the others end
+            _sign_in(user)  # every session ended with the old password; this one goes on
             flash(_("Your password is changed. Other sessions are signed out."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/change_password.html", form=form)
@@ -200,11 +229,35 @@ def sign_out_everywhere() -> object:
     form = ActionForm()
     if form.validate_on_submit():
         services.sign_out_everywhere(current_user._get_current_object())
-        db.session.commit()
-        logout_user()
+        _sign_out()
         flash(_("You are signed out on every device."), "info")
         return redirect(url_for("accounts.login"))
     return redirect(url_for("accounts.profile"))
+
+
+@bp.get("/account/sessions")
+@allow(SIGNED_IN)
+def own_sessions() -> str:
+    key = session.get(SESSION_KEY)
+    rows = sessions.active(current_user._get_current_object())
+    return render_template(
+        "accounts/sessions.html",
+        rows=[(row, sessions.is_current(row, key)) for row in rows],
+        action_form=ActionForm(),
+    )
+
+
+@bp.post("/account/sessions/<int:session_id>/end")
+@allow(SIGNED_IN)
+def end_session(session_id: int) -> object:
+    form = ActionForm()
+    if form.validate_on_submit():
+        if sessions.end(current_user._get_current_object(), session_id):
+            db.session.commit()
+            flash(_("The session is ended."), "success")
+        else:
+            flash(_("That session has already ended."), "info")
+    return redirect(url_for("accounts.own_sessions"))
 
 
 # --- administration ------------------------------------------------------------------
@@ -269,7 +322,7 @@ def edit_user(user_id: int) -> object:
         form.roles.data = sorted(user.role_names)
         form.member_states.data = sorted(user.member_state_ids)
         form.language.data = user.language or "en"
-        form.timezone.data = user.timezone or current_app.config["DEFAULT_TIMEZONE"]
+        form.timezone.data = zone_or_default(user.timezone)
     if form.validate_on_submit():
         try:
             services.update_user(

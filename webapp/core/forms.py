@@ -27,9 +27,18 @@ class ActionForm(FlaskForm):
     """An empty form: a POST button with CSRF protection."""
 
 
+def _zone_groups() -> dict[str, list[tuple[str, str]]]:
+    """`zone_choices()` in two groups: the Americas first, then every other zone."""
+    americas = [(z, z) for z in zone_choices() if z.startswith("America/")]
+    others = [(z, z) for z in zone_choices() if not z.startswith("America/")]
+    return {str(_l("The Americas")): americas, str(_l("Other zones")): others}
+
+
 class TimeZoneField(SelectField):
+    """A zone from the one list (`core.timezones.zone_choices`), nothing else."""
+
     def __init__(self, label: object = None, **kwargs: object) -> None:
-        super().__init__(label, choices={z: z for z in zone_choices()}, **kwargs)
+        super().__init__(label, choices=_zone_groups, **kwargs)
 
     def pre_validate(self, form: object) -> None:
         if self.data and not is_valid_zone(self.data):

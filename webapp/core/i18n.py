@@ -1,7 +1,9 @@
 """The four official languages and the viewer's time zone.
 
-Language: the user's setting, else the one chosen on this browser, else the browser's
-Accept-Language, else English. Time zone: the user's setting, else the default zone.
+Language: the user's setting, else the one chosen on this browser, else the language of
+the person a page is for (`show_page_as`), else the browser's Accept-Language, else
+English. Time zone: the zone of the person a page is for, else the user's setting, else
+the default zone.
 """
 
 from __future__ import annotations
@@ -20,11 +22,12 @@ from flask import (
 )
 from flask_babel import format_currency as babel_format_currency
 from flask_babel import format_date, format_datetime, format_decimal, get_locale, get_timezone
+from flask_babel import refresh as babel_refresh
 from flask_login import current_user
 
 from webapp.core import grammar
 from webapp.core.money import Money
-from webapp.core.timezones import is_valid_zone
+from webapp.core.timezones import is_valid_zone, zone_or_default
 from webapp.extensions import babel
 
 LANGUAGE_NAMES = {"en": "English", "es": "Español", "fr": "Français", "pt": "Português"}
@@ -40,10 +43,38 @@ def select_locale() -> str:
         chosen = session.get(SESSION_LANGUAGE)
         if chosen in languages:
             return chosen
+        reader = g.get(PAGE_LANGUAGE)
+        if reader in languages:
+            return reader
         best = request.accept_languages.best_match(languages)
         if best:
             return best
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+PAGE_LANGUAGE = "page_reader_language"
+
+
+def show_page_as(language: str | None, zone: str | None) -> None:
+    """Show this request's page in the language and zone of the person it is for.
+
+    The one way for a page opened from an emailed link (an invitation, a password reset,
+    a refresh review, a meeting answer...) to read as the email did, even for a visitor
+    who is not signed in: the view finds whose link it is (the account behind the signed
+    token, or a language carried in it), then calls this before it flashes or renders:
+
+        person = services.user_from_reset(token)
+        show_page_as(person.language, person.timezone)
+
+    A language the visitor chose on this browser, or their own account's, still wins; a
+    missing or unknown language or zone leaves the usual choice (Accept-Language, the
+    default zone) in place. Dates and times format in `zone`; text in `language`.
+    """
+    if language:
+        g.setdefault(PAGE_LANGUAGE, language)
+    if zone and is_valid_zone(zone):
+        g.setdefault("reader_zone", zone)
+    babel_refresh()  # drop what Flask-Babel cached for this request
 
 
 def select_timezone() -> str:
@@ -51,7 +82,7 @@ def select_timezone() -> str:
     zone = g.get("reader_zone") if has_app_context() else None
     if zone is None:
         zone = getattr(current_user, "timezone", None) if current_user else None
-    return zone if is_valid_zone(zone) else current_app.config["DEFAULT_TIMEZONE"]
+    return zone_or_default(zone)
 
 
 def viewer_language() -> str:

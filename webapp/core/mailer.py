@@ -19,7 +19,24 @@ from flask_babel import refresh as babel_refresh
 
 from webapp.core import outbox
 from webapp.core.outbox import Attachment, Email
-from webapp.core.timezones import is_valid_zone
+from webapp.core.timezones import zone_or_default
+
+# What each kind of mail is called on the outbox pages; parts name theirs with
+# `describe_kind` when they start (a kind nobody named is spelled out from its code).
+_kind_labels: dict[str, Callable[[], str]] = {}
+
+
+def describe_kind(kind: str, label: Callable[[], str]) -> None:
+    """Name a kind of mail in words (`label` is a lazy string)."""
+    _kind_labels[kind] = label
+
+
+def kind_label(kind: str) -> str:
+    label = _kind_labels.get(kind)
+    if label is not None:
+        return str(label)
+    words = kind.replace("-", " ").replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
 
 
 @dataclass(frozen=True)
@@ -41,7 +58,7 @@ def recipient_language(preferred: str | None) -> str:
 
 def recipient_zone(preferred: str | None) -> str:
     """The recipient's own zone when it is a valid one, else the platform's default."""
-    return preferred if is_valid_zone(preferred) else current_app.config["DEFAULT_TIMEZONE"]
+    return zone_or_default(preferred)
 
 
 @contextmanager

@@ -88,6 +88,7 @@ class Named:
 
 
 class MemberState(Named, Audited, db.Model):
+    __audit_label__ = _l("Member state")
     __tablename__ = "member_states"
     __audit_fields__ = (
         "code",
@@ -112,6 +113,7 @@ class MemberState(Named, Audited, db.Model):
 
 
 class PermanentObserver(Named, Audited, db.Model):
+    __audit_label__ = _l("Permanent observer")
     __tablename__ = "permanent_observers"
     __audit_fields__ = ("code", "name_en", "name_es", "name_fr", "name_pt", "is_active")
 
@@ -125,6 +127,8 @@ class PermanentObserver(Named, Audited, db.Model):
 
 class Organization(Named, Audited, db.Model):
     """International, regional and subregional organizations."""
+
+    __audit_label__ = _l("International organization")
 
     __tablename__ = "organizations"
     __audit_fields__ = (

@@ -12,9 +12,12 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 class InvalidToken(Exception):
     """The link is malformed, tampered with, for another purpose, or expired."""
 
-    def __init__(self, expired: bool = False) -> None:
+    def __init__(self, expired: bool = False, payload: Any = None) -> None:
         super().__init__("expired" if expired else "invalid")
         self.expired = expired
+        # An expired link's content is still authentic (the signature held): whose it was
+        # tells the "link expired" page which language to speak.
+        self.payload = payload if expired else None
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
@@ -26,9 +29,11 @@ def sign(purpose: str, payload: Any) -> str:
 
 
 def verify(purpose: str, token: str, max_age: int | None) -> Any:
+    serializer = _serializer(purpose)
     try:
-        return _serializer(purpose).loads(token, max_age=max_age)
+        return serializer.loads(token, max_age=max_age)
     except SignatureExpired as exc:
-        raise InvalidToken(expired=True) from exc
+        authentic, payload = serializer.loads_unsafe(token)  # the signature held
+        raise InvalidToken(expired=True, payload=payload if authentic else None) from exc
     except BadSignature as exc:
         raise InvalidToken() from exc

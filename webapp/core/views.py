@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from webapp.core import navigation, outbox
+from webapp.core import mailer, navigation, outbox
 from webapp.core.access import ADMIN, PUBLIC, allow
 from webapp.core.forms import ActionForm, LanguageForm
 from webapp.core.i18n import SESSION_LANGUAGE
@@ -143,3 +143,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     navigation.register("core.outbox_list", _l("Mail outbox"), 90)
     app.jinja_env.globals["status_label"] = lambda status: str(STATUS_LABELS.get(status, status))
+    app.jinja_env.globals["mail_kind_label"] = mailer.kind_label

@@ -52,11 +52,7 @@ class ContactForm(FlaskForm):
     # Choices and membership are checked by the service, with a clear message.
     agency_id = SelectField(_l("Agency"), coerce=int, validate_choice=False)
     areas = SelectMultipleField(_l("Areas"), coerce=int, validate_choice=False)
-    languages = SelectMultipleField(
-        _l("Languages spoken"),
-        validate_choice=False,
-        description=_l("Hold Ctrl (or Cmd) to choose several."),
-    )
+    languages = SelectMultipleField(_l("Languages spoken"), validate_choice=False)
     email = StringField(_l("Email"), validators=[DataRequired(), Length(max=320)])
     phones = TextAreaField(
         _l("Phones"),

@@ -17,6 +17,7 @@ from flask_login import current_user
 from webapp.core import grammar
 from webapp.core.access import ADMIN, FINANCE, FOCAL_POINT, ORGANIZER, PUBLIC, SECRETARIAT, allow
 from webapp.core.forms import ActionForm
+from webapp.core.i18n import show_page_as
 from webapp.core.reference import MemberState, member_states
 from webapp.core.timezones import utcnow
 from webapp.directory import chart, refresh, refresh_mail, standing
@@ -50,6 +51,7 @@ def review(token: str) -> object:
         refresh_request, person = refresh.request_from_token(token)
     except RefreshLinkError as problem:
         return _link_problem(problem.reason)
+    show_page_as(person.language, person.timezone)  # as the request email read
     form = AnswerForm()
     status = 200
     if request.method == "POST":

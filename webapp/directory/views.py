@@ -77,12 +77,9 @@ def asset(filename: str) -> Response:
     return send_from_directory(STATIC_DIR, filename, max_age=3600)
 
 
-MAX_ID = 2**31 - 1
-
-
 def row_by_id(model: type[Any], row_id: int) -> Any:
-    """A row by id from the URL; ids beyond any column's range are simply not found."""
-    return db.session.get(model, row_id) if 0 < row_id <= MAX_ID else None
+    """A row by id from the URL (`<int:...>` is bounded app-wide by core.urls)."""
+    return db.session.get(model, row_id)
 
 
 # --- Search and exports -------------------------------------------------------------

@@ -9,8 +9,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from webapp.audit import services as audit_log
 from webapp.core.access import ADMIN, allow
-from webapp.core.audit import CREATE, DELETE, REVERT, UPDATE, Audited, history
+from webapp.core.audit import Audited, history
 from webapp.core.i18n import day
 from webapp.core.reference import (
     MEMBERSHIP_STATUS_LABELS,
@@ -130,17 +131,10 @@ def _edit(row: Named, form_class: type[ReferenceForm], list_endpoint: str, headi
         heading=heading,
         list_endpoint=list_endpoint,
         history=entries,
+        actor_names=audit_log.actor_names(entries or []),
         labels={"code": _("Code"), **{f.name: f.label.text for f in form}},
         date_fields={f.name for f in form if f.type == "DateField"},
     )
-
-
-AUDIT_ACTION_LABELS = {
-    CREATE: _l("Created"),
-    UPDATE: _l("Changed"),
-    DELETE: _l("Deleted"),
-    REVERT: _l("Reverted"),
-}
 
 
 @bp.context_processor
@@ -148,6 +142,5 @@ def labels() -> dict[str, object]:
     return {
         "membership_status_label": lambda s: str(MEMBERSHIP_STATUS_LABELS.get(s, s)),
         "organization_scope_label": lambda s: str(ORGANIZATION_SCOPE_LABELS.get(s, s)),
-        "audit_action_label": lambda a: str(AUDIT_ACTION_LABELS.get(a, a)),
         "iso_day": lambda value: day(date.fromisoformat(value)),
     }

@@ -1,0 +1,134 @@
+"""On a phone (390 px wide) no main page scrolls sideways, for any role.
+
+Every GET page a role may open is visited (those without arguments are found from the
+routes; pages about one record use sample rows), and the page must not be wider than the
+screen: `document.documentElement.scrollWidth <= 390`.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from webapp.core.access import ROLES, permits, rule_for
+
+pytestmark = pytest.mark.e2e
+
+PHONE = {"width": 390, "height": 844}
+NOT_PAGES = {"core.health", "directory.export_csv", "directory.export_vcard"}
+# The directory's pages are being redesigned on another branch (issue 10, "Daily use").
+DIRECTORY_REDESIGN = ("/directory/",)
+
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const wide = Array.from(document.querySelectorAll("body *"))
+    .filter((el) => el.getBoundingClientRect().right > width + 1)
+    .filter((el) => !el.closest(".table-wrap, .choice-list, pre"))
+    .slice(0, 3).map((el) => el.tagName + (el.className ? "." + el.className : ""));
+  return [document.documentElement.scrollWidth, wide];
+}"""
+
+
+class Anonymous:
+    is_authenticated = False
+    role_names: frozenset[str] = frozenset()
+
+
+def _pages_for(app, person) -> list[str]:
+    paths = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.arguments or rule.endpoint == "static":
+            continue
+        if rule.endpoint in NOT_PAGES:
+            continue
+        access = rule_for(rule.endpoint)
+        if access is not None and permits(access, person or Anonymous()):
+            paths.append(rule.rule)
+    return sorted(paths)
+
+
+def _record_pages(person, rows) -> list[str]:
+    """Pages about one record, for the roles that may open them."""
+    roles = person.role_names if person else frozenset()
+    pages = []
+    if "admin" in roles:
+        pages += [
+            f"/admin/users/{rows['someone'].id}",
+            f"/admin/outbox/{rows['message_id']}",
+            f"/admin/reference/member-states/{rows['state'].id}",
+            f"/admin/reference/areas/{rows['area'].id}",
+        ]
+    if roles & {"admin", "organizer", "finance", "focal_point"}:
+        pages.append(f"/directory/contacts/{rows['entry'].id}")
+    if roles & {"admin", "focal_point"}:
+        pages.append(f"/directory/contacts/{rows['entry'].id}/edit")
+        pages.append(f"/directory/agencies/{rows['agency'].id}/edit")
+    return pages
+
+
+@pytest.fixture()
+def rows(app, user, member_state, area, agency, contact):
+    from webapp.accounts.services import request_password_reset
+    from webapp.core.outbox import OutboxMessage
+    from webapp.extensions import db
+
+    brazil = member_state("BR")
+    customs = area()
+    office = agency(
+        brazil, name="Receita Federal do Brasil — Coordenação-Geral de Administração Aduaneira"
+    )
+    entry = contact(
+        brazil,
+        agency_name=office.name,
+        name="Maria Aparecida dos Santos Oliveira",
+        phones="+556133123000",
+        areas=[customs],
+        email="maria.aparecida.dos.santos.oliveira@receita.fazenda.gov.br",
+    )
+    someone = user(
+        "participant",
+        name="Someone With A Rather Long Name",
+        email="someone.with.a.long.address@example.org",
+    )
+    request_password_reset(someone.email, "en")
+    db.session.commit()
+    message = db.session.scalars(db.select(OutboxMessage)).first()
+    return {
+        "state": brazil,
+        "area": customs,
+        "agency": office,
+        "entry": entry,
+        "someone": someone,
+        "message_id": message.id,
+        "reset_link": re.search(r"https?://[^/\s]+(/password/reset/\S+)", message.body_text)[1],
+    }
+
+
+@pytest.mark.parametrize("role", [None, *ROLES])
+def test_no_main_page_scrolls_sideways_on_a_phone(
+    app, new_page, sign_in, user, member_state, rows, role
+):
+    page = new_page()
+    page.set_viewport_size(PHONE)
+    person = None
+    if role is not None:
+        person = user(role, states=[rows["state"]] if role == "focal_point" else [])
+        sign_in(page, person.email, person.test_password)
+    paths = _pages_for(app, person) + _record_pages(person, rows)
+    if role is None:
+        paths.append(rows["reset_link"])
+    too_wide = {}
+    for path in paths:
+        response = page.goto(path)
+        assert response.status < 500, (path, response.status)
+        if response.status != 200:
+            continue  # a page that needs more (a state to choose) is reached from another
+        width, culprits = page.evaluate(OVERFLOW)
+        if width > PHONE["width"]:
+            too_wide[path] = (width, culprits)
+    outside = {p: w for p, w in too_wide.items() if not p.startswith(DIRECTORY_REDESIGN)}
+    assert outside == {}
+    directory = {p: w for p, w in too_wide.items() if p.startswith(DIRECTORY_REDESIGN)}
+    if directory:
+        pytest.xfail(f"directory pages (redesigned on branch bench) too wide: {directory}")
