@@ -18,4 +18,10 @@ def beat_schedule(config: Mapping[str, object]) -> dict[str, dict[str, object]]:
             "task": "tasks.directory.run_refresh_cycle",
             "schedule": timedelta(seconds=int(config.get("DIRECTORY_REFRESH_SECONDS", 3600))),
         },
+        # Reminders count in days; every quarter hour keeps late ones prompt, and every
+        # run is idempotent.
+        "meeting-reminders": {
+            "task": "tasks.meetings.send_meeting_reminders",
+            "schedule": timedelta(seconds=int(config.get("MEETING_REMINDER_SECONDS", 900))),
+        },
     }

@@ -58,6 +58,10 @@ def create_app(config: type | dict | None = None) -> Flask:
     app.register_blueprint(directory_views.bp)
     app.register_blueprint(refresh_views.bp)
 
+    from webapp.meetings import init_app as meetings_init_app
+
+    meetings_init_app(app)
+
     from webapp import demo
     from webapp.core import errors
 

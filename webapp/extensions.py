@@ -62,7 +62,12 @@ def celery_settings(app: Flask) -> dict[str, object]:
         "task_eager_propagates": True,
         "beat_schedule": beat_schedule(app.config),
         "timezone": "UTC",
-        "imports": ("tasks.mail", "tasks.directory_import", "tasks.directory"),
+        "imports": (
+            "tasks.mail",
+            "tasks.directory_import",
+            "tasks.directory",
+            "tasks.meetings",
+        ),
         "broker_connection_retry_on_startup": True,
     }
     settings["beat_schedule_filename"] = str(Path(app.instance_path) / "celery-beat-schedule")

@@ -13,21 +13,37 @@ from webapp.directory.models import (
     PointOfContact,
     RefreshRequest,
 )
+from webapp.meetings.models import (
+    AgendaItem,
+    CalendarSubscription,
+    ExternalActivity,
+    MeetingSeries,
+    Occurrence,
+    Participant,
+    ReminderSent,
+)
 
 __all__ = [
     "Agency",
+    "AgendaItem",
     "Area",
     "AuditEntry",
+    "CalendarSubscription",
     "DirectorySettings",
+    "ExternalActivity",
     "ImportJob",
     "LoginAttempt",
+    "MeetingSeries",
     "MemberState",
+    "Occurrence",
     "Organization",
     "OutboxAttachment",
     "OutboxMessage",
+    "Participant",
     "PermanentObserver",
     "PointOfContact",
     "RefreshRequest",
+    "ReminderSent",
     "TaskLock",
     "User",
 ]

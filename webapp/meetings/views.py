@@ -1,0 +1,358 @@
+"""The organizer's pages: series, occurrences and their participants."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from webapp.core.access import ADMIN, FOCAL_POINT, ORGANIZER, PARTICIPANT, PUBLIC, allow
+from webapp.core.forms import ActionForm, RuleError, show_error
+from webapp.core.reference import MemberState, member_states
+from webapp.core.timezones import utcnow
+from webapp.directory.models import Area, PointOfContact
+from webapp.extensions import db
+from webapp.meetings import access, activities, invitations, participants, series
+from webapp.meetings.forms import ContactsForm, GuestForm, OccurrenceForm, RuleForm, SeriesForm
+from webapp.meetings.models import MeetingSeries, Occurrence, Participant
+from webapp.meetings.queries import contacts_to_offer, page_of_series, series_page
+from webapp.meetings.wallclock import build_rule
+
+bp = Blueprint("meetings", __name__, template_folder="templates", url_prefix="/meetings")
+MANAGERS = (ADMIN, ORGANIZER)
+VIEWERS = (ADMIN, ORGANIZER, FOCAL_POINT, PARTICIPANT)
+
+
+def _areas() -> list[Area]:
+    return list(db.session.scalars(sa.select(Area).where(Area.is_active).order_by(Area.position)))
+
+
+def _by_ids(model: type, ids: list[int]) -> list:
+    return list(db.session.scalars(sa.select(model).where(model.id.in_(ids or [0]))))
+
+
+def _series_or_404(series_id: int) -> MeetingSeries:
+    found = db.session.get(MeetingSeries, series_id)
+    if found is None or not access.can_see(current_user, found):
+        abort(404)
+    return found
+
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+@bp.get("/assets/<path:filename>")
+@allow(PUBLIC)
+def asset(filename: str) -> Response:
+    """The meetings pages' own JS (the app's access rules cover only `static`)."""
+    return send_from_directory(STATIC_DIR, filename, max_age=3600)
+
+
+@bp.route("/")
+@allow(*VIEWERS)
+def index() -> str:
+    return render_template("meetings/index.html", rows=page_of_series(current_user, utcnow()))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@allow(*MANAGERS)
+def new_series() -> object:
+    states = member_states()
+    form = SeriesForm(states=states, areas=_areas())
+    if form.validate_on_submit():
+        try:
+            data = series.SeriesInput(
+                title=form.title.data,
+                description=form.description.data or "",
+                scope=form.scope.data,
+                is_public=form.is_public.data,
+                first_start=form.starts.data,
+                first_end=form.ends.data,
+                zone=form.zone.data,
+                fold=form.fold_value,
+                rule=build_rule(
+                    form.repeat.data,
+                    form.count.data,
+                    form.until.data.strftime("%Y%m%d") if form.until.data else None,
+                    form.rule.data or "",
+                ),
+                member_states=_by_ids(MemberState, form.states.data),
+                topics=_by_ids(Area, form.topics.data),
+                venue=_venue(form),
+                reminder_offsets=series.reminder_offsets_from(form.reminders.data),
+            )
+            created = series.create_series(data, organizer=current_user)
+            db.session.commit()
+        except RuleError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(_("The series is saved with its meetings as drafts."), "success")
+            return redirect(url_for("meetings.show_series", series_id=created.id))
+    return render_template("meetings/series_form.html", form=form)
+
+
+def _venue(form: SeriesForm | OccurrenceForm) -> series.Venue:
+    host = db.session.get(MemberState, form.host_state.data) if form.host_state.data else None
+    return series.Venue(
+        address=form.venue_address.data or "",
+        host_state=host,
+        online_url=form.online_url.data or "",
+        languages=list(form.languages.data or []),
+    )
+
+
+@bp.route("/<int:series_id>")
+@allow(*VIEWERS)
+def show_series(series_id: int) -> str:
+    found = _series_or_404(series_id)
+    return render_template(
+        "meetings/series.html",
+        series=found,
+        page=series_page(found),
+        manages=access.manages(current_user),
+        sees_participants=access.can_see_participants(current_user, found),
+    )
+
+
+@bp.route("/<int:series_id>/rule", methods=["GET", "POST"])
+@allow(*MANAGERS)
+def change_rule(series_id: int) -> object:
+    found = _series_or_404(series_id)
+    form = RuleForm()
+    if form.validate_on_submit():
+        try:
+            cancelled = series.change_rule(
+                found,
+                rule=build_rule(
+                    form.repeat.data,
+                    form.count.data,
+                    form.until.data.strftime("%Y%m%d") if form.until.data else None,
+                    form.rule.data or "",
+                ),
+                first_start=form.starts.data,
+                fold=form.fold_value,
+                now=utcnow(),
+            )
+            for occurrence in cancelled:
+                invitations.send_updates(
+                    occurrence, series.Changes(what=[series.STATUS]), now=utcnow()
+                )
+            db.session.commit()
+        except RuleError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(_("The new rule applies from that date; earlier meetings are unchanged."))
+            return redirect(url_for("meetings.show_series", series_id=found.id))
+    if not form.is_submitted():
+        form.zone.data = found.zone
+    return render_template("meetings/rule_form.html", form=form, series=found)
+
+
+@bp.route("/occurrences/<int:occurrence_id>", methods=["GET", "POST"])
+@allow(*MANAGERS)
+def edit_occurrence(occurrence_id: int) -> object:
+    occurrence = db.session.get(Occurrence, occurrence_id) or abort(404)
+    form = OccurrenceForm(states=member_states())
+    if form.validate_on_submit():
+        try:
+            changes = series.update_occurrence(
+                occurrence,
+                series.OccurrenceInput(
+                    starts=form.starts.data,
+                    ends=form.ends.data,
+                    zone=form.zone.data,
+                    fold=form.fold_value,
+                    title=form.title.data or "",
+                    venue=_venue(form),
+                    status=form.status.data,
+                    reminder_offsets=series.reminder_offsets_from(form.reminders.data),
+                    overlap_reason=form.overlap_reason.data or "",
+                ),
+                now=utcnow(),
+            )
+            sent = invitations.send_updates(occurrence, changes, now=utcnow())
+            db.session.commit()
+        except RuleError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(_("Saved."), "success")
+            if sent:
+                flash(ngettext("%(num)d update sent.", "%(num)d updates sent.", sent), "info")
+            return redirect(url_for("meetings.show_series", series_id=occurrence.series_id))
+    if not form.is_submitted():
+        _fill(form, occurrence)
+    overlaps = activities.overlapping(occurrence.series, occurrence.starts_at, occurrence.ends_at)
+    return render_template(
+        "meetings/occurrence_form.html", form=form, occurrence=occurrence, overlaps=overlaps
+    )
+
+
+def _fill(form: OccurrenceForm, occurrence: Occurrence) -> None:
+    form.starts.data, form.ends.data = series.wall_clock(occurrence)
+    form.zone.data = occurrence.zone
+    form.title.data = occurrence.title_override or ""
+    form.venue_address.data = occurrence.venue_address
+    form.host_state.data = occurrence.host_state_id or 0
+    form.online_url.data = occurrence.online_url
+    form.languages.data = occurrence.language_list
+    form.status.data = occurrence.status
+    form.reminders.data = series.offsets_as_days(occurrence.reminder_offsets)
+    form.overlap_reason.data = occurrence.overlap_reason
+
+
+# --- participants ----------------------------------------------------------------------
+
+
+@bp.route("/<int:series_id>/participants")
+@allow(*VIEWERS)
+def participants_page(series_id: int) -> str:
+    found = _series_or_404(series_id)
+    if not access.can_see_participants(current_user, found):
+        abort(404)
+    return _participants(found, GuestForm(states=member_states()), None)
+
+
+def _participants(found: MeetingSeries, guest_form: GuestForm, contacts_form) -> str:
+    people = participants.for_target(found)
+    offered = contacts_to_offer(current_user, found)
+    return render_template(
+        "meetings/participants.html",
+        series=found,
+        people=people,
+        counts=participants.counts(people),
+        guest_form=guest_form,
+        contacts_form=contacts_form or ContactsForm(contacts=offered),
+        send_form=ActionForm(),
+        manages=access.manages(current_user),
+        may_propose=access.can_propose(current_user, found),
+    )
+
+
+@bp.route("/<int:series_id>/participants/guest", methods=["POST"])
+@allow(ADMIN, ORGANIZER, FOCAL_POINT)
+def add_guest(series_id: int) -> object:
+    found = _series_or_404(series_id)
+    if not access.can_propose(current_user, found):
+        abort(403)
+    form = GuestForm(states=member_states())
+    if form.validate_on_submit():
+        try:
+            participants.add_guest(
+                found,
+                participants.GuestInput(
+                    email=form.email.data,
+                    name=form.name.data,
+                    role=form.role.data,
+                    member_state=db.session.get(MemberState, form.state.data)
+                    if form.state.data
+                    else None,
+                    language=form.language.data or None,
+                    timezone=form.timezone.data or None,
+                ),
+                by=current_user,
+            )
+            db.session.commit()
+        except RuleError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(_("Participant added."), "success")
+            return redirect(url_for("meetings.participants_page", series_id=found.id))
+    return _participants(found, form, None), 400
+
+
+@bp.route("/<int:series_id>/participants/contacts", methods=["POST"])
+@allow(ADMIN, ORGANIZER, FOCAL_POINT)
+def add_contacts(series_id: int) -> object:
+    found = _series_or_404(series_id)
+    if not access.can_propose(current_user, found):
+        abort(403)
+    form = ContactsForm(contacts=contacts_to_offer(current_user, found))
+    if form.validate_on_submit():
+        try:
+            added = participants.add_contacts(
+                found,
+                _by_ids(PointOfContact, form.contacts.data),
+                role=form.role.data,
+                by=current_user,
+            )
+            db.session.commit()
+        except RuleError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(
+                ngettext("%(num)d participant added.", "%(num)d participants added.", len(added)),
+                "success",
+            )
+            return redirect(url_for("meetings.participants_page", series_id=found.id))
+    return _participants(found, GuestForm(states=member_states()), form), 400
+
+
+@bp.route("/<int:series_id>/participants/<int:participant_id>/remove", methods=["POST"])
+@allow(*MANAGERS)
+def remove_participant(series_id: int, participant_id: int) -> object:
+    person = db.session.get(Participant, participant_id)
+    if person is None or person.series_id != series_id or person.is_removed:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        invitations.remove_participant(person, now=utcnow())
+        db.session.commit()
+        flash(_("Participant removed."), "success")
+    return redirect(url_for("meetings.participants_page", series_id=series_id))
+
+
+@bp.route("/<int:series_id>/invitations", methods=["POST"])
+@allow(*MANAGERS)
+def send_invitations(series_id: int) -> object:
+    found = _series_or_404(series_id)
+    if ActionForm().validate_on_submit():
+        try:
+            count = invitations.send_invitations(found, now=utcnow())
+            db.session.commit()
+        except RuleError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            flash(
+                ngettext(
+                    "%(num)d invitation is on its way.",
+                    "%(num)d invitations are on their way.",
+                    count,
+                ),
+                "success",
+            )
+    return redirect(url_for("meetings.participants_page", series_id=found.id))
+
+
+@bp.route("/<int:series_id>/delivery.json")
+@allow(*MANAGERS)
+def delivery(series_id: int) -> object:
+    found = _series_or_404(series_id)
+    labels = {
+        "pending": _("queued"),
+        "sending": _("queued"),
+        "sent": _("sent"),
+        "failed": _("failed"),
+    }
+    rows = invitations.delivery(found)
+    for row in rows:
+        row["label"] = labels.get(row["status"], row["status"])
+    return jsonify(rows)
