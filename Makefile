@@ -9,7 +9,9 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install translations messages run serve migrate demo test test-browser lint format bench clean
+CLIENTS := tests/calendar_clients
+
+.PHONY: install translations calendar-clients messages run serve migrate demo test test-browser lint format bench clean
 
 install: $(STAMP)
 
@@ -18,6 +20,14 @@ $(STAMP): requirements/dev.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/dev.lock
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
+
+# Real calendar clients' parsers (ical.js, Thunderbird's) that the invitation tests run under
+# Node; reinstalled from the lockfile whenever it changes.
+calendar-clients: $(CLIENTS)/node_modules/.installed
+
+$(CLIENTS)/node_modules/.installed: $(CLIENTS)/package.json $(CLIENTS)/package-lock.json
+	npm ci --prefix $(CLIENTS) --no-audit --no-fund --loglevel=error
+	touch $@
 
 translations: install
 	@if [ -d webapp/translations ]; then $(BIN)/pybabel compile -d webapp/translations; fi
@@ -46,7 +56,7 @@ run: demo
 	@echo
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho -f Procfile.dev start
 
-test: translations
+test: translations calendar-clients
 	$(BIN)/python -m pytest
 
 lint: install
@@ -61,4 +71,4 @@ bench: translations
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache $(CLIENTS)/node_modules
