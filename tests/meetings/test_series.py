@@ -27,7 +27,7 @@ def test_a_one_off_meeting_is_a_series_of_one_stored_in_utc_with_its_zone(organi
     assert made.is_one_off
     assert occurrence.zone == "America/Santiago"
     # 10:00 in Santiago in May (UTC-4) is 14:00 UTC.
-    assert occurrence.starts_at == datetime(2026, 5, 5, 14, 0, tzinfo=UTC)
+    assert occurrence.starts_at == datetime(2027, 5, 4, 14, 0, tzinfo=UTC)
     assert occurrence.original_start == occurrence.starts_at
 
 
@@ -156,12 +156,12 @@ def test_moving_one_occurrence_raises_its_sequence_and_keeps_its_recurrence_id(o
     occurrence = made.occurrences[1]
     original = occurrence.original_start
     changes = _edit(
-        occurrence, starts=datetime(2027, 5, 6, 10, 0), ends=datetime(2027, 5, 6, 17, 0)
+        occurrence, starts=datetime(2028, 5, 6, 10, 0), ends=datetime(2028, 5, 6, 17, 0)
     )
     assert changes.what == [series.TIME] and changes.notify
     assert occurrence.sequence == 1
     assert occurrence.original_start == original
-    assert occurrence.starts_at == datetime(2027, 5, 6, 15, 0, tzinfo=UTC)
+    assert occurrence.starts_at == datetime(2028, 5, 6, 15, 0, tzinfo=UTC)
     assert [o.sequence for o in made.occurrences] == [0, 1, 0]
 
 

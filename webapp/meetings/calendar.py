@@ -4,6 +4,7 @@ as ATTENDEE, the organizer as ORGANIZER and the platform as SENT-BY."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, time
 from email.utils import parseaddr
 from urllib.parse import urlsplit
@@ -11,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+from webapp.meetings import ical
 from webapp.meetings.models import (
     ALTERNATE,
     CANCELLED,
@@ -33,21 +35,12 @@ def _engine():
     return ical
 
 
-def request(events: list, *, dtstamp: datetime) -> str:
-    return _engine().request(events, dtstamp=dtstamp)
+request, cancel, feed = ical.request, ical.cancel, ical.feed
 
 
-def cancel(events: list, *, dtstamp: datetime) -> str:
-    return _engine().cancel(events, dtstamp=dtstamp)
-
-
-def feed(events: list, *, name: str, dtstamp: datetime) -> str:
-    return _engine().feed(events, name=name, dtstamp=dtstamp)
-
-
-def bump(event: object, by: int = 1) -> object:
+def bump(event: ical.Event, by: int = 1) -> ical.Event:
     """The same event with a higher SEQUENCE."""
-    return _engine().Event(**{**event.__dict__, "sequence": event.sequence + by})
+    return replace(event, sequence=event.sequence + by)
 
 
 def _domain() -> str:
@@ -55,19 +48,19 @@ def _domain() -> str:
 
 
 def series_uid(series: MeetingSeries) -> str:
-    return _engine().uid_for("meeting-series", series.id, _domain())
+    return ical.uid_for("meeting-series", series.id, _domain())
 
 
 def occurrence_uid(occurrence: Occurrence) -> str:
     """An occurrence invited on its own has its own UID; a one-off is its series."""
     if occurrence.series.is_one_off:
         return series_uid(occurrence.series)
-    return _engine().uid_for("meeting", occurrence.id, _domain())
+    return ical.uid_for("meeting", occurrence.id, _domain())
 
 
-def attendee(participant: Participant) -> object:
+def attendee(participant: Participant) -> ical.Attendee:
     delegated_to = participant.delegated_to.email if participant.delegated_to else None
-    return _engine().Attendee(
+    return ical.Attendee(
         email=participant.email,
         name=participant.name,
         role=ROLES.get(participant.role, "REQ-PARTICIPANT"),
@@ -91,15 +84,15 @@ def _location(occurrence: Occurrence) -> str | None:
 
 def occurrence_event(
     occurrence: Occurrence,
-    attendees: tuple[object, ...],
+    attendees: tuple[ical.Attendee, ...],
     *,
     uid: str | None = None,
     recurrence_id: datetime | None = None,
-) -> object:
+) -> ical.Event:
     series = occurrence.series
     email, name = _organizer(series)
     _, sent_by = parseaddr(current_app.config["MAIL_FROM"])
-    return _engine().Event(
+    return ical.Event(
         uid=uid or occurrence_uid(occurrence),
         sequence=occurrence.sequence + series.sequence,
         summary=occurrence.title,
@@ -118,7 +111,7 @@ def occurrence_event(
     )
 
 
-def recurrence(series: MeetingSeries) -> object | None:
+def recurrence(series: MeetingSeries) -> ical.Recurrence | None:
     """The series' RRULE text as the engine's Recurrence."""
     if not series.rule:
         return None
@@ -140,7 +133,7 @@ def recurrence(series: MeetingSeries) -> object | None:
         else:
             day = datetime.strptime(text, "%Y%m%d").date()
             until = datetime.combine(day, time(23, 59, 59), ZoneInfo(series.zone))
-    return _engine().Recurrence(
+    return ical.Recurrence(
         freq=parts["FREQ"],
         interval=int(parts.get("INTERVAL", 1)),
         count=int(parts["COUNT"]) if "COUNT" in parts else None,
@@ -162,7 +155,7 @@ def _differs(occurrence: Occurrence, master: Occurrence) -> bool:
     )
 
 
-def series_events(series: MeetingSeries, attendees: tuple[object, ...]) -> list[object]:
+def series_events(series: MeetingSeries, attendees: tuple[ical.Attendee, ...]) -> list[ical.Event]:
     """The master (RRULE, EXDATE of cancelled occurrences) and an override per
     occurrence that was moved, renamed, relocated or whose status differs."""
     current = [o for o in series.occurrences if series.rule_from is None or
@@ -175,7 +168,7 @@ def series_events(series: MeetingSeries, attendees: tuple[object, ...]) -> list[
     start = series.first_start.replace(tzinfo=tz).astimezone(UTC)
     master = occurrence_event(master_occurrence, attendees, uid=uid)
     duration = master_occurrence.ends_at - master_occurrence.starts_at
-    master = _engine().Event(
+    master = ical.Event(
         **{
             **master.__dict__,
             "summary": series.title,
