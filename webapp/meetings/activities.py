@@ -97,6 +97,8 @@ def import_csv(text: str, *, by: User) -> int:
 
 
 def _date(text: str | None) -> date | None:
+    if not (text or "").strip():
+        return None
     try:
         return date.fromisoformat((text or "").strip())
     except ValueError as exc:

@@ -18,10 +18,12 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from webapp.core.forms import TimeZoneField
 from webapp.core.i18n import LANGUAGE_NAMES
+from webapp.core.timezones import zone_choices
 from webapp.meetings.models import ROLE_LABELS, SCOPE_LABELS, STATUS_LABELS
 
 REPEAT_LABELS = {
@@ -33,12 +35,24 @@ REPEAT_LABELS = {
     "weekly": _l("Every week"),
     "custom": _l("Custom rule (RRULE)"),
 }
-FOLD_LABELS = [("", _l("Not needed")), ("0", _l("The first")), ("1", _l("The second"))]
+FOLD_LABELS = {"": _l("Not needed"), "0": _l("The first"), "1": _l("The second")}
 WHEN_FORMAT = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
-def _languages() -> list[tuple[str, str]]:
-    return list(LANGUAGE_NAMES.items())
+def choices(pairs: object) -> list[SelectChoice]:
+    """A mapping or (value, label) pairs as the choices WTForms wants."""
+    items = pairs.items() if isinstance(pairs, dict) else pairs
+    return [SelectChoice(value, label) for value, label in items]
+
+
+def _languages() -> list[SelectChoice]:
+    return choices(LANGUAGE_NAMES)
+
+
+def _none_and(rows: list, label: object = None) -> list[SelectChoice]:
+    return [SelectChoice(0, "—")] + [
+        SelectChoice(row.id, label(row) if label else row.name) for row in rows
+    ]
 
 
 class WhenFields(FlaskForm):
@@ -46,7 +60,10 @@ class WhenFields(FlaskForm):
     ends = DateTimeLocalField(_l("Ends"), format=WHEN_FORMAT, validators=[InputRequired()])
     zone = TimeZoneField(_l("Time zone of the venue"), validators=[InputRequired()])
     fold = RadioField(
-        _l("If this time happens twice"), choices=FOLD_LABELS, default="", validate_choice=False
+        _l("If this time happens twice"),
+        choices=choices(FOLD_LABELS),
+        default="",
+        validate_choice=False,
     )
 
     @property
@@ -55,7 +72,7 @@ class WhenFields(FlaskForm):
 
 
 class RepeatFields(FlaskForm):
-    repeat = SelectField(_l("Repeats"), choices=list(REPEAT_LABELS.items()), default="once")
+    repeat = SelectField(_l("Repeats"), choices=choices(REPEAT_LABELS), default="once")
     count = IntegerField(
         _l("Number of meetings"), validators=[Optional(), NumberRange(min=1, max=60)]
     )
@@ -82,16 +99,16 @@ class VenueFields(FlaskForm):
 class SeriesForm(WhenFields, RepeatFields, VenueFields):
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
-    scope = SelectField(_l("Scope"), choices=list(SCOPE_LABELS.items()), default="regional")
+    scope = SelectField(_l("Scope"), choices=choices(SCOPE_LABELS), default="regional")
     is_public = BooleanField(_l("Public meeting"))
     states = SelectMultipleField(_l("Member states concerned"), coerce=int, validate_choice=False)
     topics = SelectMultipleField(_l("Topics"), coerce=int, validate_choice=False)
 
     def __init__(self, *args: object, states: list, areas: list, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.states.choices = [(s.id, s.name) for s in states]
-        self.host_state.choices = [(0, "—")] + [(s.id, s.name) for s in states]
-        self.topics.choices = [(a.id, a.name) for a in areas]
+        self.states.choices = choices((s.id, s.name) for s in states)
+        self.host_state.choices = _none_and(states)
+        self.topics.choices = choices((a.id, a.name) for a in areas)
         self.languages.choices = _languages()
 
 
@@ -101,7 +118,7 @@ class RuleForm(WhenFields, RepeatFields):
 
 class OccurrenceForm(WhenFields, VenueFields):
     title = StringField(_l("Title of this meeting"), validators=[Optional(), Length(max=300)])
-    status = SelectField(_l("Status"), choices=list(STATUS_LABELS.items()))
+    status = SelectField(_l("Status"), choices=choices(STATUS_LABELS))
     overlap_reason = TextAreaField(
         _l("Why this meeting goes ahead despite the overlap"),
         validators=[Optional(), Length(max=2000)],
@@ -109,23 +126,23 @@ class OccurrenceForm(WhenFields, VenueFields):
 
     def __init__(self, *args: object, states: list, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.host_state.choices = [(0, "—")] + [(s.id, s.name) for s in states]
+        self.host_state.choices = _none_and(states)
         self.languages.choices = _languages()
 
 
 class GuestForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[InputRequired(), Length(max=320)])
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
-    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()), default="delegate")
+    role = SelectField(_l("Role"), choices=choices(ROLE_LABELS), default="delegate")
     state = SelectField(_l("Member state"), coerce=int, validate_choice=False, default=0)
     language = SelectField(_l("Language"), validate_choice=False, default="")
     timezone = TimeZoneField(_l("Time zone"), validators=[Optional()])
 
     def __init__(self, *args: object, states: list, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.state.choices = [(0, "—")] + [(s.id, s.name) for s in states]
-        self.language.choices = [("", "—"), *_languages()]
-        self.timezone.choices = [("", "—"), *self.timezone.choices]
+        self.state.choices = _none_and(states)
+        self.language.choices = [SelectChoice("", "—"), *_languages()]
+        self.timezone.choices = choices([("", "—"), *((z, z) for z in zone_choices())])
 
 
 class ContactsForm(FlaskForm):
@@ -135,13 +152,13 @@ class ContactsForm(FlaskForm):
         validate_choice=False,
         description=_l("Hold Ctrl (or Cmd) to choose several."),
     )
-    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()), default="delegate")
+    role = SelectField(_l("Role"), choices=choices(ROLE_LABELS), default="delegate")
 
     def __init__(self, *args: object, contacts: list, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.contacts.choices = [
+        self.contacts.choices = choices(
             (c.id, f"{c.name} — {c.agency.name} ({c.member_state.code})") for c in contacts
-        ]
+        )
 
 
 class AnswerForm(FlaskForm):
@@ -163,11 +180,9 @@ class ActivityForm(FlaskForm):
         self, *args: object, organizations: list, states: list, areas: list, **kwargs: object
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.organization.choices = [(0, "—")] + [
-            (o.id, f"{o.acronym} — {o.name}") for o in organizations
-        ]
-        self.states.choices = [(s.id, s.name) for s in states]
-        self.topics.choices = [(a.id, a.name) for a in areas]
+        self.organization.choices = _none_and(organizations, lambda o: f"{o.acronym} — {o.name}")
+        self.states.choices = choices((s.id, s.name) for s in states)
+        self.topics.choices = choices((a.id, a.name) for a in areas)
 
 
 class ActivityImportForm(FlaskForm):
