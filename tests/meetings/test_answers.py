@@ -141,3 +141,12 @@ def test_the_participant_can_download_the_current_calendar(client, invited):
     assert response.status_code == 200
     assert response.mimetype == "text/calendar"
     assert b"METHOD:REQUEST" in response.data
+
+
+def test_the_confirmation_page_gives_times_in_the_participants_zone(client, organizer):
+    meeting = make_series(organizer, zone="America/Santiago")
+    person = guest(meeting, organizer, "bo@customs.example", timezone="America/St_Johns")
+    invitations.send_invitations(meeting, now=NOW)
+    db.session.commit()
+    page = client.get(_link(person)).get_data(as_text=True)
+    assert "(America/St_Johns)" in page

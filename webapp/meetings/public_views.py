@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from webapp.core import mailer
 from webapp.core.access import ADMIN, ORGANIZER, PUBLIC, SIGNED_IN, allow
 from webapp.core.forms import ActionForm, RuleError, show_error
 from webapp.core.links import external_url
@@ -30,12 +30,14 @@ def _link_problem(reason: str) -> tuple[str, int]:
 def answer(participant_id: int, token: str) -> object:
     """GET shows what the link would record; only the form's POST records it, so mail
     scanners that open links answer for no one. The page speaks the participant's
-    language, whatever the browser says."""
+    language and shows times in their zone, whatever the browser says."""
     try:
         person = answers.participant_from_link(participant_id, token, now=utcnow())
     except answers.AnswerLinkError as problem:
         return _link_problem(problem.reason)
-    with force_locale(person.language):
+    with mailer.reading_as(
+        mailer.recipient_language(person.language), mailer.recipient_zone(person.timezone)
+    ):
         form = AnswerForm()
         if request.method == "GET":
             chosen = request.args.get("answer", "")

@@ -5,7 +5,7 @@ cancelling one occurrence. Every check runs before anything changes; the caller 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -76,9 +76,7 @@ def _check_offsets(offsets: list[int] | None) -> str | None:
     return ",".join(str(o) for o in sorted(set(offsets), reverse=True))
 
 
-def _span(
-    start: datetime, end: datetime, zone: str, fold: int | None
-) -> tuple[datetime, datetime]:
+def span(start: datetime, end: datetime, zone: str, fold: int | None) -> tuple[datetime, datetime]:
     """UTC start and end of a wall-clock span, refusing an end that is not after the start."""
     starts_at = wall_to_utc(start, zone, fold, "starts")
     ends_at = wall_to_utc(end, zone, fold, "ends")
@@ -112,7 +110,7 @@ def create_series(data: SeriesInput, *, organizer: User) -> MeetingSeries:
     zone = check_zone(data.zone)
     if data.scope not in SCOPE_LABELS:
         raise RuleError(_("Choose a scope."), "scope")
-    starts_at, ends_at = _span(data.first_start, data.first_end, zone, data.fold)
+    starts_at, ends_at = span(data.first_start, data.first_end, zone, data.fold)
     starts = expand(data.rule, data.first_start)
     venue = _check_venue(data.venue)
     offsets = _check_offsets(data.reminder_offsets)
@@ -227,7 +225,7 @@ def update_occurrence(occurrence: Occurrence, data: OccurrenceInput, *, now: dat
     """Move, rename, relocate, postpone or cancel one occurrence. Scheduling or moving it
     over other organizations' activities needs a stated reason."""
     zone = check_zone(data.zone)
-    starts_at, ends_at = _span(data.starts, data.ends, zone, data.fold)
+    starts_at, ends_at = span(data.starts, data.ends, zone, data.fold)
     title = check_line(data.title, "title")
     venue = _check_venue(data.venue)
     offsets = _check_offsets(data.reminder_offsets)
@@ -297,9 +295,3 @@ def reminder_offsets_from(days: str | None) -> list[int] | None:
 
 def offsets_as_days(text: str | None) -> str:
     return ", ".join(f"{m / 1440:g}" for m in offsets_list(text))
-
-
-def day_bounds(day: date, zone: str) -> tuple[datetime, datetime]:
-    tz = ZoneInfo(zone)
-    start = datetime.combine(day, time(), tz).astimezone(UTC)
-    return start, start + timedelta(days=1)

@@ -198,10 +198,19 @@ def edit_occurrence(occurrence_id: int) -> object:
             return redirect(url_for("meetings.show_series", series_id=occurrence.series_id))
     if not form.is_submitted():
         _fill(form, occurrence)
-    overlaps = activities.overlapping(occurrence.series, occurrence.starts_at, occurrence.ends_at)
+    overlaps = activities.overlapping(occurrence.series, *_proposed_span(form, occurrence))
     return render_template(
         "meetings/occurrence_form.html", form=form, occurrence=occurrence, overlaps=overlaps
     )
+
+
+def _proposed_span(form: OccurrenceForm, occurrence: Occurrence) -> tuple:
+    """The times the form proposes when they can be read, else the occurrence's own: the
+    overlaps shown are those of the move being made."""
+    try:
+        return series.span(form.starts.data, form.ends.data, form.zone.data, form.fold_value)
+    except (RuleError, TypeError, ValueError):
+        return occurrence.starts_at, occurrence.ends_at
 
 
 def _fill(form: OccurrenceForm, occurrence: Occurrence) -> None:

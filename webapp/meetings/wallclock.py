@@ -49,7 +49,7 @@ def check_line(text: str | None, field: str, *, required: bool = False, limit: i
 def wall_to_utc(naive: datetime, zone: str, fold: int | None, field: str) -> datetime:
     """The UTC instant of a wall-clock time in `zone`. Refuses a time the clocks skip, and
     one they pass twice unless `fold` says which (0: the first, 1: the second)."""
-    tz = ZoneInfo(zone)
+    tz = ZoneInfo(check_zone(zone))
     first = naive.replace(tzinfo=tz, fold=0)
     second = naive.replace(tzinfo=tz, fold=1)
     shown = format_datetime(naive, "medium", rebase=False)
