@@ -272,6 +272,10 @@ def load_demo_data() -> list[tuple[str, str, str]]:
                         last_verified_on=today - timedelta(days=age),
                     )
                 )
+        db.session.flush()
+        from webapp.meetings import demo as meetings_demo
+
+        meetings_demo.load("organizer@puerto.example.org", today)
         db.session.commit()
     return logins
 
