@@ -161,9 +161,37 @@ def test_moving_a_meeting_sends_an_update_with_the_same_uid_a_higher_sequence_an
     after = python_calendar(_calendar_part(second)[1]).walk("VEVENT")[0]
     assert after["UID"] == before["UID"]
     assert int(after["SEQUENCE"]) > int(before["SEQUENCE"])
+    assert "RECURRENCE-ID" not in after  # a one-off is one event, not an override
+    (placed,) = ical_js_occurrences(_calendar_part(second)[1])
+    assert placed.start == seconds(datetime(2027, 5, 5, 16, 0, tzinfo=UTC))
     body = second.get_body(("plain",)).get_content().replace("\u202f", " ")
     assert "New time: Wednesday, May 5, 2027, 11:00 AM (America/Bogota)" in body
     assert "before: Tuesday, May 4, 2027, 10:00 AM (America/Bogota)" in body
+
+
+def test_moving_one_occurrence_of_a_series_sends_just_that_override(organizer, smtp_server):
+    meeting = make_series(organizer, zone="America/Santiago", rule="FREQ=YEARLY;COUNT=3")
+    guest(meeting, organizer, "ana@customs.example")
+    _send(meeting)
+    moved = meeting.occurrences[1]
+    changes = series.update_occurrence(
+        moved,
+        series.OccurrenceInput(
+            starts=datetime(2028, 9, 12, 10, 0), ends=datetime(2028, 9, 12, 17, 0),
+            zone="America/Santiago", status=moved.status,
+            venue=series.Venue("OAS Building, Washington"),
+        ),
+        now=NOW,
+    )  # fmt: skip
+    invitations.send_updates(moved, changes, now=NOW)
+    db.session.commit()
+    first, second = smtp_server.wait_for(2)
+    master = python_calendar(_calendar_part(first.message)[1]).walk("VEVENT")[0]
+    (override,) = python_calendar(_calendar_part(second.message)[1]).walk("VEVENT")
+    assert override["UID"] == master["UID"]
+    assert override["RECURRENCE-ID"].dt.astimezone(UTC) == moved.original_start
+    # September in Santiago is after the change to summer time (UTC-3).
+    assert override["DTSTART"].dt.astimezone(UTC) == datetime(2028, 9, 12, 13, 0, tzinfo=UTC)
 
 
 def test_cancelling_sends_a_cancel(organizer, smtp_server):

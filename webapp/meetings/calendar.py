@@ -157,7 +157,10 @@ def _differs(occurrence: Occurrence, master: Occurrence) -> bool:
 
 def series_events(series: MeetingSeries, attendees: tuple[ical.Attendee, ...]) -> list[ical.Event]:
     """The master (RRULE, EXDATE of cancelled occurrences) and an override per
-    occurrence that was moved, renamed, relocated or whose status differs."""
+    occurrence that was moved, renamed, relocated or whose status differs. A one-off
+    meeting is its one occurrence, as it is now."""
+    if series.is_one_off and series.occurrences:
+        return [occurrence_event(series.occurrences[0], attendees, uid=series_uid(series))]
     current = [o for o in series.occurrences if series.rule_from is None or
                o.original_start.date() >= series.rule_from]  # fmt: skip
     if not current:

@@ -172,6 +172,8 @@ def send_invitations(target: MeetingSeries | Occurrence, *, now: datetime) -> in
 
 def _change_event(participant: Participant, occurrence: Occurrence) -> object:
     me = (calendar.attendee(participant),)
+    if participant.series_id and occurrence.series.is_one_off:
+        return calendar.series_events(occurrence.series, me)[0]
     if participant.series_id:
         return calendar.occurrence_event(
             occurrence,
