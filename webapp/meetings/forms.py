@@ -187,3 +187,12 @@ class ActivityForm(FlaskForm):
 
 class ActivityImportForm(FlaskForm):
     file = FileField(_l("CSV file"), validators=[FileRequired()])
+
+
+class AgendaItemForm(FlaskForm):
+    title = StringField(_l("Agenda item"), validators=[InputRequired(), Length(max=300)])
+    presenter = StringField(_l("Presenter"), validators=[Optional(), Length(max=200)])
+    starts = DateTimeLocalField(_l("Starts"), format=WHEN_FORMAT, validators=[Optional()])
+    duration = IntegerField(
+        _l("Duration (minutes)"), validators=[Optional(), NumberRange(min=1, max=1440)]
+    )

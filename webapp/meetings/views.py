@@ -26,9 +26,16 @@ from webapp.core.reference import MemberState, member_states
 from webapp.core.timezones import utcnow
 from webapp.directory.models import Area, PointOfContact
 from webapp.extensions import db
-from webapp.meetings import access, activities, invitations, participants, series
-from webapp.meetings.forms import ContactsForm, GuestForm, OccurrenceForm, RuleForm, SeriesForm
-from webapp.meetings.models import MeetingSeries, Occurrence, Participant
+from webapp.meetings import access, activities, agenda, invitations, participants, series
+from webapp.meetings.forms import (
+    AgendaItemForm,
+    ContactsForm,
+    GuestForm,
+    OccurrenceForm,
+    RuleForm,
+    SeriesForm,
+)
+from webapp.meetings.models import AgendaItem, MeetingSeries, Occurrence, Participant
 from webapp.meetings.queries import contacts_to_offer, page_of_series, series_page
 from webapp.meetings.wallclock import build_rule
 
@@ -200,8 +207,51 @@ def edit_occurrence(occurrence_id: int) -> object:
         _fill(form, occurrence)
     overlaps = activities.overlapping(occurrence.series, *_proposed_span(form, occurrence))
     return render_template(
-        "meetings/occurrence_form.html", form=form, occurrence=occurrence, overlaps=overlaps
+        "meetings/occurrence_form.html",
+        form=form,
+        occurrence=occurrence,
+        overlaps=overlaps,
+        agenda_form=AgendaItemForm(prefix="agenda"),
+        remove_form=ActionForm(),
     )
+
+
+@bp.route("/occurrences/<int:occurrence_id>/agenda", methods=["POST"])
+@allow(*MANAGERS)
+def add_agenda_item(occurrence_id: int) -> object:
+    occurrence = db.session.get(Occurrence, occurrence_id) or abort(404)
+    form = AgendaItemForm(prefix="agenda")
+    if form.validate_on_submit():
+        try:
+            agenda.add_item(
+                occurrence,
+                title=form.title.data,
+                presenter=form.presenter.data or "",
+                starts=form.starts.data,
+                duration_minutes=form.duration.data,
+            )
+            db.session.commit()
+        except RuleError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            flash(_("Saved."), "success")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "error")
+    return redirect(url_for("meetings.edit_occurrence", occurrence_id=occurrence_id))
+
+
+@bp.route("/agenda/<int:item_id>/remove", methods=["POST"])
+@allow(*MANAGERS)
+def remove_agenda_item(item_id: int) -> object:
+    item = db.session.get(AgendaItem, item_id) or abort(404)
+    occurrence_id = item.occurrence_id
+    if ActionForm().validate_on_submit():
+        agenda.remove_item(item)
+        db.session.commit()
+    return redirect(url_for("meetings.edit_occurrence", occurrence_id=occurrence_id))
 
 
 def _proposed_span(form: OccurrenceForm, occurrence: Occurrence) -> tuple:
