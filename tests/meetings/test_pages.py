@@ -107,6 +107,27 @@ def test_send_invitations_returns_at_once_and_the_page_polls_delivery(
     assert [(r["status"], r["label"]) for r in rows] == [("sent", "sent")]
 
 
+def test_the_click_only_queues_the_work_and_a_worker_writes_the_invitations(
+    client, login, organizer, app
+):
+    from tasks.meetings import send_invitations as write_invitations
+    from webapp.core.outbox import OutboxMessage
+
+    app.extensions["celery"].conf.task_always_eager = False  # a broker and no worker yet
+    login(organizer)
+    meeting = make_series(organizer)
+    for n in range(3):
+        guest(meeting, organizer, f"p{n}@customs.example")
+    response = client.post(f"/meetings/{meeting.id}/invitations")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("?sending=1")
+    assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))) == 0
+    assert write_invitations(meeting.id, NOW.isoformat()) == 3
+    assert write_invitations(meeting.id, NOW.isoformat()) == 0  # running twice sends nothing
+    assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))) == 3
+    app.extensions["celery"].control.purge()  # the queued task, which ran by hand above
+
+
 def test_a_failed_delivery_shows_its_reason(client, login, organizer, smtp_server, app):
     app.config["MAIL_MAX_ATTEMPTS"] = 1
     login(organizer)

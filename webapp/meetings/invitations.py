@@ -158,15 +158,26 @@ def invite(participant: Participant, *, now: datetime, force: bool = False) -> i
     return message_id
 
 
-def send_invitations(target: MeetingSeries | Occurrence, *, now: datetime) -> int:
-    """One outbox row per participant not yet holding the current invitation."""
+def check_sendable(target: MeetingSeries | Occurrence) -> None:
     occurrences = target.occurrences if isinstance(target, MeetingSeries) else [target]
     if all(o.status in (DRAFT, CANCELLED) for o in occurrences):
         raise RuleError(_("Schedule the meeting before sending invitations."))
+
+
+def send_invitations(
+    target: MeetingSeries | Occurrence, *, now: datetime, limit: int | None = None
+) -> int:
+    """One outbox row per participant not yet holding the current invitation; at most
+    `limit` of them, so a worker can commit (and deliver) batch after batch."""
+    check_sendable(target)
     sent = 0
-    for participant in for_target(target):
-        if invite(participant, now=now) is not None:
-            sent += 1
+    # One INSERT per row and no flush in between: the participants' marks go in at the end.
+    with db.session.no_autoflush:
+        for participant in for_target(target):
+            if invite(participant, now=now) is not None:
+                sent += 1
+                if limit is not None and sent >= limit:
+                    break
     return sent
 
 

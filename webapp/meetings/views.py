@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -13,6 +14,7 @@ from flask import (
     jsonify,
     redirect,
     render_template,
+    request,
     send_from_directory,
     url_for,
 )
@@ -39,6 +41,7 @@ from webapp.meetings.models import AgendaItem, MeetingSeries, Occurrence, Partic
 from webapp.meetings.queries import contacts_to_offer, page_of_series, series_page
 from webapp.meetings.wallclock import build_rule
 
+log = logging.getLogger(__name__)
 bp = Blueprint("meetings", __name__, template_folder="templates", url_prefix="/meetings")
 MANAGERS = (ADMIN, ORGANIZER)
 VIEWERS = (ADMIN, ORGANIZER, FOCAL_POINT, PARTICIPANT)
@@ -299,6 +302,7 @@ def _participants(found: MeetingSeries, guest_form: GuestForm, contacts_form) ->
         guest_form=guest_form,
         contacts_form=contacts_form or ContactsForm(contacts=offered),
         send_form=ActionForm(),
+        sending=request.args.get("sending") == "1",
         manages=access.manages(current_user),
         may_propose=access.can_propose(current_user, found),
     )
@@ -378,27 +382,35 @@ def remove_participant(series_id: int, participant_id: int) -> object:
     return redirect(url_for("meetings.participants_page", series_id=series_id))
 
 
+def _enqueue_invitations(series_id: int) -> bool:
+    from tasks.meetings import send_invitations as write_invitations
+
+    try:
+        write_invitations.delay(series_id, utcnow().isoformat())
+    except Exception:  # the broker is down: nothing was sent, and the organizer can retry
+        log.exception("could not queue the invitations of series %s", series_id)
+        return False
+    return True
+
+
 @bp.route("/<int:series_id>/invitations", methods=["POST"])
 @allow(*MANAGERS)
 def send_invitations(series_id: int) -> object:
+    """A deliberate action that returns at once: a worker writes one outbox row per
+    participant, and the participants page shows their delivery as it happens."""
     found = _series_or_404(series_id)
-    if ActionForm().validate_on_submit():
-        try:
-            count = invitations.send_invitations(found, now=utcnow())
-            db.session.commit()
-        except RuleError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            flash(
-                ngettext(
-                    "%(num)d invitation is on its way.",
-                    "%(num)d invitations are on their way.",
-                    count,
-                ),
-                "success",
-            )
-    return redirect(url_for("meetings.participants_page", series_id=found.id))
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("meetings.participants_page", series_id=found.id))
+    try:
+        invitations.check_sendable(found)
+    except RuleError as error:
+        flash(error.message, "error")
+        return redirect(url_for("meetings.participants_page", series_id=found.id))
+    if not _enqueue_invitations(found.id):
+        flash(_("The invitations could not be queued. Nothing was sent; please try again."))
+        return redirect(url_for("meetings.participants_page", series_id=found.id))
+    flash(_("The invitations are on their way; their delivery shows below."), "success")
+    return redirect(url_for("meetings.participants_page", series_id=found.id, sending=1))
 
 
 @bp.route("/<int:series_id>/delivery.json")
