@@ -10,7 +10,11 @@ from flask_babel import lazy_gettext as _l
 
 def init_app(app: Flask) -> None:
     from webapp.core import navigation
-    from webapp.meetings import activity_views, public_views  # noqa: F401 - routes on bp
+    from webapp.meetings import (  # noqa: F401 - routes on bp
+        activity_views,
+        participant_views,
+        public_views,
+    )
     from webapp.meetings.models import ANSWER_LABELS, ROLE_LABELS, SCOPE_LABELS, STATUS_LABELS
     from webapp.meetings.views import bp
 
