@@ -14,9 +14,12 @@ from webapp.directory.models import (
     RefreshRequest,
 )
 from webapp.meetings.models import (
+    ActionItem,
     AgendaItem,
     CalendarSubscription,
     ExternalActivity,
+    MeetingDocument,
+    MeetingRecord,
     MeetingSeries,
     Occurrence,
     Participant,
@@ -24,6 +27,7 @@ from webapp.meetings.models import (
 )
 
 __all__ = [
+    "ActionItem",
     "Agency",
     "AgendaItem",
     "Area",
@@ -33,6 +37,8 @@ __all__ = [
     "ExternalActivity",
     "ImportJob",
     "LoginAttempt",
+    "MeetingDocument",
+    "MeetingRecord",
     "MeetingSeries",
     "MemberState",
     "Occurrence",

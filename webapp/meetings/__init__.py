@@ -12,10 +12,17 @@ def init_app(app: Flask) -> None:
     from webapp.core import navigation
     from webapp.meetings import (  # noqa: F401 - routes on bp
         activity_views,
+        followup_views,
         participant_views,
         public_views,
     )
-    from webapp.meetings.models import ANSWER_LABELS, ROLE_LABELS, SCOPE_LABELS, STATUS_LABELS
+    from webapp.meetings.models import (
+        ACTION_STATUS_LABELS,
+        ANSWER_LABELS,
+        ROLE_LABELS,
+        SCOPE_LABELS,
+        STATUS_LABELS,
+    )
     from webapp.meetings.views import bp
 
     app.register_blueprint(bp)
@@ -27,5 +34,6 @@ def init_app(app: Flask) -> None:
         ("meeting_role", ROLE_LABELS),
         ("meeting_answer", ANSWER_LABELS),
         ("meeting_scope", SCOPE_LABELS),
+        ("action_status", ACTION_STATUS_LABELS),
     ):
         app.jinja_env.filters[name] = lambda value, labels=labels: str(labels.get(value, value))

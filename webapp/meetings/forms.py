@@ -196,3 +196,30 @@ class AgendaItemForm(FlaskForm):
     duration = IntegerField(
         _l("Duration (minutes)"), validators=[Optional(), NumberRange(min=1, max=1440)]
     )
+
+
+class AttendanceForm(FlaskForm):
+    present = SelectMultipleField(_l("Present"), coerce=int, validate_choice=False)
+
+
+class MinutesForm(FlaskForm):
+    minutes = TextAreaField(_l("Minutes"), validators=[Optional(), Length(max=100_000)])
+
+
+class ActionItemForm(FlaskForm):
+    title = StringField(_l("Action item"), validators=[InputRequired(), Length(max=300)])
+    owner = StringField(_l("Owner"), validators=[Optional(), Length(max=200)])
+    state = SelectField(_l("Member state"), coerce=int, validate_choice=False, default=0)
+    due_on = DateField(_l("Due date"), validators=[Optional()])
+
+    def __init__(self, *args: object, states: list, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.state.choices = _none_and(states)
+
+
+class ActionStatusForm(FlaskForm):
+    status = SelectField(_l("Status"), validate_choice=False)
+
+
+class DocumentForm(FlaskForm):
+    file = FileField(_l("Document"), validators=[FileRequired()])

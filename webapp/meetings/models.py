@@ -357,3 +357,76 @@ class CalendarSubscription(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()
+
+
+# --- after the meeting: attendance, minutes, action items; documents --------------------
+
+attendance = sa.Table(
+    "meeting_attendance",
+    db.metadata,
+    sa.Column(
+        "occurrence_id",
+        sa.ForeignKey("meeting_occurrences.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column(
+        "participant_id",
+        sa.ForeignKey("meeting_participants.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+)
+
+OPEN, IN_PROGRESS, CLOSED = "open", "in-progress", "closed"
+ACTION_STATUS_LABELS = {
+    OPEN: lazy_pgettext("action item", "open"),
+    IN_PROGRESS: lazy_pgettext("action item", "in progress"),
+    CLOSED: lazy_pgettext("action item", "closed"),
+}
+
+
+class MeetingRecord(db.Model):
+    """What a held occurrence decided: its minutes (one per occurrence)."""
+
+    __tablename__ = "meeting_records"
+
+    occurrence_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meeting_occurrences.id", ondelete="CASCADE"), primary_key=True
+    )
+    minutes: Mapped[str] = mapped_column(sa.Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class ActionItem(db.Model):
+    """A follow-up agreed at a meeting, tracked until closed."""
+
+    __tablename__ = "meeting_action_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurrence_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meeting_occurrences.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(sa.String(300))
+    owner: Mapped[str] = mapped_column(sa.String(200), default="")
+    member_state_id: Mapped[int | None] = mapped_column(sa.ForeignKey("member_states.id"))
+    due_on: Mapped[date | None] = mapped_column()
+    status: Mapped[str] = mapped_column(sa.String(12), default=OPEN, index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    member_state: Mapped[MemberState | None] = relationship(lazy="joined")
+
+
+class MeetingDocument(db.Model):
+    """An uploaded document, kept in the database so every web and worker machine sees it."""
+
+    __tablename__ = "meeting_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurrence_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meeting_occurrences.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    size: Mapped[int] = mapped_column()
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
