@@ -15,7 +15,7 @@ from webapp.directory.models import Area
 from webapp.extensions import db
 from webapp.meetings import activities
 from webapp.meetings.forms import ActivityForm, ActivityImportForm
-from webapp.meetings.views import _areas, _by_ids, bp
+from webapp.meetings.views import _areas, _by_ids, bp, row
 
 
 def _form() -> ActivityForm:
@@ -34,9 +34,7 @@ def activities_page() -> object:
         try:
             activities.add_activity(
                 activities.ActivityInput(
-                    organization=db.session.get(Organization, form.organization.data)
-                    if form.organization.data
-                    else None,
+                    organization=row(Organization, form.organization.data),
                     title=form.title.data,
                     starts_on=form.starts_on.data,
                     ends_on=form.ends_on.data,

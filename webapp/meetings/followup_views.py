@@ -21,11 +21,11 @@ from webapp.meetings.forms import (
     MinutesForm,
 )
 from webapp.meetings.models import ACTION_STATUS_LABELS, ActionItem, MeetingDocument, Occurrence
-from webapp.meetings.views import MANAGERS, VIEWERS, bp
+from webapp.meetings.views import MANAGERS, VIEWERS, bp, row
 
 
 def _occurrence(occurrence_id: int) -> Occurrence:
-    found = db.session.get(Occurrence, occurrence_id)
+    found = row(Occurrence, occurrence_id)
     if found is None or not access.can_see(current_user, found.series):
         abort(404)
     return found
@@ -99,7 +99,7 @@ def add_action(occurrence_id: int) -> Response:
     if not form.validate_on_submit():
         flash(_("Give the action item a title."), "error")
         return _back(occurrence)
-    state = db.session.get(MemberState, form.state.data) if form.state.data else None
+    state = row(MemberState, form.state.data)
     return _done(
         occurrence,
         lambda: followup.add_action(
@@ -115,7 +115,7 @@ def add_action(occurrence_id: int) -> Response:
 @bp.route("/actions/<int:item_id>/status", methods=["POST"])
 @allow(*MANAGERS)
 def set_action_status(item_id: int) -> Response:
-    item = db.session.get(ActionItem, item_id) or abort(404)
+    item = row(ActionItem, item_id) or abort(404)
     occurrence = _occurrence(item.occurrence_id)
     form = ActionStatusForm()
     if not form.validate_on_submit():
@@ -146,7 +146,7 @@ def upload_document(occurrence_id: int) -> Response:
 @bp.route("/documents/<int:document_id>")
 @allow(*VIEWERS)
 def document(document_id: int) -> Response:
-    found = db.session.get(MeetingDocument, document_id) or abort(404)
+    found = row(MeetingDocument, document_id) or abort(404)
     _occurrence(found.occurrence_id)
     return Response(
         found.content,

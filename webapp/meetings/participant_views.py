@@ -20,7 +20,7 @@ from webapp.meetings import access, invitations, participants
 from webapp.meetings.forms import ContactsForm, GuestForm
 from webapp.meetings.models import MeetingSeries, Participant
 from webapp.meetings.queries import contacts_to_offer
-from webapp.meetings.views import MANAGERS, VIEWERS, _by_ids, _series_or_404, bp
+from webapp.meetings.views import MANAGERS, VIEWERS, _by_ids, _series_or_404, bp, row
 
 log = logging.getLogger(__name__)
 
@@ -66,9 +66,7 @@ def add_guest(series_id: int) -> object:
                     email=form.email.data,
                     name=form.name.data,
                     role=form.role.data,
-                    member_state=db.session.get(MemberState, form.state.data)
-                    if form.state.data
-                    else None,
+                    member_state=row(MemberState, form.state.data),
                     language=form.language.data or None,
                     timezone=form.timezone.data or None,
                 ),
@@ -115,7 +113,7 @@ def add_contacts(series_id: int) -> object:
 @bp.route("/<int:series_id>/participants/<int:participant_id>/remove", methods=["POST"])
 @allow(*MANAGERS)
 def remove_participant(series_id: int, participant_id: int) -> object:
-    person = db.session.get(Participant, participant_id)
+    person = row(Participant, participant_id)
     if person is None or person.series_id != series_id or person.is_removed:
         abort(404)
     if ActionForm().validate_on_submit():
@@ -167,6 +165,6 @@ def delivery(series_id: int) -> object:
         "failed": _("failed"),
     }
     rows = invitations.delivery(found)
-    for row in rows:
-        row["label"] = labels.get(row["status"], row["status"])
+    for line in rows:
+        line["label"] = labels.get(line["status"], line["status"])
     return jsonify(rows)

@@ -15,7 +15,7 @@ from webapp.extensions import db
 from webapp.meetings import answers, feeds, invitations
 from webapp.meetings.forms import AnswerForm
 from webapp.meetings.models import ANSWER_LABELS, Participant
-from webapp.meetings.views import bp
+from webapp.meetings.views import bp, row
 
 ICS = "text/calendar; charset=utf-8"
 
@@ -92,7 +92,7 @@ def _ics(person: Participant) -> Response:
 @bp.route("/<int:series_id>/participants/<int:participant_id>.ics")
 @allow(ADMIN, ORGANIZER)
 def organizer_ics(series_id: int, participant_id: int) -> object:
-    person = db.session.get(Participant, participant_id)
+    person = row(Participant, participant_id)
     if person is None or person.series_id != series_id:
         abort(404)
     return _ics(person)

@@ -47,12 +47,24 @@ def _areas() -> list[Area]:
     return list(db.session.scalars(sa.select(Area).where(Area.is_active).order_by(Area.position)))
 
 
+MAX_ID = 2**31 - 1
+
+
+def row(model: type, row_id: object) -> object | None:
+    """A row by an id from the URL or a form; ids beyond any column's range are simply not
+    found (SQLite cannot even compare them)."""
+    if isinstance(row_id, int) and 0 < row_id <= MAX_ID:
+        return db.session.get(model, row_id)
+    return None
+
+
 def _by_ids(model: type, ids: list[int]) -> list:
-    return list(db.session.scalars(sa.select(model).where(model.id.in_(ids or [0]))))
+    usable = [i for i in ids or [] if isinstance(i, int) and 0 < i <= MAX_ID]
+    return list(db.session.scalars(sa.select(model).where(model.id.in_(usable or [0]))))
 
 
 def _series_or_404(series_id: int) -> MeetingSeries:
-    found = db.session.get(MeetingSeries, series_id)
+    found = row(MeetingSeries, series_id)
     if found is None or not access.can_see(current_user, found):
         abort(404)
     return found
@@ -113,7 +125,7 @@ def new_series() -> object:
 
 
 def _venue(form: SeriesForm | OccurrenceForm) -> series.Venue:
-    host = db.session.get(MemberState, form.host_state.data) if form.host_state.data else None
+    host = row(MemberState, form.host_state.data)
     return series.Venue(
         address=form.venue_address.data or "",
         host_state=host,
@@ -173,7 +185,7 @@ def change_rule(series_id: int) -> object:
 @bp.route("/occurrences/<int:occurrence_id>", methods=["GET", "POST"])
 @allow(*MANAGERS)
 def edit_occurrence(occurrence_id: int) -> object:
-    occurrence = db.session.get(Occurrence, occurrence_id) or abort(404)
+    occurrence = row(Occurrence, occurrence_id) or abort(404)
     form = OccurrenceForm(states=member_states())
     if form.validate_on_submit():
         try:
@@ -218,7 +230,7 @@ def edit_occurrence(occurrence_id: int) -> object:
 @bp.route("/occurrences/<int:occurrence_id>/agenda", methods=["POST"])
 @allow(*MANAGERS)
 def add_agenda_item(occurrence_id: int) -> object:
-    occurrence = db.session.get(Occurrence, occurrence_id) or abort(404)
+    occurrence = row(Occurrence, occurrence_id) or abort(404)
     form = AgendaItemForm(prefix="agenda")
     if form.validate_on_submit():
         try:
@@ -245,7 +257,7 @@ def add_agenda_item(occurrence_id: int) -> object:
 @bp.route("/agenda/<int:item_id>/remove", methods=["POST"])
 @allow(*MANAGERS)
 def remove_agenda_item(item_id: int) -> object:
-    item = db.session.get(AgendaItem, item_id) or abort(404)
+    item = row(AgendaItem, item_id) or abort(404)
     occurrence_id = item.occurrence_id
     if ActionForm().validate_on_submit():
         agenda.remove_item(item)
