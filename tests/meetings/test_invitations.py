@@ -242,3 +242,26 @@ def test_a_title_with_calendar_syntax_reads_back_the_same(organizer, smtp_server
     _, text = _calendar_part(smtp_server.wait_for(1)[0].message)
     assert str(python_calendar(text).walk("VEVENT")[0]["SUMMARY"]) == title
     assert ical_js(text)["events"][0]["summary"] == title
+
+
+def test_changing_the_rule_sends_the_series_again_with_a_higher_sequence(organizer, smtp_server):
+    meeting = make_series(organizer, rule="FREQ=YEARLY;COUNT=3")
+    guest(meeting, organizer, "ana@customs.example")
+    _send(meeting)
+    cancelled = series.change_rule(
+        meeting, rule="FREQ=MONTHLY;INTERVAL=6;COUNT=3",
+        first_start=datetime(2028, 2, 1, 10, 0), fold=None, now=NOW,
+    )  # fmt: skip
+    for occurrence in cancelled:
+        invitations.send_updates(occurrence, series.Changes(what=[series.STATUS]), now=NOW)
+    assert invitations.send_series_update(meeting, now=NOW) == 1
+    db.session.commit()
+    received = smtp_server.wait_for(2 + len(cancelled))
+    first = python_calendar(_calendar_part(received[0].message)[1]).walk("VEVENT")[0]
+    methods = [_calendar_part(r.message)[0] for r in received]
+    assert methods.count("CANCEL") == len(cancelled) == 2
+    update = next(r for r in received[1:] if _calendar_part(r.message)[0] == "REQUEST")
+    master = python_calendar(_calendar_part(update.message)[1]).walk("VEVENT")[0]
+    assert master["UID"] == first["UID"]
+    assert int(master["SEQUENCE"]) > int(first["SEQUENCE"])
+    assert "INTERVAL=6" in master["RRULE"].to_ical().decode()

@@ -181,6 +181,17 @@ def send_invitations(
     return sent
 
 
+def send_series_update(series: MeetingSeries, *, now: datetime) -> int:
+    """After the rule changed: everyone already invited to the series gets the series
+    again, its SEQUENCE raised (the invitation's own key changes with it)."""
+    sent = 0
+    with db.session.no_autoflush:
+        for participant in for_target(series):
+            if participant.invited_sequence is not None and invite(participant, now=now):
+                sent += 1
+    return sent
+
+
 def _change_event(participant: Participant, occurrence: Occurrence) -> object:
     me = (calendar.attendee(participant),)
     if participant.series_id and occurrence.series.is_one_off:
@@ -237,7 +248,9 @@ def send_updates(occurrence: Occurrence, changes: Changes, *, now: datetime) -> 
         )
         if message_id is not None:
             participant.last_message_id = message_id
-            participant.invited_sequence = current_sequence(participant)
+            if not (participant.series_id and not series.is_one_off):
+                # Their whole event was this one; a series' invitee holds the master still.
+                participant.invited_sequence = current_sequence(participant)
             count += 1
     return count
 

@@ -170,6 +170,7 @@ def change_rule(series_id: int) -> object:
                 invitations.send_updates(
                     occurrence, series.Changes(what=[series.STATUS]), now=utcnow()
                 )
+            invitations.send_series_update(found, now=utcnow())
             db.session.commit()
         except RuleError as error:
             db.session.rollback()
