@@ -84,6 +84,19 @@ def send_due_reminders(now: datetime) -> int:
             by_series.setdefault(person.series_id, []).append(person)
         else:
             by_occurrence.setdefault(person.occurrence_id, []).append(person)
+    # The reminders' records go in together at the end, not one flush per outbox row.
+    with db.session.no_autoflush:
+        written = _write(due, done, by_occurrence, by_series)
+    db.session.flush()
+    return written
+
+
+def _write(
+    due: dict[int, tuple[Occurrence, int]],
+    done: set[str],
+    by_occurrence: dict[int, list[Participant]],
+    by_series: dict[int, list[Participant]],
+) -> int:
     written = 0
     for occurrence, offset in due.values():
         for person in by_occurrence.get(occurrence.id, []) + by_series.get(
