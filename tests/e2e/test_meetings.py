@@ -22,6 +22,13 @@ pytestmark = pytest.mark.e2e
 PHONE = {"width": 390, "height": 844}
 
 
+def _scrolls_sideways(page) -> bool:
+    """On a phone the page itself never scrolls sideways; wide tables scroll in their frame."""
+    scrolled = page.evaluate("window.scrollTo(1000, 0); window.scrollX")
+    page.evaluate("window.scrollTo(0, 0)")
+    return scrolled != 0
+
+
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_the_organizer_creates_a_series_adds_a_guest_and_sends_invitations(
     page, user, sign_in, translated, smtp_server, language
@@ -41,10 +48,16 @@ def test_the_organizer_creates_a_series_adds_a_guest_and_sends_invitations(
     with page.expect_navigation():
         page.locator("main").get_by_role("button", name=t("Save")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Caribbean ports meeting")
+    assert not _scrolls_sideways(page)
+    # Schedule the first meeting of the series on its own page.
+    page.get_by_role("link", name="Caribbean ports meeting").first.click()
+    field(page, t("Status")).select_option("scheduled")
+    assert not _scrolls_sideways(page)
+    with page.expect_navigation():
+        page.locator("main form").first.get_by_role("button", name=t("Save")).click()
     made = db.session.scalar(sa.select(MeetingSeries))
-    for occurrence in made.occurrences:
-        occurrence.status = "scheduled"  # scheduling has its own page; not this path
-    db.session.commit()
+    db.session.refresh(made.occurrences[0])
+    assert [o.status for o in made.occurrences] == ["scheduled", "draft"]
 
     page.get_by_role("link", name=t("Participants")).click()
     field(page, t("Email")).fill("ana@customs.example")
@@ -57,8 +70,7 @@ def test_the_organizer_creates_a_series_adds_a_guest_and_sends_invitations(
     row = page.locator("tr", has_text="ana@customs.example")
     expect(row.locator(".delivery")).to_have_text(t("sent"))
     assert smtp_server.wait_for(1)[0].recipients == ["ana@customs.example"]
-    # The page does not scroll sideways on a phone; wide tables scroll in their own frame.
-    assert page.evaluate("window.scrollTo(1000, 0); window.scrollX") == 0
+    assert not _scrolls_sideways(page)
 
 
 @pytest.mark.parametrize("language", ["fr", "pt"])
@@ -77,6 +89,7 @@ def test_the_participant_opens_the_emailed_link_and_confirms(new_page, user, tra
     expect(page.locator("html")).to_have_attribute("lang", language)
     confirm = page.get_by_role("button", name=translated(language, "Confirm my answer"))
     expect(confirm).to_be_visible()
+    assert not _scrolls_sideways(page)
     db.session.refresh(person)
     assert person.answer != ACCEPTED  # opening the link answered nothing
     with page.expect_navigation():
