@@ -104,6 +104,12 @@ class Config:
     # focal point): one of LANGUAGES.
     SECRETARIAT_LANGUAGE = env_str("SECRETARIAT_LANGUAGE", "en")
     DIRECTORY_REFRESH_SECONDS = env_int("DIRECTORY_REFRESH_SECONDS", 3600)
+
+    # Meetings
+    # Other organizations' activities this many days before or after a meeting count as
+    # overlapping it.
+    MEETINGS_OVERLAP_WINDOW_DAYS = env_int("MEETINGS_OVERLAP_WINDOW_DAYS", 7)
+    MEETING_REMINDER_SECONDS = env_int("MEETING_REMINDER_SECONDS", 900)
     DIRECTORY_IMPORT_MAX_BYTES = env_int("DIRECTORY_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
     DIRECTORY_IMPORT_MAX_ROWS = env_int("DIRECTORY_IMPORT_MAX_ROWS", 5000)
 

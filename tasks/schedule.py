@@ -23,4 +23,10 @@ def beat_schedule(config: Mapping[str, object]) -> dict[str, dict[str, object]]:
             "task": "tasks.contributions.send_overdue_instalments_digest",
             "schedule": timedelta(days=7),
         },
+        # Reminders count in days; every quarter hour keeps late ones prompt, and every
+        # run is idempotent.
+        "meeting-reminders": {
+            "task": "tasks.meetings.send_meeting_reminders",
+            "schedule": timedelta(seconds=int(config["MEETING_REMINDER_SECONDS"])),
+        },
     }

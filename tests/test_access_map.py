@@ -29,6 +29,10 @@ PUBLIC_ENDPOINTS = {
     "core.home",
     "core.set_language",
     "directory.asset",
+    "meetings.answer",
+    "meetings.asset",
+    "meetings.feed",
+    "meetings.participant_ics",
     "refresh.review",
 }
 

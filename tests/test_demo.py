@@ -38,3 +38,13 @@ def test_demo_data_needs_the_reference_data_first(app, runner):
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code != 0
     assert "flask reference load" in result.output
+
+
+def test_demo_data_includes_meetings_once(app, runner):
+    from webapp.meetings.models import MeetingSeries, Participant
+
+    runner.invoke(args=["reference", "load"])
+    runner.invoke(args=["demo", "load"])
+    runner.invoke(args=["demo", "load"])
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(MeetingSeries)) == 2
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Participant)) > 0

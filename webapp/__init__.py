@@ -41,7 +41,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     security.init_app(app)
 
     # Each part wires itself: blueprints, navigation entries, template helpers, CLI.
-    from webapp import accounts, audit, contributions, demo, directory, reference
+    from webapp import accounts, audit, contributions, demo, directory, meetings, reference
     from webapp.core import access, errors, navigation
     from webapp.core import views as core_views
 
@@ -51,6 +51,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     reference.init_app(app)
     audit.init_app(app)
     directory.init_app(app)
+    meetings.init_app(app)
     contributions.init_app(app)
     demo.init_app(app)
     errors.init_app(app)

@@ -281,6 +281,9 @@ def load_demo_data() -> list[tuple[str, str, str]]:
             states,
             today,
         )
+        from webapp.meetings import demo as meetings_demo
+
+        meetings_demo.load("organizer@puerto.example.org", today)
         db.session.commit()
     return logins
 

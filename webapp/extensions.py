@@ -67,6 +67,7 @@ def celery_settings(app: Flask) -> dict[str, object]:
             "tasks.directory_import",
             "tasks.directory",
             "tasks.contributions",
+            "tasks.meetings",
         ),
         "broker_connection_retry_on_startup": True,
     }

@@ -1,0 +1,297 @@
+"""Invitations, updates and cancellations: one outbox row per participant, each carrying
+an iTIP REQUEST or CANCEL (RFC 6047) built by the calendar engine, with the date and time
+in the recipient's zone and the venue's, in the recipient's language. The caller commits;
+delivery happens in a worker after commit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask_babel import format_date, format_time
+from flask_babel import gettext as _
+
+from webapp.core import mailer, tokens
+from webapp.core.errors import RuleError
+from webapp.core.links import external_url
+from webapp.extensions import db
+from webapp.meetings import calendar
+from webapp.meetings.models import (
+    CANCELLED,
+    DRAFT,
+    MeetingSeries,
+    Occurrence,
+    Participant,
+)
+from webapp.meetings.participants import active_query, for_target
+from webapp.meetings.series import Changes
+
+INVITATION, UPDATE, CANCEL, REMINDER = (
+    "meeting-invitation",
+    "meeting-update",
+    "meeting-cancel",
+    "meeting-reminder",
+)
+ANSWER_PURPOSE = "meeting-answer"
+
+
+def answer_token(participant: Participant) -> str:
+    return tokens.sign(ANSWER_PURPOSE, participant.id)
+
+
+def answer_url(participant: Participant, answer: str | None = None) -> str:
+    values = {"participant_id": participant.id, "token": answer_token(participant)}
+    if answer:
+        values["answer"] = answer
+    return external_url("meetings.answer", **values)
+
+
+def when(moment: datetime, zone: str) -> str:
+    """A date and time as read in `zone`, in the current language: 'Tuesday, 5 May 2026,
+    10:00 (America/Bogota)'."""
+    local = moment.astimezone(ZoneInfo(zone))
+    return f"{format_date(local, 'full')}, {format_time(local, 'short', rebase=False)} ({zone})"
+
+
+def _organizer_emails(series: MeetingSeries) -> set[str]:
+    return {person.email.lower() for person in series.organizers}
+
+
+def _reply_to(series: MeetingSeries) -> str | None:
+    organizer = series.organizer
+    return organizer.email if organizer else None
+
+
+def _recipient(participant: Participant) -> mailer.Recipient:
+    return mailer.Recipient(
+        participant.email, participant.name, participant.language, participant.timezone
+    )
+
+
+def target_of(participant: Participant) -> MeetingSeries | Occurrence:
+    return participant.series if participant.series_id else participant.occurrence
+
+
+def current_sequence(participant: Participant) -> int:
+    target = target_of(participant)
+    if isinstance(target, MeetingSeries):
+        return target.sequence + max((o.sequence for o in target.occurrences), default=0)
+    return target.sequence + target.series.sequence
+
+
+def calendar_request(participant: Participant, *, now: datetime) -> str:
+    """The current REQUEST for this participant: the whole series, or their occurrence."""
+    me = (calendar.attendee(participant),)
+    target = target_of(participant)
+    if isinstance(target, MeetingSeries):
+        return calendar.request(calendar.series_events(target, me), dtstamp=now)
+    return calendar.request([calendar.occurrence_event(target, me)], dtstamp=now)
+
+
+def _occurrences_of(participant: Participant) -> list[Occurrence]:
+    target = target_of(participant)
+    if isinstance(target, MeetingSeries):
+        return [o for o in target.occurrences if o.status not in (CANCELLED, DRAFT)]
+    return [target]
+
+
+def _context(participant: Participant, **extra: object):
+    def build() -> dict[str, object]:
+        occurrences = [
+            {
+                "occurrence": o,
+                "here": when(o.starts_at, participant.timezone),
+                "venue": when(o.starts_at, o.zone),
+            }
+            for o in _occurrences_of(participant)
+        ]
+        return {
+            "participant": participant,
+            "series": calendar_series(participant),
+            "occurrences": occurrences,
+            "links": {
+                answer: answer_url(participant, answer)
+                for answer in ("accepted", "tentative", "declined", "delegated")
+            },
+            "ics_url": external_url(
+                "meetings.participant_ics",
+                participant_id=participant.id,
+                token=answer_token(participant),
+            ),
+            **extra,
+        }
+
+    return build
+
+
+def calendar_series(participant: Participant) -> MeetingSeries:
+    target = target_of(participant)
+    return target if isinstance(target, MeetingSeries) else target.series
+
+
+def invite(participant: Participant, *, now: datetime, force: bool = False) -> int | None:
+    """Write this participant's invitation, unless they already have the current one."""
+    series = calendar_series(participant)
+    if participant.email.lower() in _organizer_emails(series):
+        return None  # Outlook would swallow an invitation to its own organizer
+    sequence = current_sequence(participant)
+    if participant.invited_sequence == sequence and not force:
+        return None
+    content = calendar_request(participant, now=now)
+    message_id = mailer.compose(
+        INVITATION,
+        _recipient(participant),
+        subject=lambda: _("Invitation: %(title)s", title=series.title),
+        template="meetings/mail/invitation",
+        key=f"meeting-invite:{participant.id}:{sequence}"
+        + (f":{now.isoformat()}" if force else ""),
+        context=_context(participant),
+        reply_to=_reply_to(series),
+        calendar=("REQUEST", content),
+    )
+    if message_id is not None:
+        participant.last_message_id = message_id
+        participant.invited_sequence = sequence
+    return message_id
+
+
+def check_sendable(target: MeetingSeries | Occurrence) -> None:
+    occurrences = target.occurrences if isinstance(target, MeetingSeries) else [target]
+    if all(o.status in (DRAFT, CANCELLED) for o in occurrences):
+        raise RuleError(_("Schedule the meeting before sending invitations."))
+
+
+def send_invitations(
+    target: MeetingSeries | Occurrence, *, now: datetime, limit: int | None = None
+) -> int:
+    """One outbox row per participant not yet holding the current invitation; at most
+    `limit` of them, so a worker can commit (and deliver) batch after batch."""
+    check_sendable(target)
+    sent = 0
+    # One INSERT per row and no flush in between: the participants' marks go in at the end.
+    with db.session.no_autoflush:
+        for participant in for_target(target):
+            if invite(participant, now=now) is not None:
+                sent += 1
+                if limit is not None and sent >= limit:
+                    break
+    return sent
+
+
+def send_series_update(series: MeetingSeries, *, now: datetime) -> int:
+    """After the rule changed: everyone already invited to the series gets the series
+    again, its SEQUENCE raised (the invitation's own key changes with it)."""
+    sent = 0
+    with db.session.no_autoflush:
+        for participant in for_target(series):
+            if participant.invited_sequence is not None and invite(participant, now=now):
+                sent += 1
+    return sent
+
+
+def _change_event(participant: Participant, occurrence: Occurrence) -> object:
+    me = (calendar.attendee(participant),)
+    if participant.series_id and occurrence.series.is_one_off:
+        return calendar.series_events(occurrence.series, me)[0]
+    if participant.series_id:
+        return calendar.occurrence_event(
+            occurrence,
+            me,
+            uid=calendar.series_uid(occurrence.series),
+            recurrence_id=occurrence.original_start,
+        )
+    return calendar.occurrence_event(occurrence, me)
+
+
+def send_updates(occurrence: Occurrence, changes: Changes, *, now: datetime) -> int:
+    """After a change of time, place or status: every invited participant gets an update
+    (or a CANCEL) with the same UID and the higher SEQUENCE, saying what changed."""
+    if not changes.notify:
+        return 0
+    series = occurrence.series
+    organizers = _organizer_emails(series)
+    count = 0
+    for participant in db.session.scalars(active_query(occurrence)):
+        if participant.invited_sequence is None or participant.email.lower() in organizers:
+            continue
+        event = _change_event(participant, occurrence)
+        cancelled = occurrence.status == CANCELLED
+        method = "CANCEL" if cancelled else "REQUEST"
+        content = (calendar.cancel if cancelled else calendar.request)([event], dtstamp=now)
+        message_id = mailer.compose(
+            CANCEL if cancelled else UPDATE,
+            _recipient(participant),
+            subject=(
+                (lambda: _("Cancelled: %(title)s", title=occurrence.title))
+                if cancelled
+                else (lambda: _("Updated: %(title)s", title=occurrence.title))
+            ),
+            template="meetings/mail/update",
+            key=f"meeting-update:{participant.id}:{occurrence.id}:{event.sequence}",
+            context=_context(
+                participant,
+                changed=occurrence,
+                changes=changes,
+                previous=when(changes.previous_start, participant.timezone)
+                if changes.previous_start
+                else "",
+                now_here=when(occurrence.starts_at, participant.timezone),
+                now_venue=when(occurrence.starts_at, occurrence.zone),
+                cancelled=cancelled,
+            ),
+            reply_to=_reply_to(series),
+            calendar=(method, content),
+        )
+        if message_id is not None:
+            participant.last_message_id = message_id
+            if not (participant.series_id and not series.is_one_off):
+                # Their whole event was this one; a series' invitee holds the master still.
+                participant.invited_sequence = current_sequence(participant)
+            count += 1
+    return count
+
+
+def remove_participant(participant: Participant, *, now: datetime) -> int | None:
+    """Withdraw a participant; one who was invited gets a CANCEL."""
+    participant.removed_at = now
+    if participant.invited_sequence is None:
+        return None
+    series = calendar_series(participant)
+    me = (calendar.attendee(participant),)
+    target = target_of(participant)
+    if isinstance(target, MeetingSeries):
+        events = calendar.series_events(target, me)[:1]
+    else:
+        events = [calendar.occurrence_event(target, me)]
+    bumped = [calendar.bump(e) for e in events]
+    content = calendar.cancel(bumped, dtstamp=now)
+    message_id = mailer.compose(
+        CANCEL,
+        _recipient(participant),
+        subject=lambda: _("Invitation withdrawn: %(title)s", title=series.title),
+        template="meetings/mail/withdrawn",
+        key=f"meeting-withdrawn:{participant.id}",
+        context=_context(participant),
+        reply_to=_reply_to(series),
+        calendar=("CANCEL", content),
+    )
+    participant.last_message_id = message_id
+    return message_id
+
+
+def delivery(occurrence_or_series: MeetingSeries | Occurrence) -> list[dict[str, object]]:
+    """Delivery of each participant's last message, in one query (for the progress poll)."""
+    from webapp.core.outbox import OutboxMessage
+
+    owner = (
+        Participant.series_id
+        if isinstance(occurrence_or_series, MeetingSeries)
+        else Participant.occurrence_id
+    )
+    rows = db.session.execute(
+        sa.select(Participant.id, OutboxMessage.status, OutboxMessage.last_error)
+        .join(OutboxMessage, OutboxMessage.id == Participant.last_message_id)
+        .where(owner == occurrence_or_series.id, Participant.removed_at.is_(None))
+    )
+    return [{"id": pid, "status": status, "error": error or ""} for pid, status, error in rows]

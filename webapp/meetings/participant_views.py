@@ -1,0 +1,171 @@
+"""The participants page: who takes part, their answers, adding people from the directory
+or as guests, removing them, and sending the invitations with their delivery shown."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from webapp.core.access import ADMIN, FOCAL_POINT, ORGANIZER, allow
+from webapp.core.errors import RuleError
+from webapp.core.forms import ActionForm, show_error
+from webapp.core.reference import MemberState, member_states
+from webapp.core.timezones import utcnow
+from webapp.directory.models import PointOfContact
+from webapp.extensions import db
+from webapp.meetings import access, invitations, participants
+from webapp.meetings.forms import ContactsForm, GuestForm
+from webapp.meetings.models import MeetingSeries, Participant
+from webapp.meetings.queries import contacts_to_offer
+from webapp.meetings.views import MANAGERS, VIEWERS, _by_ids, _series_or_404, bp, row
+
+log = logging.getLogger(__name__)
+
+
+@bp.route("/<int:series_id>/participants")
+@allow(*VIEWERS)
+def participants_page(series_id: int) -> str:
+    found = _series_or_404(series_id)
+    if not access.can_see_participants(current_user, found):
+        abort(404)
+    return _participants(found, GuestForm(states=member_states()), None)
+
+
+def _participants(found: MeetingSeries, guest_form: GuestForm, contacts_form) -> str:
+    people = participants.for_target(found)
+    offered = contacts_to_offer(current_user, found)
+    return render_template(
+        "meetings/participants.html",
+        series=found,
+        people=people,
+        counts=participants.counts(people),
+        guest_form=guest_form,
+        contacts_form=contacts_form or ContactsForm(contacts=offered),
+        send_form=ActionForm(),
+        sending=request.args.get("sending") == "1",
+        manages=access.manages(current_user),
+        may_propose=access.can_propose(current_user, found),
+    )
+
+
+@bp.route("/<int:series_id>/participants/guest", methods=["POST"])
+@allow(ADMIN, ORGANIZER, FOCAL_POINT)
+def add_guest(series_id: int) -> object:
+    found = _series_or_404(series_id)
+    if not access.can_propose(current_user, found):
+        abort(403)
+    form = GuestForm(states=member_states())
+    if form.validate_on_submit():
+        try:
+            participants.add_guest(
+                found,
+                participants.GuestInput(
+                    email=form.email.data,
+                    name=form.name.data,
+                    role=form.role.data,
+                    member_state=row(MemberState, form.state.data),
+                    language=form.language.data or None,
+                    timezone=form.timezone.data or None,
+                ),
+                by=current_user,
+            )
+            db.session.commit()
+        except RuleError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(_("Participant added."), "success")
+            return redirect(url_for("meetings.participants_page", series_id=found.id))
+    return _participants(found, form, None), 400
+
+
+@bp.route("/<int:series_id>/participants/contacts", methods=["POST"])
+@allow(ADMIN, ORGANIZER, FOCAL_POINT)
+def add_contacts(series_id: int) -> object:
+    found = _series_or_404(series_id)
+    if not access.can_propose(current_user, found):
+        abort(403)
+    form = ContactsForm(contacts=contacts_to_offer(current_user, found))
+    if form.validate_on_submit():
+        try:
+            added = participants.add_contacts(
+                found,
+                _by_ids(PointOfContact, form.contacts.data),
+                role=form.role.data,
+                by=current_user,
+            )
+            db.session.commit()
+        except RuleError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(
+                ngettext("%(num)d participant added.", "%(num)d participants added.", len(added)),
+                "success",
+            )
+            return redirect(url_for("meetings.participants_page", series_id=found.id))
+    return _participants(found, GuestForm(states=member_states()), form), 400
+
+
+@bp.route("/<int:series_id>/participants/<int:participant_id>/remove", methods=["POST"])
+@allow(*MANAGERS)
+def remove_participant(series_id: int, participant_id: int) -> object:
+    person = row(Participant, participant_id)
+    if person is None or person.series_id != series_id or person.is_removed:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        invitations.remove_participant(person, now=utcnow())
+        db.session.commit()
+        flash(_("Participant removed."), "success")
+    return redirect(url_for("meetings.participants_page", series_id=series_id))
+
+
+def _enqueue_invitations(series_id: int) -> bool:
+    from tasks.meetings import send_invitations as write_invitations
+
+    try:
+        write_invitations.delay(series_id, utcnow().isoformat())
+    except Exception:  # the broker is down: nothing was sent, and the organizer can retry
+        log.exception("could not queue the invitations of series %s", series_id)
+        return False
+    return True
+
+
+@bp.route("/<int:series_id>/invitations", methods=["POST"])
+@allow(*MANAGERS)
+def send_invitations(series_id: int) -> object:
+    """A deliberate action that returns at once: a worker writes one outbox row per
+    participant, and the participants page shows their delivery as it happens."""
+    found = _series_or_404(series_id)
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("meetings.participants_page", series_id=found.id))
+    try:
+        invitations.check_sendable(found)
+    except RuleError as error:
+        flash(error.message, "error")
+        return redirect(url_for("meetings.participants_page", series_id=found.id))
+    if not _enqueue_invitations(found.id):
+        flash(_("The invitations could not be queued. Nothing was sent; please try again."))
+        return redirect(url_for("meetings.participants_page", series_id=found.id))
+    flash(_("The invitations are on their way; their delivery shows below."), "success")
+    return redirect(url_for("meetings.participants_page", series_id=found.id, sending=1))
+
+
+@bp.route("/<int:series_id>/delivery.json")
+@allow(*MANAGERS)
+def delivery(series_id: int) -> object:
+    found = _series_or_404(series_id)
+    labels = {
+        "pending": _("queued"),
+        "sending": _("queued"),
+        "sent": _("sent"),
+        "failed": _("failed"),
+    }
+    rows = invitations.delivery(found)
+    for line in rows:
+        line["label"] = labels.get(line["status"], line["status"])
+    return jsonify(rows)

@@ -1,0 +1,289 @@
+"""The organizer's pages: series, occurrences and their participants."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from webapp.core.access import ADMIN, FOCAL_POINT, ORGANIZER, PARTICIPANT, PUBLIC, allow
+from webapp.core.errors import RuleError
+from webapp.core.forms import ActionForm, show_error
+from webapp.core.reference import MemberState, member_states
+from webapp.core.timezones import utcnow
+from webapp.directory.models import Area
+from webapp.extensions import db
+from webapp.meetings import access, activities, agenda, invitations, series
+from webapp.meetings.forms import (
+    AgendaItemForm,
+    OccurrenceForm,
+    RuleForm,
+    SeriesForm,
+)
+from webapp.meetings.models import AgendaItem, MeetingSeries, Occurrence
+from webapp.meetings.queries import page_of_series, series_page
+from webapp.meetings.wallclock import build_rule
+
+log = logging.getLogger(__name__)
+bp = Blueprint("meetings", __name__, template_folder="templates", url_prefix="/meetings")
+MANAGERS = (ADMIN, ORGANIZER)
+VIEWERS = (ADMIN, ORGANIZER, FOCAL_POINT, PARTICIPANT)
+
+
+def _areas() -> list[Area]:
+    return list(db.session.scalars(sa.select(Area).where(Area.is_active).order_by(Area.position)))
+
+
+MAX_ID = 2**31 - 1
+
+
+def row(model: type, row_id: object) -> object | None:
+    """A row by an id from the URL or a form; ids beyond any column's range are simply not
+    found (SQLite cannot even compare them)."""
+    if isinstance(row_id, int) and 0 < row_id <= MAX_ID:
+        return db.session.get(model, row_id)
+    return None
+
+
+def _by_ids(model: type, ids: list[int]) -> list:
+    usable = [i for i in ids or [] if isinstance(i, int) and 0 < i <= MAX_ID]
+    return list(db.session.scalars(sa.select(model).where(model.id.in_(usable or [0]))))
+
+
+def _series_or_404(series_id: int) -> MeetingSeries:
+    found = row(MeetingSeries, series_id)
+    if found is None or not access.can_see(current_user, found):
+        abort(404)
+    return found
+
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+@bp.get("/assets/<path:filename>")
+@allow(PUBLIC)
+def asset(filename: str) -> Response:
+    """The meetings pages' own JS (the app's access rules cover only `static`)."""
+    return send_from_directory(STATIC_DIR, filename, max_age=3600)
+
+
+@bp.route("/")
+@allow(*VIEWERS)
+def index() -> str:
+    return render_template("meetings/index.html", rows=page_of_series(current_user, utcnow()))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@allow(*MANAGERS)
+def new_series() -> object:
+    states = member_states()
+    form = SeriesForm(states=states, areas=_areas())
+    if form.validate_on_submit():
+        try:
+            data = series.SeriesInput(
+                title=form.title.data,
+                description=form.description.data or "",
+                scope=form.scope.data,
+                is_public=form.is_public.data,
+                first_start=form.starts.data,
+                first_end=form.ends.data,
+                zone=form.zone.data,
+                fold=form.fold_value,
+                rule=build_rule(
+                    form.repeat.data,
+                    form.count.data,
+                    form.until.data.strftime("%Y%m%d") if form.until.data else None,
+                    form.rule.data or "",
+                ),
+                member_states=_by_ids(MemberState, form.states.data),
+                topics=_by_ids(Area, form.topics.data),
+                venue=_venue(form),
+                reminder_offsets=series.reminder_offsets_from(form.reminders.data),
+            )
+            created = series.create_series(data, organizer=current_user)
+            db.session.commit()
+        except RuleError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(_("The series is saved with its meetings as drafts."), "success")
+            return redirect(url_for("meetings.show_series", series_id=created.id))
+    return render_template("meetings/series_form.html", form=form)
+
+
+def _venue(form: SeriesForm | OccurrenceForm) -> series.Venue:
+    host = row(MemberState, form.host_state.data)
+    return series.Venue(
+        address=form.venue_address.data or "",
+        host_state=host,
+        online_url=form.online_url.data or "",
+        languages=list(form.languages.data or []),
+    )
+
+
+@bp.route("/<int:series_id>")
+@allow(*VIEWERS)
+def show_series(series_id: int) -> str:
+    found = _series_or_404(series_id)
+    return render_template(
+        "meetings/series.html",
+        series=found,
+        page=series_page(found),
+        manages=access.manages(current_user),
+        sees_participants=access.can_see_participants(current_user, found),
+    )
+
+
+@bp.route("/<int:series_id>/rule", methods=["GET", "POST"])
+@allow(*MANAGERS)
+def change_rule(series_id: int) -> object:
+    found = _series_or_404(series_id)
+    form = RuleForm()
+    if form.validate_on_submit():
+        try:
+            cancelled = series.change_rule(
+                found,
+                rule=build_rule(
+                    form.repeat.data,
+                    form.count.data,
+                    form.until.data.strftime("%Y%m%d") if form.until.data else None,
+                    form.rule.data or "",
+                ),
+                first_start=form.starts.data,
+                fold=form.fold_value,
+                now=utcnow(),
+            )
+            for occurrence in cancelled:
+                invitations.send_updates(
+                    occurrence, series.Changes(what=[series.STATUS]), now=utcnow()
+                )
+            invitations.send_series_update(found, now=utcnow())
+            db.session.commit()
+        except RuleError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(_("The new rule applies from that date; earlier meetings are unchanged."))
+            return redirect(url_for("meetings.show_series", series_id=found.id))
+    if not form.is_submitted():
+        form.zone.data = found.zone
+    return render_template("meetings/rule_form.html", form=form, series=found)
+
+
+@bp.route("/occurrences/<int:occurrence_id>", methods=["GET", "POST"])
+@allow(*MANAGERS)
+def edit_occurrence(occurrence_id: int) -> object:
+    occurrence = row(Occurrence, occurrence_id) or abort(404)
+    form = OccurrenceForm(states=member_states())
+    if form.validate_on_submit():
+        try:
+            changes = series.update_occurrence(
+                occurrence,
+                series.OccurrenceInput(
+                    starts=form.starts.data,
+                    ends=form.ends.data,
+                    zone=form.zone.data,
+                    fold=form.fold_value,
+                    title=form.title.data or "",
+                    venue=_venue(form),
+                    status=form.status.data,
+                    reminder_offsets=series.reminder_offsets_from(form.reminders.data),
+                    overlap_reason=form.overlap_reason.data or "",
+                ),
+                now=utcnow(),
+            )
+            sent = invitations.send_updates(occurrence, changes, now=utcnow())
+            db.session.commit()
+        except RuleError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(_("Saved."), "success")
+            if sent:
+                flash(ngettext("%(num)d update sent.", "%(num)d updates sent.", sent), "info")
+            return redirect(url_for("meetings.show_series", series_id=occurrence.series_id))
+    if not form.is_submitted():
+        _fill(form, occurrence)
+    overlaps = activities.overlapping(occurrence.series, *_proposed_span(form, occurrence))
+    return render_template(
+        "meetings/occurrence_form.html",
+        form=form,
+        occurrence=occurrence,
+        overlaps=overlaps,
+        agenda_form=AgendaItemForm(prefix="agenda"),
+        remove_form=ActionForm(),
+    )
+
+
+@bp.route("/occurrences/<int:occurrence_id>/agenda", methods=["POST"])
+@allow(*MANAGERS)
+def add_agenda_item(occurrence_id: int) -> object:
+    occurrence = row(Occurrence, occurrence_id) or abort(404)
+    form = AgendaItemForm(prefix="agenda")
+    if form.validate_on_submit():
+        try:
+            agenda.add_item(
+                occurrence,
+                title=form.title.data,
+                presenter=form.presenter.data or "",
+                starts=form.starts.data,
+                duration_minutes=form.duration.data,
+            )
+            db.session.commit()
+        except RuleError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            flash(_("Saved."), "success")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "error")
+    return redirect(url_for("meetings.edit_occurrence", occurrence_id=occurrence_id))
+
+
+@bp.route("/agenda/<int:item_id>/remove", methods=["POST"])
+@allow(*MANAGERS)
+def remove_agenda_item(item_id: int) -> object:
+    item = row(AgendaItem, item_id) or abort(404)
+    occurrence_id = item.occurrence_id
+    if ActionForm().validate_on_submit():
+        agenda.remove_item(item)
+        db.session.commit()
+    return redirect(url_for("meetings.edit_occurrence", occurrence_id=occurrence_id))
+
+
+def _proposed_span(form: OccurrenceForm, occurrence: Occurrence) -> tuple:
+    """The times the form proposes when they can be read, else the occurrence's own: the
+    overlaps shown are those of the move being made."""
+    try:
+        return series.span(form.starts.data, form.ends.data, form.zone.data, form.fold_value)
+    except (RuleError, TypeError, ValueError):
+        return occurrence.starts_at, occurrence.ends_at
+
+
+def _fill(form: OccurrenceForm, occurrence: Occurrence) -> None:
+    form.starts.data, form.ends.data = series.wall_clock(occurrence)
+    form.zone.data = occurrence.zone
+    form.title.data = occurrence.title_override or ""
+    form.venue_address.data = occurrence.venue_address
+    form.host_state.data = occurrence.host_state_id or 0
+    form.online_url.data = occurrence.online_url
+    form.languages.data = occurrence.language_list
+    form.status.data = occurrence.status
+    form.reminders.data = series.offsets_as_days(occurrence.reminder_offsets)
+    form.overlap_reason.data = occurrence.overlap_reason
