@@ -11,8 +11,14 @@ from flask import current_app, render_template
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from webapp.contributions.models import AcknowledgementLetter, LetterSequence, Receipt
+from webapp.contributions.models import (
+    AcknowledgementLetter,
+    Donor,
+    LetterSequence,
+    Receipt,
+)
 from webapp.core import mailer, outbox
+from webapp.core.grammar import state_name
 from webapp.core.mailer import reading_as, recipient_language
 from webapp.extensions import db
 
@@ -40,6 +46,25 @@ def next_number(year: int) -> int:
         return db.session.execute(bump).scalar_one()
 
 
+# "received from …": the "of" form of the glossary in es/fr/pt ("do Brasil", "du Mexique",
+# "de México"); English says "from" before the subject form ("from the United States").
+_FROM_OTHER = {"en": "from {}", "es": "de {}", "fr": "de {}", "pt": "de {}"}
+
+
+def donor_names(donor: Donor, language: str) -> dict[str, str]:
+    """The donor's name for a letter or mail in `language`: `donor_name` bare (the address
+    line) and `from_donor`, the phrase that follows "received" (GLOSSARY.md)."""
+    ref = donor.reference
+    if ref is None:
+        pattern = _FROM_OTHER.get(language, _FROM_OTHER["en"])
+        return {"donor_name": donor.name, "from_donor": pattern.format(donor.name)}
+    if language == "en":
+        from_donor = "from " + state_name(ref, "subject", language)
+    else:
+        from_donor = state_name(ref, "of", language)
+    return {"donor_name": state_name(ref, "bare", language), "from_donor": from_donor}
+
+
 def render_pdf(html: str) -> bytes:
     from weasyprint import HTML  # imported late: it loads Pango
 
@@ -61,8 +86,8 @@ def acknowledge(receipt: Receipt, *, now: datetime) -> AcknowledgementLetter:
             "contributions/letter.html",
             letter=letter,
             receipt=receipt,
-            donor_name=donor.name_in(language),
             issued_on=now.date(),
+            **donor_names(donor, language),
         )
     letter.pdf = render_pdf(letter.html)
     contact = donor.contacts[0] if donor.contacts else None
@@ -71,9 +96,10 @@ def acknowledge(receipt: Receipt, *, now: datetime) -> AcknowledgementLetter:
     db.session.add(letter)
     db.session.flush()
     if contact is not None:
+        reader = contact.language or language
         mailer.compose(
             ACKNOWLEDGEMENT,
-            mailer.Recipient(contact.email, contact.name, contact.language or language),
+            mailer.Recipient(contact.email, contact.name, reader),
             subject=lambda: _(
                 "Acknowledgement of your contribution %(number)s", number=letter.reference
             ),
@@ -82,7 +108,7 @@ def acknowledge(receipt: Receipt, *, now: datetime) -> AcknowledgementLetter:
             context=lambda: {
                 "letter": letter,
                 "receipt": receipt,
-                "donor_name": donor.name_in(language),
+                **donor_names(donor, recipient_language(reader)),
             },
             attachments=[
                 outbox.Attachment(

@@ -37,6 +37,7 @@ from webapp.contributions.models import (
     Pledge,
 )
 from webapp.contributions.queries import donor_ledger, earmark_name
+from webapp.contributions.standing import pledge_standings
 from webapp.core.access import ADMIN, FINANCE, ORGANIZER, allow
 from webapp.core.errors import RuleError
 from webapp.core.forms import show_error
@@ -166,10 +167,12 @@ def new_donor() -> object:
 @allow(*READERS)
 def donor(donor_id: int) -> str:
     found = donors.get_donor(donor_id) or abort(404)
+    ledger_ = donor_ledger(found)
     return render_template(
         "contributions/donor.html",
         donor=found,
-        ledger=donor_ledger(found),
+        ledger=ledger_,
+        standings=pledge_standings(ledger_.pledges, ledger_.receipts, _today()),
         contact_form=ContactForm(),
     )
 
@@ -222,6 +225,7 @@ def new_pledge() -> object:
                 instrument=form.instrument.data or "",
                 earmark_kind=form.earmark_kind.data,
                 earmark_label=form.earmark_label.data or "",
+                earmark_series=form.earmark_series.data,
                 instalments=pledges.parse_schedule(form.instalments.data),
                 by=current_user,
             )
@@ -265,6 +269,7 @@ def new_receipt() -> object:
                 bank_reference=form.bank_reference.data or "",
                 earmark_kind=form.earmark_kind.data,
                 earmark_label=form.earmark_label.data or "",
+                earmark_series=form.earmark_series.data,
                 by=current_user,
                 now=utcnow(),
             )
@@ -300,6 +305,7 @@ def new_in_kind() -> object:
                 basis=form.basis.data,
                 earmark_kind=form.earmark_kind.data,
                 earmark_label=form.earmark_label.data or "",
+                earmark_series=form.earmark_series.data,
                 by=current_user,
             )
         except RuleError as error:
