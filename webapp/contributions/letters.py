@@ -1,6 +1,7 @@
-"""Acknowledgement letters: one per receipt, numbered without gaps within a year, written
-in the donor's language as HTML and PDF, kept with the receipt and emailed to the donor's
-contact through the outbox in the receipt's own transaction."""
+"""Acknowledgement letters: one per receipt or in-kind contribution, numbered without gaps
+within a year (one sequence for both), written in the donor's language as HTML and PDF,
+kept with what they acknowledge and emailed to the donor's contact through the outbox in
+the same transaction."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from webapp.contributions.models import (
     AcknowledgementLetter,
     Donor,
+    InKindContribution,
     LetterSequence,
     Receipt,
 )
@@ -71,22 +73,32 @@ def render_pdf(html: str) -> bytes:
     return HTML(string=html, base_url=None).write_pdf()
 
 
-def acknowledge(receipt: Receipt, *, now: datetime) -> AcknowledgementLetter:
-    donor = receipt.donor
+def acknowledge(entry: Receipt | InKindContribution, *, now: datetime) -> AcknowledgementLetter:
+    """Write, keep and email the letter acknowledging a receipt or an in-kind contribution;
+    both take their number from the same yearly sequence."""
+    donor = entry.donor
+    is_receipt = isinstance(entry, Receipt)
     language = recipient_language(donor.language)
     zone = current_app.config["DEFAULT_TIMEZONE"]
     year = now.year
     number = next_number(year)
     # Transient until complete: a posted letter is never updated.
     letter = AcknowledgementLetter(
-        receipt_id=receipt.id, year=year, number=number, language=language, html="", pdf=b""
+        receipt_id=entry.id if is_receipt else None,
+        in_kind_id=None if is_receipt else entry.id,
+        year=year,
+        number=number,
+        language=language,
+        html="",
+        pdf=b"",
     )
+    entries = {"receipt": entry, "gift": None} if is_receipt else {"receipt": None, "gift": entry}
     with reading_as(language, zone):
         letter.html = render_template(
             "contributions/letter.html",
             letter=letter,
-            receipt=receipt,
             issued_on=now.date(),
+            **entries,
             **donor_names(donor, language),
         )
     letter.pdf = render_pdf(letter.html)
@@ -104,10 +116,14 @@ def acknowledge(receipt: Receipt, *, now: datetime) -> AcknowledgementLetter:
                 "Acknowledgement of your contribution %(number)s", number=letter.reference
             ),
             template="contributions/mail/acknowledgement",
-            key=f"contributions-acknowledgement:{receipt.id}",
+            key=(
+                f"contributions-acknowledgement:{entry.id}"
+                if is_receipt
+                else f"contributions-acknowledgement:in-kind:{entry.id}"
+            ),
             context=lambda: {
                 "letter": letter,
-                "receipt": receipt,
+                **entries,
                 **donor_names(donor, recipient_language(reader)),
             },
             attachments=[

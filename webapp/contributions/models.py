@@ -282,6 +282,7 @@ class InKindContribution(Posted, Earmarked, Audited, db.Model):
     )
 
     donor: Mapped[Donor] = relationship()
+    letter: Mapped[AcknowledgementLetter | None] = relationship(back_populates="in_kind")
 
 
 class ExchangeRate(Audited, db.Model):
@@ -329,11 +330,22 @@ class LetterSequence(db.Model):
 
 
 class AcknowledgementLetter(db.Model):
+    """The letter acknowledging one receipt or one in-kind contribution; both kinds share
+    the year's gap-free sequence."""
+
     __tablename__ = "acknowledgement_letters"
-    __table_args__ = (sa.UniqueConstraint("year", "number", name="year_number"),)
+    __table_args__ = (
+        sa.UniqueConstraint("year", "number", name="year_number"),
+        sa.CheckConstraint(
+            "(receipt_id IS NULL) <> (in_kind_id IS NULL)", name="one_acknowledged_entry"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    receipt_id: Mapped[int] = mapped_column(sa.ForeignKey("receipts.id"), unique=True)
+    receipt_id: Mapped[int | None] = mapped_column(sa.ForeignKey("receipts.id"), unique=True)
+    in_kind_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("in_kind_contributions.id"), unique=True
+    )
     year: Mapped[int] = mapped_column()
     number: Mapped[int] = mapped_column()
     language: Mapped[str] = mapped_column(sa.String(8))
@@ -342,7 +354,8 @@ class AcknowledgementLetter(db.Model):
     sent_to: Mapped[str] = mapped_column(sa.String(320), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    receipt: Mapped[Receipt] = relationship(back_populates="letter")
+    receipt: Mapped[Receipt | None] = relationship(back_populates="letter")
+    in_kind: Mapped[InKindContribution | None] = relationship(back_populates="letter")
 
     @property
     def reference(self) -> str:

@@ -112,6 +112,7 @@ def donor_ledger(donor: Donor) -> DonorLedger:
         db.session.scalars(
             sa.select(InKindContribution)
             .where(InKindContribution.donor_id == donor.id)
+            .options(sa.orm.selectinload(InKindContribution.letter))
             .order_by(InKindContribution.received_on, InKindContribution.id)
         )
     )

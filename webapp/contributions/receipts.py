@@ -110,8 +110,11 @@ def record_in_kind(
     earmark_kind: str = UNEARMARKED,
     earmark_label: str = "",
     earmark_series: int | str | None = None,
+    now: datetime | None = None,
 ) -> InKindContribution:
-    """Post goods or services given, at a valuation and on a stated basis."""
+    """Post goods or services given, at a valuation and on a stated basis, and write its
+    acknowledgement letter (numbered with the receipts' letters) and email it. The caller
+    commits."""
     money = parse_amount(amount, currency)
     description = (description or "").strip()
     basis = (basis or "").strip()
@@ -134,14 +137,19 @@ def record_in_kind(
         earmark_kind=kind,
         earmark_label=label,
         meeting_series_id=series_of(kind, label),
-        posted_at=utcnow(),
+        posted_at=now or utcnow(),
         posted_by_id=by.id,
     )
     with acting_as(by.id, by.email):
         db.session.add(gift)
         db.session.flush()
+        letters.acknowledge(gift, now=now or utcnow())
     return gift
 
 
 def get_receipt(receipt_id: int) -> Receipt | None:
     return db.session.get(Receipt, receipt_id)
+
+
+def get_in_kind(gift_id: int) -> InKindContribution | None:
+    return db.session.get(InKindContribution, gift_id)
