@@ -135,7 +135,7 @@ def test_the_letter_is_numbered_written_in_the_donors_language_kept_and_emailed(
     assert (letter.year, letter.number, letter.reference) == (2026, 1, "2026/0001")
     text = pdf_text(letter.pdf)
     assert "Aviso de recebimento de contribuição" in text  # the donor's language
-    assert "Brazil" in text
+    assert "recebida do Brasil" in text  # named in the reader's language, with its grammar
     assert "US$\xa02.500,00" in text  # the amount as Portuguese readers write it
     assert "2026/0001" in text
     [mail] = sent_mail(ACKNOWLEDGEMENT)

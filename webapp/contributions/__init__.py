@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
-    from webapp.contributions import models, rate_views, views  # noqa: F401 - routes
+    from webapp.contributions import letter_views, models, rate_views, views  # noqa: F401
     from webapp.contributions.queries import earmark_name
     from webapp.core import navigation
 

@@ -17,6 +17,12 @@ def _earmark_choices() -> list[tuple[str, object]]:
     return [(kind, EARMARK_LABELS[kind]) for kind in EARMARK_KINDS]
 
 
+def _series_choices() -> list[tuple[str, object]]:
+    from webapp.contributions.queries import series_choices
+
+    return [("", _l("None"))] + [(str(i), title) for i, title in series_choices()]
+
+
 class DonorForm(FlaskForm):
     donor = SelectField(_l("Donor"), validators=[InputRequired()])
     name = StringField(
@@ -35,6 +41,12 @@ class ContactForm(FlaskForm):
 
 class EarmarkFields:
     earmark_kind = SelectField(_l("Earmark"), choices=_earmark_choices)
+    earmark_series = SelectField(
+        _l("Meeting series"),
+        choices=_series_choices,
+        validate_choice=False,  # the service refuses an unknown series with its own message
+        description=_l("For a contribution earmarked to a meeting series."),
+    )
     earmark_label = StringField(
         _l("Program or activity"),
         validators=[Optional(), Length(max=200)],
@@ -136,7 +148,10 @@ class BudgetForm(FlaskForm):
     earmark_kind = SelectField(
         _l("Earmark"), choices=lambda: [c for c in _earmark_choices() if c[0] != "unearmarked"]
     )
+    earmark_series = EarmarkFields.earmark_series
     earmark_label = StringField(
-        _l("Program or activity"), validators=[InputRequired(), Length(max=200)]
+        _l("Program or activity"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Its name, unless the budget is for a meeting series."),
     )
     amount = StringField(_l("Budget in US dollars"), validators=[InputRequired(), Length(max=40)])

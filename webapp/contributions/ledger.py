@@ -22,7 +22,14 @@ ENTRY_KINDS: dict[str, type[Entry]] = {
 }
 # What a reversal carries over from its original, besides the negated amounts.
 _COPIED = {
-    Pledge: ("donor_id", "pledged_on", "instrument", "earmark_kind", "earmark_label"),
+    Pledge: (
+        "donor_id",
+        "pledged_on",
+        "instrument",
+        "earmark_kind",
+        "earmark_label",
+        "meeting_series_id",
+    ),
     Receipt: (
         "donor_id",
         "received_on",
@@ -31,6 +38,7 @@ _COPIED = {
         "instalment_id",
         "earmark_kind",
         "earmark_label",
+        "meeting_series_id",
     ),
     InKindContribution: (
         "donor_id",
@@ -39,6 +47,7 @@ _COPIED = {
         "basis",
         "earmark_kind",
         "earmark_label",
+        "meeting_series_id",
     ),
 }
 

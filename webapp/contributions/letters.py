@@ -1,6 +1,7 @@
-"""Acknowledgement letters: one per receipt, numbered without gaps within a year, written
-in the donor's language as HTML and PDF, kept with the receipt and emailed to the donor's
-contact through the outbox in the receipt's own transaction."""
+"""Acknowledgement letters: one per receipt or in-kind contribution, numbered without gaps
+within a year (one sequence for both), written in the donor's language as HTML and PDF,
+kept with what they acknowledge and emailed to the donor's contact through the outbox in
+the same transaction."""
 
 from __future__ import annotations
 
@@ -11,8 +12,15 @@ from flask import current_app, render_template
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from webapp.contributions.models import AcknowledgementLetter, LetterSequence, Receipt
+from webapp.contributions.models import (
+    AcknowledgementLetter,
+    Donor,
+    InKindContribution,
+    LetterSequence,
+    Receipt,
+)
 from webapp.core import mailer, outbox
+from webapp.core.grammar import state_name
 from webapp.core.mailer import reading_as, recipient_language
 from webapp.extensions import db
 
@@ -40,29 +48,58 @@ def next_number(year: int) -> int:
         return db.session.execute(bump).scalar_one()
 
 
+# "received from …": the "of" form of the glossary in es/fr/pt ("do Brasil", "du Mexique",
+# "de México"); English says "from" before the subject form ("from the United States").
+_FROM_OTHER = {"en": "from {}", "es": "de {}", "fr": "de {}", "pt": "de {}"}
+
+
+def donor_names(donor: Donor, language: str) -> dict[str, str]:
+    """The donor's name for a letter or mail in `language`: `donor_name` bare (the address
+    line) and `from_donor`, the phrase that follows "received" (GLOSSARY.md)."""
+    ref = donor.reference
+    if ref is None:
+        pattern = _FROM_OTHER.get(language, _FROM_OTHER["en"])
+        return {"donor_name": donor.name, "from_donor": pattern.format(donor.name)}
+    if language == "en":
+        from_donor = "from " + state_name(ref, "subject", language)
+    else:
+        from_donor = state_name(ref, "of", language)
+    return {"donor_name": state_name(ref, "bare", language), "from_donor": from_donor}
+
+
 def render_pdf(html: str) -> bytes:
     from weasyprint import HTML  # imported late: it loads Pango
 
     return HTML(string=html, base_url=None).write_pdf()
 
 
-def acknowledge(receipt: Receipt, *, now: datetime) -> AcknowledgementLetter:
-    donor = receipt.donor
+def acknowledge(entry: Receipt | InKindContribution, *, now: datetime) -> AcknowledgementLetter:
+    """Write, keep and email the letter acknowledging a receipt or an in-kind contribution;
+    both take their number from the same yearly sequence."""
+    donor = entry.donor
+    is_receipt = isinstance(entry, Receipt)
     language = recipient_language(donor.language)
     zone = current_app.config["DEFAULT_TIMEZONE"]
     year = now.year
     number = next_number(year)
     # Transient until complete: a posted letter is never updated.
     letter = AcknowledgementLetter(
-        receipt_id=receipt.id, year=year, number=number, language=language, html="", pdf=b""
+        receipt_id=entry.id if is_receipt else None,
+        in_kind_id=None if is_receipt else entry.id,
+        year=year,
+        number=number,
+        language=language,
+        html="",
+        pdf=b"",
     )
+    entries = {"receipt": entry, "gift": None} if is_receipt else {"receipt": None, "gift": entry}
     with reading_as(language, zone):
         letter.html = render_template(
             "contributions/letter.html",
             letter=letter,
-            receipt=receipt,
-            donor_name=donor.name_in(language),
             issued_on=now.date(),
+            **entries,
+            **donor_names(donor, language),
         )
     letter.pdf = render_pdf(letter.html)
     contact = donor.contacts[0] if donor.contacts else None
@@ -71,18 +108,23 @@ def acknowledge(receipt: Receipt, *, now: datetime) -> AcknowledgementLetter:
     db.session.add(letter)
     db.session.flush()
     if contact is not None:
+        reader = contact.language or language
         mailer.compose(
             ACKNOWLEDGEMENT,
-            mailer.Recipient(contact.email, contact.name, contact.language or language),
+            mailer.Recipient(contact.email, contact.name, reader),
             subject=lambda: _(
                 "Acknowledgement of your contribution %(number)s", number=letter.reference
             ),
             template="contributions/mail/acknowledgement",
-            key=f"contributions-acknowledgement:{receipt.id}",
+            key=(
+                f"contributions-acknowledgement:{entry.id}"
+                if is_receipt
+                else f"contributions-acknowledgement:in-kind:{entry.id}"
+            ),
             context=lambda: {
                 "letter": letter,
-                "receipt": receipt,
-                "donor_name": donor.name_in(language),
+                **entries,
+                **donor_names(donor, recipient_language(reader)),
             },
             attachments=[
                 outbox.Attachment(

@@ -37,13 +37,17 @@ DONOR_KIND_LABELS = {
     OTHER: _l("Other donor"),
 }
 
-# Meeting series and training programs join as earmarks with their own foreign key
-# columns when those parts exist; `earmark_label` names a program or activity until then.
+# A meeting series is an earmark by its foreign key (`meeting_series_id`, with the series'
+# id as `earmark_label`, so that grouping by kind and label keeps two series apart);
+# training programs will join the same way when they exist; `earmark_label` names a
+# program or activity until then.
 UNEARMARKED, PROGRAM, ACTIVITY = "unearmarked", "program", "activity"
-EARMARK_KINDS = (UNEARMARKED, PROGRAM, ACTIVITY)
+MEETING_SERIES = "meeting_series"
+EARMARK_KINDS = (UNEARMARKED, PROGRAM, MEETING_SERIES, ACTIVITY)
 EARMARK_LABELS = {
     UNEARMARKED: _l("Unearmarked"),
     PROGRAM: _l("Program"),
+    MEETING_SERIES: _l("Meeting series"),
     ACTIVITY: _l("Named activity"),
 }
 
@@ -159,6 +163,9 @@ class Posted:
 class Earmarked:
     earmark_kind: Mapped[str] = mapped_column(sa.String(20), default=UNEARMARKED)
     earmark_label: Mapped[str] = mapped_column(sa.String(200), default="")
+    meeting_series_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("meeting_series.id"), index=True
+    )
 
     @property
     def earmark_key(self) -> tuple[str, str]:
@@ -175,6 +182,7 @@ class Pledge(Posted, Earmarked, Audited, db.Model):
         "instrument",
         "earmark_kind",
         "earmark_label",
+        "meeting_series_id",
         "reverses_id",
         "reason",
     )
@@ -274,6 +282,7 @@ class InKindContribution(Posted, Earmarked, Audited, db.Model):
     )
 
     donor: Mapped[Donor] = relationship()
+    letter: Mapped[AcknowledgementLetter | None] = relationship(back_populates="in_kind")
 
 
 class ExchangeRate(Audited, db.Model):
@@ -295,11 +304,14 @@ class ActivityBudget(Audited, db.Model):
 
     __tablename__ = "activity_budgets"
     __table_args__ = (sa.UniqueConstraint("earmark_kind", "earmark_label", name="earmark"),)
-    __audit_fields__ = ("earmark_kind", "earmark_label", "usd_minor")
+    __audit_fields__ = ("earmark_kind", "earmark_label", "meeting_series_id", "usd_minor")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     earmark_kind: Mapped[str] = mapped_column(sa.String(20))
     earmark_label: Mapped[str] = mapped_column(sa.String(200))
+    meeting_series_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("meeting_series.id"), index=True
+    )
     usd_minor: Mapped[int] = mapped_column(sa.BigInteger)
 
     @property
@@ -318,11 +330,22 @@ class LetterSequence(db.Model):
 
 
 class AcknowledgementLetter(db.Model):
+    """The letter acknowledging one receipt or one in-kind contribution; both kinds share
+    the year's gap-free sequence."""
+
     __tablename__ = "acknowledgement_letters"
-    __table_args__ = (sa.UniqueConstraint("year", "number", name="year_number"),)
+    __table_args__ = (
+        sa.UniqueConstraint("year", "number", name="year_number"),
+        sa.CheckConstraint(
+            "(receipt_id IS NULL) <> (in_kind_id IS NULL)", name="one_acknowledged_entry"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    receipt_id: Mapped[int] = mapped_column(sa.ForeignKey("receipts.id"), unique=True)
+    receipt_id: Mapped[int | None] = mapped_column(sa.ForeignKey("receipts.id"), unique=True)
+    in_kind_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("in_kind_contributions.id"), unique=True
+    )
     year: Mapped[int] = mapped_column()
     number: Mapped[int] = mapped_column()
     language: Mapped[str] = mapped_column(sa.String(8))
@@ -331,7 +354,8 @@ class AcknowledgementLetter(db.Model):
     sent_to: Mapped[str] = mapped_column(sa.String(320), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    receipt: Mapped[Receipt] = relationship(back_populates="letter")
+    receipt: Mapped[Receipt | None] = relationship(back_populates="letter")
+    in_kind: Mapped[InKindContribution | None] = relationship(back_populates="letter")
 
     @property
     def reference(self) -> str:

@@ -12,6 +12,7 @@ from webapp.accounts.models import User
 from webapp.contributions.amounts import parse_amount
 from webapp.contributions.models import (
     EARMARK_KINDS,
+    MEETING_SERIES,
     UNEARMARKED,
     Donor,
     Instalment,
@@ -23,22 +24,40 @@ from webapp.core.errors import RuleError
 from webapp.core.money import Money
 from webapp.core.timezones import utcnow
 from webapp.extensions import db
+from webapp.meetings.models import MeetingSeries
 
 MAX_INSTALMENTS = 60
 
 
-def check_earmark(kind: str | None, label: str | None) -> tuple[str, str]:
+def check_earmark(
+    kind: str | None, label: str | None, series: int | str | None = None
+) -> tuple[str, str]:
+    """The earmark as stored: its kind and label. A meeting series is given by its id
+    (`series`) and stored with the id as label (see `series_of`)."""
     kind = kind or UNEARMARKED
     label = (label or "").strip()
     if kind not in EARMARK_KINDS:
         raise RuleError(_("Choose an earmark from the list."), "earmark_kind")
     if kind == UNEARMARKED:
         return kind, ""
+    if kind == MEETING_SERIES:
+        try:
+            found = db.session.get(MeetingSeries, int(str(series or "").strip()))
+        except ValueError:
+            found = None
+        if found is None:
+            raise RuleError(_("Choose a meeting series from the list."), "earmark_series")
+        return kind, str(found.id)
     if not label or len(label) > 200:
         raise RuleError(
             _("Name the program or activity (at most 200 characters)."), "earmark_label"
         )
     return kind, label
+
+
+def series_of(kind: str, label: str) -> int | None:
+    """The meeting series' foreign key of a stored earmark."""
+    return int(label) if kind == MEETING_SERIES else None
 
 
 def parse_schedule(text: str | None) -> list[tuple[date, str]]:
@@ -75,12 +94,13 @@ def record_pledge(
     instrument: str = "",
     earmark_kind: str = UNEARMARKED,
     earmark_label: str = "",
+    earmark_series: int | str | None = None,
     instalments: Sequence[tuple[date, str]] = (),
 ) -> Pledge:
     """Post a pledge, valued in US dollars at the rate of its date, with its schedule of
     instalments, which must add up exactly to the pledge. The caller commits."""
     money = parse_amount(amount, currency)
-    kind, label = check_earmark(earmark_kind, earmark_label)
+    kind, label = check_earmark(earmark_kind, earmark_label, earmark_series)
     instrument = (instrument or "").strip()
     if len(instrument) > 200:
         raise RuleError(_("Use at most 200 characters."), "instrument")
@@ -118,6 +138,7 @@ def record_pledge(
         instrument=instrument,
         earmark_kind=kind,
         earmark_label=label,
+        meeting_series_id=series_of(kind, label),
         posted_at=utcnow(),
         posted_by_id=by.id,
     )

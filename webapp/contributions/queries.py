@@ -9,19 +9,75 @@ import sqlalchemy as sa
 
 from webapp.contributions.models import (
     EARMARK_LABELS,
+    MEETING_SERIES,
     UNEARMARKED,
+    ActivityBudget,
     Donor,
     InKindContribution,
     Pledge,
     Receipt,
 )
+from webapp.core.money import USD, Money
 from webapp.extensions import db
+from webapp.meetings.models import MeetingSeries
 
 
 def earmark_name(kind: str, label: str) -> str:
     if kind == UNEARMARKED:
         return str(EARMARK_LABELS[UNEARMARKED])
+    if kind == MEETING_SERIES:  # the label is the series' id; show its title
+        series = db.session.get(MeetingSeries, int(label)) if label.isdigit() else None
+        label = series.title if series is not None else label
     return f"{EARMARK_LABELS.get(kind, kind)}: {label}"
+
+
+def series_choices() -> list[tuple[int, str]]:
+    """The meeting series a contribution or a budget may be earmarked to, by title."""
+    rows = db.session.execute(
+        sa.select(MeetingSeries.id, MeetingSeries.title).order_by(
+            MeetingSeries.title, MeetingSeries.id
+        )
+    ).all()
+    return [(row.id, row.title) for row in rows]
+
+
+@dataclass(frozen=True)
+class SeriesFunding:
+    """Whether a meeting series is funded: the budget organizers set for it (if any), the
+    receipts earmarked to it in US dollars at their recorded rates, and the gap."""
+
+    budget: Money | None
+    received_usd: Money
+
+    @property
+    def gap(self) -> Money | None:
+        if self.budget is None:
+            return None
+        left = self.budget.minor_units - self.received_usd.minor_units
+        return Money.from_minor(max(left, 0), USD)
+
+    @property
+    def funded(self) -> bool:
+        return self.budget is not None and self.gap == Money.zero(USD)
+
+
+def series_funding(series_id: int) -> SeriesFunding:
+    """The one function the meetings part reads of contributions (two queries)."""
+    budget = db.session.scalar(
+        sa.select(ActivityBudget.usd_minor).where(
+            ActivityBudget.earmark_kind == MEETING_SERIES,
+            ActivityBudget.meeting_series_id == series_id,
+        )
+    )
+    received = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(Receipt.usd_minor), 0)).where(
+            Receipt.earmark_kind == MEETING_SERIES, Receipt.meeting_series_id == series_id
+        )
+    )
+    return SeriesFunding(
+        None if budget is None else Money.from_minor(budget, USD),
+        Money.from_minor(int(received), USD),
+    )
 
 
 @dataclass
@@ -56,6 +112,7 @@ def donor_ledger(donor: Donor) -> DonorLedger:
         db.session.scalars(
             sa.select(InKindContribution)
             .where(InKindContribution.donor_id == donor.id)
+            .options(sa.orm.selectinload(InKindContribution.letter))
             .order_by(InKindContribution.received_on, InKindContribution.id)
         )
     )

@@ -76,7 +76,8 @@ def set_budget() -> object:
         try:
             budgets.set_budget(
                 earmark_kind=form.earmark_kind.data,
-                earmark_label=form.earmark_label.data,
+                earmark_label=form.earmark_label.data or "",
+                earmark_series=form.earmark_series.data,
                 amount=form.amount.data,
                 by=current_user,
             )

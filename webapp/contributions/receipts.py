@@ -19,7 +19,7 @@ from webapp.contributions.models import (
     Pledge,
     Receipt,
 )
-from webapp.contributions.pledges import check_earmark
+from webapp.contributions.pledges import check_earmark, series_of
 from webapp.contributions.rates import valuation
 from webapp.core.audit import acting_as
 from webapp.core.errors import RuleError
@@ -43,6 +43,7 @@ def record_receipt(
     instalment: Instalment | None = None,
     earmark_kind: str = UNEARMARKED,
     earmark_label: str = "",
+    earmark_series: int | str | None = None,
     now: datetime | None = None,
 ) -> Receipt:
     """Post a receipt against one of the donor's pledges (or one of its instalments), or
@@ -71,7 +72,7 @@ def record_receipt(
             )
         kind, label = pledge.earmark_kind, pledge.earmark_label
     else:
-        kind, label = check_earmark(earmark_kind, earmark_label)
+        kind, label = check_earmark(earmark_kind, earmark_label, earmark_series)
     value = valuation(money, received_on)
     receipt = Receipt(
         donor=donor,
@@ -86,6 +87,7 @@ def record_receipt(
         instalment=instalment,
         earmark_kind=kind,
         earmark_label=label,
+        meeting_series_id=series_of(kind, label),
         posted_at=now or utcnow(),
         posted_by_id=by.id,
     )
@@ -107,8 +109,12 @@ def record_in_kind(
     by: User,
     earmark_kind: str = UNEARMARKED,
     earmark_label: str = "",
+    earmark_series: int | str | None = None,
+    now: datetime | None = None,
 ) -> InKindContribution:
-    """Post goods or services given, at a valuation and on a stated basis."""
+    """Post goods or services given, at a valuation and on a stated basis, and write its
+    acknowledgement letter (numbered with the receipts' letters) and email it. The caller
+    commits."""
     money = parse_amount(amount, currency)
     description = (description or "").strip()
     basis = (basis or "").strip()
@@ -116,7 +122,7 @@ def record_in_kind(
         raise RuleError(_("Describe what was given (at most 2000 characters)."), "description")
     if not basis or len(basis) > 300:
         raise RuleError(_("Say how the value was reached (at most 300 characters)."), "basis")
-    kind, label = check_earmark(earmark_kind, earmark_label)
+    kind, label = check_earmark(earmark_kind, earmark_label, earmark_series)
     value = valuation(money, received_on)
     gift = InKindContribution(
         donor=donor,
@@ -130,14 +136,20 @@ def record_in_kind(
         basis=basis,
         earmark_kind=kind,
         earmark_label=label,
-        posted_at=utcnow(),
+        meeting_series_id=series_of(kind, label),
+        posted_at=now or utcnow(),
         posted_by_id=by.id,
     )
     with acting_as(by.id, by.email):
         db.session.add(gift)
         db.session.flush()
+        letters.acknowledge(gift, now=now or utcnow())
     return gift
 
 
 def get_receipt(receipt_id: int) -> Receipt | None:
     return db.session.get(Receipt, receipt_id)
+
+
+def get_in_kind(gift_id: int) -> InKindContribution | None:
+    return db.session.get(InKindContribution, gift_id)

@@ -24,6 +24,7 @@ from webapp.contributions.models import (
     Pledge,
     Receipt,
 )
+from webapp.contributions.standing import allocate
 from webapp.core.money import USD, Money
 from webapp.extensions import db
 
@@ -179,27 +180,23 @@ def unpaid_instalments() -> list[Unpaid]:
             general[pledge_id] += int(amount)
         else:
             direct[instalment_id] = int(amount)
-    remaining = []
-    for instalment_id, pledge_id, donor_id, due_on, amount, currency in instalments:
-        on_it = max(direct.get(instalment_id, 0), 0)
-        general[pledge_id] += max(on_it - amount, 0)
-        remaining.append(
-            [instalment_id, pledge_id, donor_id, due_on, amount - min(amount, on_it), currency]
-        )
+    by_pledge: dict[int, list[sa.Row]] = defaultdict(list)
+    for row in instalments:
+        by_pledge[row.pledge_id].append(row)
     found = []
-    for instalment_id, pledge_id, donor_id, due_on, left, currency in remaining:
-        applied = min(left, max(general[pledge_id], 0))
-        general[pledge_id] -= applied
-        if left - applied > 0:
-            found.append(
-                Unpaid(
-                    instalment_id,
-                    pledge_id,
-                    donor_id,
-                    due_on,
-                    Money.from_minor(left - applied, currency),
+    for pledge_id, rows in by_pledge.items():
+        left = allocate([(r.id, r.amount_minor) for r in rows], direct, general[pledge_id])
+        for row, owed in zip(rows, left, strict=True):
+            if owed > 0:
+                found.append(
+                    Unpaid(
+                        row.id,
+                        pledge_id,
+                        row.donor_id,
+                        row.due_on,
+                        Money.from_minor(owed, row.currency),
+                    )
                 )
-            )
     return found
 
 

@@ -34,9 +34,11 @@ from webapp.contributions.models import (
     ORGANIZATION,
     OTHER,
     PERMANENT_OBSERVER,
+    Donor,
     Pledge,
 )
 from webapp.contributions.queries import donor_ledger, earmark_name
+from webapp.contributions.standing import pledge_standings
 from webapp.core.access import ADMIN, FINANCE, ORGANIZER, allow
 from webapp.core.errors import RuleError
 from webapp.core.forms import show_error
@@ -166,11 +168,17 @@ def new_donor() -> object:
 @allow(*READERS)
 def donor(donor_id: int) -> str:
     found = donors.get_donor(donor_id) or abort(404)
+    return _donor_page(found, ContactForm())
+
+
+def _donor_page(found: Donor, contact_form: ContactForm) -> str:
+    ledger_ = donor_ledger(found)
     return render_template(
         "contributions/donor.html",
         donor=found,
-        ledger=donor_ledger(found),
-        contact_form=ContactForm(),
+        ledger=ledger_,
+        standings=pledge_standings(ledger_.pledges, ledger_.receipts, _today()),
+        contact_form=contact_form,
     )
 
 
@@ -194,9 +202,7 @@ def add_contact(donor_id: int) -> object:
             db.session.commit()
             flash(_("Contact person added."), "success")
             return redirect(url_for("contributions.donor", donor_id=found.id))
-    return render_template(
-        "contributions/donor.html", donor=found, ledger=donor_ledger(found), contact_form=form
-    ), 400
+    return _donor_page(found, form), 400
 
 
 # --- pledges, receipts, in-kind ------------------------------------------------------
@@ -222,6 +228,7 @@ def new_pledge() -> object:
                 instrument=form.instrument.data or "",
                 earmark_kind=form.earmark_kind.data,
                 earmark_label=form.earmark_label.data or "",
+                earmark_series=form.earmark_series.data,
                 instalments=pledges.parse_schedule(form.instalments.data),
                 by=current_user,
             )
@@ -265,6 +272,7 @@ def new_receipt() -> object:
                 bank_reference=form.bank_reference.data or "",
                 earmark_kind=form.earmark_kind.data,
                 earmark_label=form.earmark_label.data or "",
+                earmark_series=form.earmark_series.data,
                 by=current_user,
                 now=utcnow(),
             )
@@ -300,14 +308,22 @@ def new_in_kind() -> object:
                 basis=form.basis.data,
                 earmark_kind=form.earmark_kind.data,
                 earmark_label=form.earmark_label.data or "",
+                earmark_series=form.earmark_series.data,
                 by=current_user,
+                now=utcnow(),
             )
         except RuleError as error:
             db.session.rollback()
             show_error(form, error)
         else:
             db.session.commit()
-            flash(_("In-kind contribution recorded."), "success")
+            flash(
+                _(
+                    "In-kind contribution recorded; acknowledgement letter %(number)s written.",
+                    number=gift.letter.reference,
+                ),
+                "success",
+            )
             return redirect(url_for("contributions.donor", donor_id=gift.donor_id))
     return render_template("contributions/in_kind_form.html", form=form)
 
@@ -333,32 +349,4 @@ def reverse(kind: str, entry_id: int) -> object:
         entry=entry,
         kind=kind,
         reversal=ledger.reversal_of(entry),
-    )
-
-
-@bp.get("/receipts/<int:receipt_id>/letter")
-@allow(*READERS)
-def letter(receipt_id: int) -> object:
-    found = receipts.get_receipt(receipt_id) or abort(404)
-    if found.letter is None:
-        abort(404)
-    # The letter carries its own print styles; nothing else may run in it.
-    return Response(
-        found.letter.html,
-        mimetype="text/html",
-        headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"},
-    )
-
-
-@bp.get("/receipts/<int:receipt_id>/letter.pdf")
-@allow(*READERS)
-def letter_pdf(receipt_id: int) -> object:
-    found = receipts.get_receipt(receipt_id) or abort(404)
-    if found.letter is None:
-        abort(404)
-    name = f"acknowledgement-{found.letter.year}-{found.letter.number:04d}.pdf"
-    return Response(
-        found.letter.pdf,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f"inline; filename={name}"},
     )

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from webapp.contributions.queries import series_funding
 from webapp.core.access import ADMIN, FOCAL_POINT, ORGANIZER, PARTICIPANT, PUBLIC, allow
 from webapp.core.errors import RuleError
 from webapp.core.forms import ActionForm, show_error
@@ -139,11 +140,13 @@ def _venue(form: SeriesForm | OccurrenceForm) -> series.Venue:
 @allow(*VIEWERS)
 def show_series(series_id: int) -> str:
     found = _series_or_404(series_id)
+    manages = access.manages(current_user)
     return render_template(
         "meetings/series.html",
         series=found,
         page=series_page(found),
-        manages=access.manages(current_user),
+        manages=manages,
+        funding=series_funding(found.id) if manages else None,
         sees_participants=access.can_see_participants(current_user, found),
     )
 
