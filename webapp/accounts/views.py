@@ -36,7 +36,7 @@ from webapp.core.access import (
     SIGNED_IN,
     allow,
 )
-from webapp.core.forms import ActionForm, show_error
+from webapp.core.forms import ActionForm, saving, show_error
 from webapp.core.i18n import SESSION_LANGUAGE, show_page_as
 from webapp.core.paging import requested_page
 from webapp.core.timezones import utcnow, zone_or_default
@@ -278,7 +278,7 @@ def invite() -> object:
         if allowed == (PARTICIPANT,):
             form.roles.data = list(allowed)
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             user = invitations.invite(
                 inviter,
                 name=form.name.data,
@@ -287,11 +287,7 @@ def invite() -> object:
                 roles=form.roles.data,
                 member_state_ids=form.member_states.data or [],
             )
-        except AccountError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("An invitation was sent to %(email)s.", email=user.email), "success")
             if inviter.has_role(ADMIN):
                 return redirect(url_for("accounts.edit_user", user_id=user.id))
@@ -326,7 +322,7 @@ def edit_user(user_id: int) -> object:
         form.language.data = user.language or "en"
         form.timezone.data = zone_or_default(user.timezone)
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             update_user(
                 current_user._get_current_object(),
                 user,
@@ -336,11 +332,7 @@ def edit_user(user_id: int) -> object:
                 language=form.language.data,
                 timezone=form.timezone.data,
             )
-        except AccountError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("The account of %(email)s is saved.", email=user.email), "success")
             return redirect(url_for("accounts.edit_user", user_id=user.id))
     return render_template(

@@ -39,7 +39,7 @@ from webapp.contributions.models import (
 from webapp.contributions.queries import donor_ledger, earmark_name
 from webapp.core.access import ADMIN, FINANCE, ORGANIZER, allow
 from webapp.core.errors import RuleError
-from webapp.core.forms import show_error
+from webapp.core.forms import saving, show_error
 from webapp.core.timezones import utcnow
 from webapp.extensions import db
 
@@ -213,7 +213,7 @@ def new_pledge() -> object:
     form = PledgeForm(donor=_requested_donor())
     form.donor.choices = _donor_choices()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             pledge = pledges.record_pledge(
                 donor=donors.get_donor(form.donor.data),
                 amount=form.amount.data,
@@ -225,11 +225,7 @@ def new_pledge() -> object:
                 instalments=pledges.parse_schedule(form.instalments.data),
                 by=current_user,
             )
-        except RuleError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("Pledge recorded."), "success")
             return redirect(url_for("contributions.donor", donor_id=pledge.donor_id))
     return render_template("contributions/pledge_form.html", form=form)
@@ -252,7 +248,7 @@ def new_receipt() -> object:
         for i in p.instalments
     ]
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             receipt = receipts.record_receipt(
                 donor=donors.get_donor(form.donor.data),
                 pledge=pledges.get_pledge(form.pledge.data) if form.pledge.data else None,
@@ -268,11 +264,7 @@ def new_receipt() -> object:
                 by=current_user,
                 now=utcnow(),
             )
-        except RuleError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(
                 _(
                     "Receipt recorded; acknowledgement letter %(number)s written.",
@@ -290,7 +282,7 @@ def new_in_kind() -> object:
     form = InKindForm(donor=_requested_donor())
     form.donor.choices = _donor_choices()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             gift = receipts.record_in_kind(
                 donor=donors.get_donor(form.donor.data),
                 description=form.description.data,
@@ -302,11 +294,7 @@ def new_in_kind() -> object:
                 earmark_label=form.earmark_label.data or "",
                 by=current_user,
             )
-        except RuleError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("In-kind contribution recorded."), "success")
             return redirect(url_for("contributions.donor", donor_id=gift.donor_id))
     return render_template("contributions/in_kind_form.html", form=form)
@@ -318,13 +306,9 @@ def reverse(kind: str, entry_id: int) -> object:
     entry = ledger.find_entry(kind, entry_id) or abort(404)
     form = ReversalForm()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             ledger.reverse(entry, reason=form.reason.data, by=current_user, now=utcnow())
-        except RuleError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("Entry reversed. Record the correct entry if there is one."), "success")
             return redirect(url_for("contributions.donor", donor_id=entry.donor_id))
     return render_template(

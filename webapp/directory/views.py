@@ -32,7 +32,7 @@ from webapp.core.access import (
     PUBLIC,
     allow,
 )
-from webapp.core.forms import ActionForm, show_error
+from webapp.core.forms import ActionForm, form_status, saving
 from webapp.core.i18n import day as format_day
 from webapp.core.i18n import viewer_language, viewer_zone
 from webapp.core.paging import requested_page
@@ -282,21 +282,16 @@ def new_contact() -> Any:
         agencies=agency_rules.agencies_of(state.id), areas=agency_rules.active_areas()
     )
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             entry = entries.create_contact(
                 current_user, state, form.data_for_service(), today_in(viewer_zone())
             )
-        except InvalidEntry as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("The entry for %(name)s is saved.", name=entry.name), "success")
             return redirect(url_for("directory.contact", contact_id=entry.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("directory/contact_form.html", form=form, state=state, contact=None), (
-        status
-    )
+    return render_template(
+        "directory/contact_form.html", form=form, state=state, contact=None
+    ), form_status()
 
 
 @bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
@@ -317,21 +312,16 @@ def edit_contact(contact_id: int) -> Any:
     if request.method == "GET":
         form.fill_from(entry)
     elif form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             entries.update_contact(
                 current_user, entry, form.data_for_service(), today_in(viewer_zone())
             )
-        except InvalidEntry as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("The entry for %(name)s is saved.", name=entry.name), "success")
             return redirect(url_for("directory.contact", contact_id=entry.id))
-    status = 400 if request.method == "POST" else 200
     return render_template(
         "directory/contact_form.html", form=form, state=entry.member_state, contact=entry
-    ), status
+    ), form_status()
 
 
 @bp.post("/contacts/<int:contact_id>/withdraw")
