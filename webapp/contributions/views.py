@@ -41,8 +41,10 @@ from webapp.core.access import ADMIN, FINANCE, ORGANIZER, allow
 from webapp.core.errors import RuleError
 from webapp.core.forms import saving, show_error
 from webapp.core.timezones import utcnow
+from webapp.core.views import download
 from webapp.extensions import db
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 bp = Blueprint("contributions", __name__, url_prefix="/contributions", template_folder="templates")
 READERS = (FINANCE, ORGANIZER, ADMIN)
 
@@ -96,22 +98,14 @@ def chart() -> Response:
 @allow(*READERS)
 def report_csv() -> Response:
     text = exports.as_csv(reports.build(_today()), earmark_name)
-    return Response(
-        text,
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=contributions.csv"},
-    )
+    return download(text, "text/csv", "contributions.csv")
 
 
 @bp.get("/report.xlsx")
 @allow(*READERS)
 def report_xlsx() -> Response:
     data = exports.as_xlsx(reports.build(_today()), earmark_name)
-    return Response(
-        data,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": "attachment; filename=contributions.xlsx"},
-    )
+    return download(data, XLSX, "contributions.xlsx")
 
 
 # --- donors --------------------------------------------------------------------------

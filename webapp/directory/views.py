@@ -38,6 +38,7 @@ from webapp.core.i18n import viewer_language, viewer_zone
 from webapp.core.paging import requested_page
 from webapp.core.reference import MemberState, member_states
 from webapp.core.timezones import today_in
+from webapp.core.views import download
 from webapp.directory import (
     agencies as agency_rules,
 )
@@ -125,13 +126,6 @@ def search() -> str:
     )
 
 
-def _download(body: bytes, mimetype: str, filename: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 def _bad_filters(form: Any) -> tuple[str, int]:
     return render_template("directory/search.html", form=form, page=None, args={}), 400
 
@@ -144,7 +138,7 @@ def export_csv() -> Response | tuple[str, int]:
         return _bad_filters(form)
     contacts = searching.visible_contacts(current_user, filters, viewer_language())
     body = exports.contacts_csv(contacts)
-    return _download(body, "text/csv", f"directory-{today_in(viewer_zone()).isoformat()}.csv")
+    return download(body, "text/csv", f"directory-{today_in(viewer_zone()).isoformat()}.csv")
 
 
 def _notes(contacts: list[PointOfContact]) -> dict[int, str]:
@@ -170,7 +164,7 @@ def export_vcard() -> Response | tuple[str, int]:
         return _bad_filters(form)
     contacts = searching.visible_contacts(current_user, filters, viewer_language())
     body = exports.vcards(contacts, _notes(contacts))
-    return _download(body, "text/vcard", f"directory-{today_in(viewer_zone()).isoformat()}.vcf")
+    return download(body, "text/vcard", f"directory-{today_in(viewer_zone()).isoformat()}.vcf")
 
 
 @bp.get("/snapshot")
@@ -252,7 +246,7 @@ def contact_vcard(contact_id: int) -> Response:
     if entry.status != ACTIVE:
         abort(404)
     body = exports.vcard(entry, _notes([entry])[entry.id]).encode("utf-8")
-    return _download(body, "text/vcard", f"contact-{entry.id}.vcf")
+    return download(body, "text/vcard", f"contact-{entry.id}.vcf")
 
 
 def state_from_args() -> MemberState | None:
