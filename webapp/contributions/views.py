@@ -38,11 +38,9 @@ from webapp.contributions.models import (
 )
 from webapp.contributions.queries import donor_ledger, earmark_name
 from webapp.core.access import ADMIN, FINANCE, ORGANIZER, allow
-from webapp.core.errors import RuleError
-from webapp.core.forms import saving, show_error
+from webapp.core.forms import saving
 from webapp.core.timezones import utcnow
 from webapp.core.views import download
-from webapp.extensions import db
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 bp = Blueprint("contributions", __name__, url_prefix="/contributions", template_folder="templates")
@@ -139,7 +137,7 @@ def new_donor() -> object:
     form.donor.choices = _donor_options()
     if form.validate_on_submit():
         kind, _sep, ref = form.donor.data.partition(":")
-        try:
+        with saving(form) as saved:
             donor = donors.create_donor(
                 kind=kind,
                 reference_id=int(ref) if ref.isdigit() else None,
@@ -147,10 +145,7 @@ def new_donor() -> object:
                 language=form.language.data,
                 by=current_user,
             )
-        except RuleError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("Donor recorded."), "success")
             return redirect(url_for("contributions.donor", donor_id=donor.id))
     return render_template("contributions/donor_form.html", form=form)
@@ -174,7 +169,7 @@ def add_contact(donor_id: int) -> object:
     found = donors.get_donor(donor_id) or abort(404)
     form = ContactForm()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             donors.add_contact(
                 found,
                 name=form.name.data,
@@ -182,10 +177,7 @@ def add_contact(donor_id: int) -> object:
                 language=form.language.data,
                 by=current_user,
             )
-        except RuleError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("Contact person added."), "success")
             return redirect(url_for("contributions.donor", donor_id=found.id))
     return render_template(
