@@ -157,7 +157,7 @@ def user(app: Flask) -> Callable[..., object]:
     """Factory: `user("admin")`, `user("focal_point", states=[br])` -> a saved, active User.
     Its password is `user.test_password`."""
     from webapp.accounts.models import User
-    from webapp.accounts.services import hash_password
+    from webapp.accounts.passwords import hash_password
 
     counter = iter(range(1, 10_000))
     password = "correct horse battery staple"

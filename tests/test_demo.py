@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from webapp.accounts.models import User
-from webapp.accounts.services import authenticate
+from webapp.accounts.signin import authenticate
 from webapp.demo import DEMO_PASSWORD
 from webapp.directory.models import PointOfContact
 from webapp.extensions import db

@@ -11,7 +11,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from webapp.accounts.models import User
-from webapp.accounts.services import hash_password
+from webapp.accounts.passwords import hash_password
 from webapp.contributions import demo as contributions_demo
 from webapp.core.audit import acting_as
 from webapp.core.reference import MemberState

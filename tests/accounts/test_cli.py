@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from webapp.accounts import services
+from webapp.accounts import passwords
 from webapp.accounts.models import User
 from webapp.extensions import db
 
@@ -46,7 +46,7 @@ def test_create_admin_promotes_an_existing_account_and_keeps_its_roles(runner, u
     assert result.exit_code == 0, result.output
     db.session.refresh(person)
     assert person.role_names == {"admin", "finance"}
-    assert services.check_password(person, PASSWORD)
+    assert passwords.check_password(person, PASSWORD)
 
 
 def test_create_admin_asks_for_the_password_twice(runner):

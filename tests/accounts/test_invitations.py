@@ -4,7 +4,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.accounts.conftest import link_in
-from webapp.accounts import services
+from webapp.accounts import errors, invitations, passwords
 from webapp.accounts.models import User
 from webapp.core.audit import history
 from webapp.extensions import db
@@ -97,8 +97,8 @@ def test_an_organizer_cannot_invite_anything_but_a_participant(client, user, log
 
 def test_the_service_refuses_an_organizer_giving_another_role(app, user):
     organizer = user("organizer")
-    with pytest.raises(services.AccountError):
-        services.invite(
+    with pytest.raises(errors.AccountError):
+        invitations.invite(
             organizer, name="X", email="x@example.org", language="en", roles=["finance"]
         )
 
@@ -177,7 +177,7 @@ def test_accepting_sets_the_password_activates_and_signs_in(client, admin, sent_
     person = invited()
     assert person.status == "active"
     assert person.activated_at is not None
-    assert services.check_password(person, "a long and new passphrase")
+    assert passwords.check_password(person, "a long and new passphrase")
     assert client.get("/account").get_data(as_text=True).count("ana@example.org") >= 1
 
 
@@ -221,7 +221,7 @@ def test_the_link_works_only_once(client, admin, sent_mail):
     response = accept(client, link, password="somebody else's passphrase")
     assert response.status_code == 400
     assert "already been used" in response.get_data(as_text=True)
-    assert services.check_password(invited(), "a long and new passphrase")
+    assert passwords.check_password(invited(), "a long and new passphrase")
 
 
 def test_an_expired_link_shows_what_to_do(app, client, admin, sent_mail):

@@ -3,13 +3,13 @@ with an email address."""
 
 from __future__ import annotations
 
-from webapp.accounts import services
+from webapp.accounts import resets
 from webapp.extensions import db
 
 
 def test_a_person_without_a_name_is_greeted_formally_not_by_address(user, sent_mail):
     person = user("participant", name="", language="pt", email="sem.nome@example.org")
-    services.request_password_reset(person.email, "en")
+    resets.request_password_reset(person.email, "en")
     db.session.commit()
     [mail] = sent_mail("password_reset", to=person.email)
     first_line = mail.body_text.splitlines()[0]
@@ -19,7 +19,7 @@ def test_a_person_without_a_name_is_greeted_formally_not_by_address(user, sent_m
 
 def test_a_person_with_a_name_is_greeted_by_name(user, sent_mail):
     person = user("participant", name="Ana Silva", language="es")
-    services.request_password_reset(person.email, "en")
+    resets.request_password_reset(person.email, "en")
     db.session.commit()
     [mail] = sent_mail("password_reset", to=person.email)
     assert mail.body_text.splitlines()[0] == "Apreciable Ana Silva:"
@@ -27,7 +27,7 @@ def test_a_person_with_a_name_is_greeted_by_name(user, sent_mail):
 
 def test_the_french_greeting_puts_the_name_above_madame_monsieur(user, sent_mail):
     person = user("participant", name="Ana Silva", language="fr")
-    services.request_password_reset(person.email, "en")
+    resets.request_password_reset(person.email, "en")
     db.session.commit()
     [mail] = sent_mail("password_reset", to=person.email)
     assert mail.body_text.splitlines()[:2] == ["Ana Silva", "Madame, Monsieur,"]

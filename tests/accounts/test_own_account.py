@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from tests.signin import session_key_for
-from webapp.accounts import services
+from webapp.accounts import passwords
 from webapp.extensions import db
 
 NEW = "a long and new passphrase"
@@ -76,7 +76,7 @@ def test_changing_the_password_needs_the_current_one(client, user, login):
     assert response.status_code == 200
     assert "Your current password is not correct." in response.get_data(as_text=True)
     db.session.refresh(person)
-    assert services.check_password(person, person.test_password)
+    assert passwords.check_password(person, person.test_password)
 
 
 def test_changing_the_password_keeps_this_session_and_ends_the_others(app, client, user, login):
@@ -91,7 +91,7 @@ def test_changing_the_password_keeps_this_session_and_ends_the_others(app, clien
     assert client.get("/account").status_code == 200
     assert elsewhere.get("/account").status_code == 302
     db.session.refresh(person)
-    assert services.check_password(person, NEW)
+    assert passwords.check_password(person, NEW)
 
 
 def test_a_new_password_too_short_is_refused(client, user, login):
@@ -118,7 +118,7 @@ def test_wrong_current_passwords_are_rate_limited(app, client, user, login):
     )
     assert "Too many failed attempts" in response.get_data(as_text=True)
     db.session.refresh(person)
-    assert services.check_password(person, person.test_password)
+    assert passwords.check_password(person, person.test_password)
 
 
 def test_sign_out_everywhere_ends_every_session_including_this_one(app, client, user, login):

@@ -4,7 +4,7 @@ import re
 
 from tests.accounts.conftest import link_in
 from tests.signin import session_key_for
-from webapp.accounts import services
+from webapp.accounts import passwords, resets
 from webapp.extensions import db
 
 SAME_ANSWER = "If an account exists for that address"
@@ -59,9 +59,9 @@ def test_the_reset_email_is_in_the_accounts_language(client, user, sent_mail):
 
 def test_repeated_requests_are_capped_per_hour(client, user, sent_mail):
     person = user("participant")
-    for _ in range(services.MAX_RESET_EMAILS_PER_HOUR + 2):
+    for _ in range(resets.MAX_RESET_EMAILS_PER_HOUR + 2):
         ask(client, person.email)
-    assert len(sent_mail("password_reset")) == services.MAX_RESET_EMAILS_PER_HOUR
+    assert len(sent_mail("password_reset")) == resets.MAX_RESET_EMAILS_PER_HOUR
 
 
 def test_asking_for_a_reset_does_not_sign_anyone_out(client, user, login):
@@ -78,7 +78,7 @@ def test_the_link_shows_a_form_and_changes_nothing(client, user, sent_mail):
     assert response.status_code == 200
     assert 'name="password"' in response.get_data(as_text=True)
     db.session.refresh(person)
-    assert services.check_password(person, person.test_password)
+    assert passwords.check_password(person, person.test_password)
 
 
 def test_choosing_a_new_password_sets_it_and_signs_in(client, user, sent_mail):
@@ -87,7 +87,7 @@ def test_choosing_a_new_password_sets_it_and_signs_in(client, user, sent_mail):
     response = choose(client, link_in(sent_mail("password_reset")[0]))
     assert response.status_code == 302
     db.session.refresh(person)
-    assert services.check_password(person, NEW)
+    assert passwords.check_password(person, NEW)
     assert client.get("/account").status_code == 200
 
 
@@ -121,7 +121,7 @@ def test_the_reset_link_works_only_once(client, user, sent_mail):
     assert response.status_code == 400
     assert "already been used" in response.get_data(as_text=True)
     db.session.refresh(person)
-    assert services.check_password(person, NEW)
+    assert passwords.check_password(person, NEW)
 
 
 def test_using_one_reset_link_spends_the_others(client, user, sent_mail):
@@ -219,9 +219,9 @@ def test_the_note_to_an_unknown_address_is_in_the_visitors_language(client, sent
 
 
 def test_notes_to_an_unknown_address_are_capped_per_hour_too(client, sent_mail):
-    for _ in range(services.MAX_RESET_EMAILS_PER_HOUR + 2):
+    for _ in range(resets.MAX_RESET_EMAILS_PER_HOUR + 2):
         ask(client, "nobody@example.org")
-    assert len(sent_mail("password_reset_no_account")) == services.MAX_RESET_EMAILS_PER_HOUR
+    assert len(sent_mail("password_reset_no_account")) == resets.MAX_RESET_EMAILS_PER_HOUR
 
 
 def test_something_that_is_not_an_address_gets_no_mail(client, sent_mail):

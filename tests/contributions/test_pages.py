@@ -306,3 +306,10 @@ def test_a_receipt_can_name_the_instalment_it_pays(as_finance, donor, finance):
     assert response.status_code == 302
     [receipt] = db.session.scalars(db.select(Receipt)).all()
     assert (receipt.pledge_id, receipt.instalment_id) == (pledge.id, second.id)
+
+
+def test_the_report_downloads_as_a_file_no_cache_keeps(as_finance):
+    for path, name in [("report.csv", "contributions.csv"), ("report.xlsx", "contributions.xlsx")]:
+        response = as_finance.get(f"/contributions/{path}")
+        assert response.headers["Content-Disposition"] == f'attachment; filename="{name}"'
+        assert response.headers["Cache-Control"] == "no-store"

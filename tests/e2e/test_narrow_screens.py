@@ -76,7 +76,7 @@ def _record_pages(person, rows) -> list[str]:
 
 @pytest.fixture()
 def rows(app, user, member_state, area, agency, contact):
-    from webapp.accounts.services import request_password_reset
+    from webapp.accounts.resets import request_password_reset
     from webapp.core.outbox import OutboxMessage
     from webapp.extensions import db
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from webapp.accounts import services
+from webapp.accounts import users
+from webapp.accounts.errors import AccountError
 from webapp.extensions import db
 
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -18,8 +19,8 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 def create_admin(email: str, name: str, password: str) -> None:
     """Create the first administrator, or make an existing account an administrator."""
     try:
-        user = services.create_admin(email, name, password)
-    except services.AccountError as error:
+        user = users.create_admin(email, name, password)
+    except AccountError as error:
         db.session.rollback()
         raise click.BadParameter(error.message, param_hint=error.field or "email") from None
     db.session.commit()

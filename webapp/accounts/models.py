@@ -45,6 +45,11 @@ def new_session_token() -> str:
     return secrets.token_hex(16)
 
 
+def normalise_email(email: str) -> str:
+    """The form `User.email` is stored and looked up in."""
+    return email.strip().lower()
+
+
 class User(UserMixin, Audited, db.Model):
     __tablename__ = "users"
     __audit_label__ = _l("Account")

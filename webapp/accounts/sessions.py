@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from webapp.accounts.models import User, UserSession
+from webapp.accounts.models import User, UserSession, new_session_token
 from webapp.extensions import db
 
 # Writing "last seen" on every request would make every page a write; this is enough to
@@ -89,6 +89,13 @@ def end(user: User, session_id: int) -> bool:
 def end_all(user: User) -> None:
     """End every session of the account (sign out everywhere, new password, deactivation)."""
     db.session.execute(sa.delete(UserSession).where(UserSession.user_id == user.id))
+
+
+def sign_out_everywhere(user: User) -> None:
+    """End every session of the account; links sent before stop working too (their
+    fingerprint includes the session token)."""
+    user.session_token = new_session_token()
+    end_all(user)
 
 
 def active(user: User) -> list[UserSession]:

@@ -11,7 +11,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
 
-from webapp.accounts import services, sessions
+from webapp.accounts import invitations, resets, sessions, signin
+from webapp.accounts.errors import AccountError, LinkError
 from webapp.accounts.forms import (
     ChangePasswordForm,
     InvitationForm,
@@ -23,6 +24,7 @@ from webapp.accounts.forms import (
     role_choices,
 )
 from webapp.accounts.models import ROLE_LABELS, User
+from webapp.accounts.users import activate, deactivate, list_users, update_user
 from webapp.core import reference
 from webapp.core.access import (
     ADMIN,
@@ -34,7 +36,7 @@ from webapp.core.access import (
     SIGNED_IN,
     allow,
 )
-from webapp.core.forms import ActionForm, show_error
+from webapp.core.forms import ActionForm, saving, show_error
 from webapp.core.i18n import SESSION_LANGUAGE, show_page_as
 from webapp.core.paging import requested_page
 from webapp.core.timezones import utcnow, zone_or_default
@@ -89,12 +91,12 @@ def _sign_out() -> None:
 def login() -> object:
     form = LoginForm(next=request.args.get("next"))
     if form.validate_on_submit():
-        if services.is_rate_limited(form.email.data, _address()):
+        if signin.is_rate_limited(form.email.data, _address()):
             form.email.errors.append(
                 _("Too many failed attempts. Please wait a few minutes and try again.")
             )
             return render_template("accounts/login.html", form=form), 429
-        user = services.authenticate(form.email.data, form.password.data, _address())
+        user = signin.authenticate(form.email.data, form.password.data, _address())
         db.session.commit()
         if user is not None:
             _sign_in(user)
@@ -114,7 +116,7 @@ def logout() -> object:
 # --- invitations and password resets (signed links) ----------------------------------
 
 
-def _link_problem(kind: str, error: services.LinkError) -> tuple[str, int]:
+def _link_problem(kind: str, error: LinkError) -> tuple[str, int]:
     if error.user is not None:
         show_page_as(error.user.language, error.user.timezone)
     return render_template("accounts/link_problem.html", kind=kind, reason=error.reason), 400
@@ -124,17 +126,17 @@ def _link_problem(kind: str, error: services.LinkError) -> tuple[str, int]:
 @allow(PUBLIC)
 def accept_invitation(token: str) -> object:
     try:
-        invitee = services.user_from_invitation(token)
-    except services.LinkError as error:
+        invitee = invitations.user_from_invitation(token)
+    except LinkError as error:
         return _link_problem("invitation", error)
     show_page_as(invitee.language, invitee.timezone)  # the invitation's language
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
-            user = services.accept_invitation(token, form.password.data)
-        except services.AccountError as error:
+            user = invitations.accept_invitation(token, form.password.data)
+        except AccountError as error:
             show_error(form, error)
-        except services.LinkError as error:
+        except LinkError as error:
             return _link_problem("invitation", error)
         else:
             db.session.commit()
@@ -149,7 +151,7 @@ def accept_invitation(token: str) -> object:
 def request_password_reset() -> object:
     form = PasswordResetRequestForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data, _current_language())
+        resets.request_password_reset(form.email.data, _current_language())
         db.session.commit()
         return render_template("accounts/password_reset_sent.html")
     return render_template("accounts/password_reset_request.html", form=form)
@@ -159,17 +161,17 @@ def request_password_reset() -> object:
 @allow(PUBLIC)
 def reset_password(token: str) -> object:
     try:
-        person = services.user_from_reset(token)
-    except services.LinkError as error:
+        person = resets.user_from_reset(token)
+    except LinkError as error:
         return _link_problem("reset", error)
     show_page_as(person.language, person.timezone)  # the reset email's language
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
-            user = services.reset_password(token, form.password.data)
-        except services.AccountError as error:
+            user = resets.reset_password(token, form.password.data)
+        except AccountError as error:
             show_error(form, error)
-        except services.LinkError as error:
+        except LinkError as error:
             return _link_problem("reset", error)
         else:
             db.session.commit()
@@ -209,10 +211,10 @@ def change_password() -> object:
     if form.validate_on_submit():
         user = current_user._get_current_object()
         try:
-            services.change_password(
+            signin.change_password(
                 user, form.current_password.data, form.password.data, _address()
             )
-        except services.AccountError as error:
+        except AccountError as error:
             db.session.commit()  # a wrong current password counts towards the limit
             show_error(form, error)
         else:
@@ -228,7 +230,7 @@ def change_password() -> object:
 def sign_out_everywhere() -> object:
     form = ActionForm()
     if form.validate_on_submit():
-        services.sign_out_everywhere(current_user._get_current_object())
+        sessions.sign_out_everywhere(current_user._get_current_object())
         _sign_out()
         flash(_("You are signed out on every device."), "info")
         return redirect(url_for("accounts.login"))
@@ -267,7 +269,7 @@ def end_session(session_id: int) -> object:
 @allow(ADMIN, ORGANIZER)
 def invite() -> object:
     inviter = current_user._get_current_object()
-    allowed = services.invitable_roles(inviter)
+    allowed = invitations.invitable_roles(inviter)
     form = InvitationForm()
     form.roles.choices = role_choices(allowed)
     form.member_states.choices = _state_choices()
@@ -276,8 +278,8 @@ def invite() -> object:
         if allowed == (PARTICIPANT,):
             form.roles.data = list(allowed)
     if form.validate_on_submit():
-        try:
-            user = services.invite(
+        with saving(form) as saved:
+            user = invitations.invite(
                 inviter,
                 name=form.name.data,
                 email=form.email.data,
@@ -285,11 +287,7 @@ def invite() -> object:
                 roles=form.roles.data,
                 member_state_ids=form.member_states.data or [],
             )
-        except services.AccountError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("An invitation was sent to %(email)s.", email=user.email), "success")
             if inviter.has_role(ADMIN):
                 return redirect(url_for("accounts.edit_user", user_id=user.id))
@@ -302,7 +300,7 @@ def invite() -> object:
 def users() -> str:
     search = request.args.get("q", "").strip()
     role = request.args.get("role") if request.args.get("role") in ROLES else None
-    page = services.list_users(search, role, requested_page())
+    page = list_users(search, role, requested_page())
     return render_template(
         "accounts/users.html", page=page, search=search, role=role, roles=ROLE_LABELS
     )
@@ -324,8 +322,8 @@ def edit_user(user_id: int) -> object:
         form.language.data = user.language or "en"
         form.timezone.data = zone_or_default(user.timezone)
     if form.validate_on_submit():
-        try:
-            services.update_user(
+        with saving(form) as saved:
+            update_user(
                 current_user._get_current_object(),
                 user,
                 name=form.name.data,
@@ -334,11 +332,7 @@ def edit_user(user_id: int) -> object:
                 language=form.language.data,
                 timezone=form.timezone.data,
             )
-        except services.AccountError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("The account of %(email)s is saved.", email=user.email), "success")
             return redirect(url_for("accounts.edit_user", user_id=user.id))
     return render_template(
@@ -356,7 +350,7 @@ def _account_action(
     if form.validate_on_submit():
         try:
             act(current_user._get_current_object(), user)
-        except services.AccountError as error:
+        except AccountError as error:
             db.session.rollback()
             flash(error.message, "error")
         else:
@@ -370,7 +364,7 @@ def _account_action(
 def deactivate_user(user_id: int) -> object:
     return _account_action(
         user_id,
-        services.deactivate,
+        deactivate,
         lambda email: _("%(email)s is deactivated and signed out.", email=email),
     )
 
@@ -379,7 +373,7 @@ def deactivate_user(user_id: int) -> object:
 @allow(ADMIN)
 def activate_user(user_id: int) -> object:
     return _account_action(
-        user_id, services.activate, lambda email: _("%(email)s is active again.", email=email)
+        user_id, activate, lambda email: _("%(email)s is active again.", email=email)
     )
 
 
@@ -388,6 +382,6 @@ def activate_user(user_id: int) -> object:
 def resend_invitation(user_id: int) -> object:
     return _account_action(
         user_id,
-        services.resend_invitation,
+        invitations.resend_invitation,
         lambda email: _("A new invitation was sent to %(email)s.", email=email),
     )

@@ -8,13 +8,14 @@ the state itself, has a `member_state_id`, or (accounts) is tied to the state.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from webapp.accounts.models import User, user_states
+from webapp.core import paging
 from webapp.core.audit import CREATE, DELETE, REVERT, UPDATE, Audited, AuditEntry
 from webapp.core.reference import MemberState
 from webapp.core.timezones import to_utc
@@ -44,30 +45,10 @@ class Filters:
 
 
 @dataclass
-class Page:
-    """One page of entries, newest first, with the names of the people who acted."""
+class Page(paging.Page):
+    """One page of entries (`items`), newest first, with the names of the people who acted."""
 
-    entries: list[AuditEntry]
-    actor_names: dict[int, str]
-    page: int
-    pages: int
-    total: int
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
+    actor_names: dict[int, str] = field(default_factory=dict)
 
 
 def audited_models() -> dict[str, type]:
@@ -149,8 +130,7 @@ def entries(filters: Filters, page: int, zone: str) -> Page:
     if filters.until:
         query = query.where(AuditEntry.at < _day_start(filters.until + timedelta(days=1), zone))
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(page, pages)
+    page = min(page, paging.page_count(total, PAGE_SIZE))
     rows = list(
         db.session.scalars(
             query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
@@ -158,7 +138,7 @@ def entries(filters: Filters, page: int, zone: str) -> Page:
             .offset((page - 1) * PAGE_SIZE)
         )
     )
-    return Page(rows, actor_names(rows), page, pages, total)
+    return Page(rows, page, PAGE_SIZE, total, actor_names=actor_names(rows))
 
 
 def actor_names(rows: list[AuditEntry]) -> dict[int, str]:

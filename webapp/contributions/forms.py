@@ -23,6 +23,24 @@ def _series_choices() -> list[tuple[str, object]]:
     return [("", _l("None"))] + [(str(i), title) for i, title in series_choices()]
 
 
+# Fields several forms ask alike; a new field each time, so each form keeps its own order.
+def donor_field() -> SelectField:
+    return SelectField(_l("Donor"), coerce=int, validators=[InputRequired()])
+
+
+def amount_field() -> StringField:
+    return StringField(_l("Amount"), validators=[InputRequired(), Length(max=40)])
+
+
+def currency_field() -> StringField:
+    return StringField(
+        _l("Currency"),
+        default="USD",
+        validators=[InputRequired(), Length(max=3)],
+        description=_l("ISO 4217 code, such as USD, EUR, JPY or KWD."),
+    )
+
+
 class DonorForm(FlaskForm):
     donor = SelectField(_l("Donor"), validators=[InputRequired()])
     name = StringField(
@@ -55,14 +73,9 @@ class EarmarkFields:
 
 
 class PledgeForm(EarmarkFields, FlaskForm):
-    donor = SelectField(_l("Donor"), coerce=int, validators=[InputRequired()])
-    amount = StringField(_l("Amount"), validators=[InputRequired(), Length(max=40)])
-    currency = StringField(
-        _l("Currency"),
-        default="USD",
-        validators=[InputRequired(), Length(max=3)],
-        description=_l("ISO 4217 code, such as USD, EUR, JPY or KWD."),
-    )
+    donor = donor_field()
+    amount = amount_field()
+    currency = currency_field()
     pledged_on = DateField(_l("Date of the pledge"), validators=[InputRequired()])
     instrument = StringField(
         _l("Instrument"),
@@ -80,7 +93,7 @@ class PledgeForm(EarmarkFields, FlaskForm):
 
 
 class ReceiptForm(EarmarkFields, FlaskForm):
-    donor = SelectField(_l("Donor"), coerce=int, validators=[InputRequired()])
+    donor = donor_field()
     pledge = SelectField(_l("Pledge it pays"), coerce=int, validators=[Optional()])
     instalment = SelectField(
         _l("Instalment it pays"),
@@ -88,19 +101,14 @@ class ReceiptForm(EarmarkFields, FlaskForm):
         validators=[Optional()],
         description=_l("Optional: otherwise the pledge's oldest unpaid instalments are paid."),
     )
-    amount = StringField(_l("Amount"), validators=[InputRequired(), Length(max=40)])
-    currency = StringField(
-        _l("Currency"),
-        default="USD",
-        validators=[InputRequired(), Length(max=3)],
-        description=_l("ISO 4217 code, such as USD, EUR, JPY or KWD."),
-    )
+    amount = amount_field()
+    currency = currency_field()
     received_on = DateField(_l("Value date"), validators=[InputRequired()])
     bank_reference = StringField(_l("Bank reference"), validators=[Optional(), Length(max=120)])
 
 
 class InKindForm(EarmarkFields, FlaskForm):
-    donor = SelectField(_l("Donor"), coerce=int, validators=[InputRequired()])
+    donor = donor_field()
     description = TextAreaField(
         _l("What was given"), validators=[InputRequired(), Length(max=2000)]
     )

@@ -129,11 +129,7 @@ def record_pledge(
     value = valuation(money, pledged_on)
     pledge = Pledge(
         donor=donor,
-        amount_minor=money.minor_units,
-        currency=money.currency,
-        usd_minor=value.usd.minor_units,
-        usd_rate=value.rate,
-        rate_source=value.source,
+        **value.amount_columns(money),
         pledged_on=pledged_on,
         instrument=instrument,
         earmark_kind=kind,

@@ -12,9 +12,7 @@ from webapp.contributions import budgets, rates
 from webapp.contributions.forms import BudgetForm, RateForm, RateImportForm
 from webapp.contributions.views import bp
 from webapp.core.access import FINANCE, ORGANIZER, allow
-from webapp.core.errors import RuleError
-from webapp.core.forms import show_error
-from webapp.extensions import db
+from webapp.core.forms import saving
 
 
 @bp.route("/rates", methods=["GET", "POST"])
@@ -22,7 +20,7 @@ from webapp.extensions import db
 def rate_list() -> object:
     form = RateForm()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             rates.set_rate(
                 currency=form.currency.data,
                 on=form.on.data,
@@ -30,11 +28,7 @@ def rate_list() -> object:
                 source=form.source.data,
                 by=current_user,
             )
-        except RuleError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("Rate recorded."), "success")
             return redirect(url_for("contributions.rate_list"))
     return render_template(
@@ -50,17 +44,13 @@ def rate_list() -> object:
 def import_rates() -> object:
     form = RateImportForm()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             added = rates.import_rates(
                 form.file.data.read(2_000_001)[:2_000_000],
                 source=form.source.data,
                 by=current_user,
             )
-        except RuleError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(ngettext("%(num)d rate imported.", "%(num)d rates imported.", added), "success")
             return redirect(url_for("contributions.rate_list"))
     return render_template(
@@ -73,7 +63,7 @@ def import_rates() -> object:
 def set_budget() -> object:
     form = BudgetForm()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             budgets.set_budget(
                 earmark_kind=form.earmark_kind.data,
                 earmark_label=form.earmark_label.data or "",
@@ -81,11 +71,7 @@ def set_budget() -> object:
                 amount=form.amount.data,
                 by=current_user,
             )
-        except RuleError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("Budget set."), "success")
             return redirect(url_for("contributions.report") + "#funding")
     return render_template("contributions/budget_form.html", form=form)

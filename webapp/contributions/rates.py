@@ -26,9 +26,22 @@ MAX_IMPORT_ROWS = 50_000
 
 @dataclass(frozen=True)
 class Valuation:
+    """What an amount is worth in US dollars, at which rate, from where."""
+
     usd: Money
     rate: Decimal
     source: str
+
+    def amount_columns(self, money: Money) -> dict[str, object]:
+        """The amount columns of a ledger row (`models.Posted`): `money` as given, and
+        this value of it."""
+        return {
+            "amount_minor": money.minor_units,
+            "currency": money.currency,
+            "usd_minor": self.usd.minor_units,
+            "usd_rate": self.rate,
+            "rate_source": self.source,
+        }
 
 
 def parse_rate(text: str | None, field: str = "rate") -> Decimal:

@@ -76,11 +76,7 @@ def record_receipt(
     value = valuation(money, received_on)
     receipt = Receipt(
         donor=donor,
-        amount_minor=money.minor_units,
-        currency=money.currency,
-        usd_minor=value.usd.minor_units,
-        usd_rate=value.rate,
-        rate_source=value.source,
+        **value.amount_columns(money),
         received_on=received_on,
         bank_reference=reference,
         pledge=pledge,
@@ -127,11 +123,7 @@ def record_in_kind(
     gift = InKindContribution(
         donor=donor,
         description=description,
-        amount_minor=money.minor_units,
-        currency=money.currency,
-        usd_minor=value.usd.minor_units,
-        usd_rate=value.rate,
-        rate_source=value.source,
+        **value.amount_columns(money),
         received_on=received_on,
         basis=basis,
         earmark_kind=kind,

@@ -40,11 +40,11 @@ from webapp.contributions.models import (
 from webapp.contributions.queries import donor_ledger, earmark_name
 from webapp.contributions.standing import pledge_standings
 from webapp.core.access import ADMIN, FINANCE, ORGANIZER, allow
-from webapp.core.errors import RuleError
-from webapp.core.forms import show_error
+from webapp.core.forms import saving
 from webapp.core.timezones import utcnow
-from webapp.extensions import db
+from webapp.core.views import download
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 bp = Blueprint("contributions", __name__, url_prefix="/contributions", template_folder="templates")
 READERS = (FINANCE, ORGANIZER, ADMIN)
 
@@ -98,22 +98,14 @@ def chart() -> Response:
 @allow(*READERS)
 def report_csv() -> Response:
     text = exports.as_csv(reports.build(_today()), earmark_name)
-    return Response(
-        text,
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=contributions.csv"},
-    )
+    return download(text, "text/csv", "contributions.csv")
 
 
 @bp.get("/report.xlsx")
 @allow(*READERS)
 def report_xlsx() -> Response:
     data = exports.as_xlsx(reports.build(_today()), earmark_name)
-    return Response(
-        data,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": "attachment; filename=contributions.xlsx"},
-    )
+    return download(data, XLSX, "contributions.xlsx")
 
 
 # --- donors --------------------------------------------------------------------------
@@ -147,7 +139,7 @@ def new_donor() -> object:
     form.donor.choices = _donor_options()
     if form.validate_on_submit():
         kind, _sep, ref = form.donor.data.partition(":")
-        try:
+        with saving(form) as saved:
             donor = donors.create_donor(
                 kind=kind,
                 reference_id=int(ref) if ref.isdigit() else None,
@@ -155,10 +147,7 @@ def new_donor() -> object:
                 language=form.language.data,
                 by=current_user,
             )
-        except RuleError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("Donor recorded."), "success")
             return redirect(url_for("contributions.donor", donor_id=donor.id))
     return render_template("contributions/donor_form.html", form=form)
@@ -188,7 +177,7 @@ def add_contact(donor_id: int) -> object:
     found = donors.get_donor(donor_id) or abort(404)
     form = ContactForm()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             donors.add_contact(
                 found,
                 name=form.name.data,
@@ -196,10 +185,7 @@ def add_contact(donor_id: int) -> object:
                 language=form.language.data,
                 by=current_user,
             )
-        except RuleError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("Contact person added."), "success")
             return redirect(url_for("contributions.donor", donor_id=found.id))
     return _donor_page(found, form), 400
@@ -219,7 +205,7 @@ def new_pledge() -> object:
     form = PledgeForm(donor=_requested_donor())
     form.donor.choices = _donor_choices()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             pledge = pledges.record_pledge(
                 donor=donors.get_donor(form.donor.data),
                 amount=form.amount.data,
@@ -232,11 +218,7 @@ def new_pledge() -> object:
                 instalments=pledges.parse_schedule(form.instalments.data),
                 by=current_user,
             )
-        except RuleError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("Pledge recorded."), "success")
             return redirect(url_for("contributions.donor", donor_id=pledge.donor_id))
     return render_template("contributions/pledge_form.html", form=form)
@@ -259,7 +241,7 @@ def new_receipt() -> object:
         for i in p.instalments
     ]
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             receipt = receipts.record_receipt(
                 donor=donors.get_donor(form.donor.data),
                 pledge=pledges.get_pledge(form.pledge.data) if form.pledge.data else None,
@@ -276,11 +258,7 @@ def new_receipt() -> object:
                 by=current_user,
                 now=utcnow(),
             )
-        except RuleError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(
                 _(
                     "Receipt recorded; acknowledgement letter %(number)s written.",
@@ -298,7 +276,7 @@ def new_in_kind() -> object:
     form = InKindForm(donor=_requested_donor())
     form.donor.choices = _donor_choices()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             gift = receipts.record_in_kind(
                 donor=donors.get_donor(form.donor.data),
                 description=form.description.data,
@@ -312,11 +290,7 @@ def new_in_kind() -> object:
                 by=current_user,
                 now=utcnow(),
             )
-        except RuleError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(
                 _(
                     "In-kind contribution recorded; acknowledgement letter %(number)s written.",
@@ -334,13 +308,9 @@ def reverse(kind: str, entry_id: int) -> object:
     entry = ledger.find_entry(kind, entry_id) or abort(404)
     form = ReversalForm()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             ledger.reverse(entry, reason=form.reason.data, by=current_user, now=utcnow())
-        except RuleError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("Entry reversed. Record the correct entry if there is one."), "success")
             return redirect(url_for("contributions.donor", donor_id=entry.donor_id))
     return render_template(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField
@@ -10,6 +14,7 @@ from wtforms.validators import DataRequired, Optional, ValidationError
 from webapp.core import errors
 from webapp.core.i18n import LANGUAGE_NAMES
 from webapp.core.timezones import is_valid_zone, zone_choices
+from webapp.extensions import db
 
 
 def show_error(form: FlaskForm, error: errors.RuleError) -> None:
@@ -21,6 +26,45 @@ def show_error(form: FlaskForm, error: errors.RuleError) -> None:
             target.errors = [*target.errors, each.message]
         else:
             form.form_errors.append(each.message)
+
+
+class Saved:
+    """What `saving` answers: true once the change is committed."""
+
+    done = False
+
+    def __bool__(self) -> bool:
+        return self.done
+
+
+@contextmanager
+def saving(form: FlaskForm) -> Iterator[Saved]:
+    """Run a service's change for a submitted form: commit it, or, when the service
+    refuses, roll it back and show the refusal on the form (a `NotAllowed` goes on to
+    the 403 page). The view reads the answer:
+
+        with saving(form) as saved:
+            entry = entries.create_contact(...)
+        if saved:
+            flash(...)
+            return redirect(...)
+    """
+    saved = Saved()
+    try:
+        yield saved
+    except errors.NotAllowed:
+        raise
+    except errors.RuleError as error:
+        db.session.rollback()
+        show_error(form, error)
+        return
+    db.session.commit()
+    saved.done = True
+
+
+def form_status() -> int:
+    """The status of a form page: 400 when it is shown again after a refused POST."""
+    return 400 if request.method == "POST" else 200
 
 
 class ActionForm(FlaskForm):

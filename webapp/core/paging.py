@@ -18,6 +18,11 @@ def requested_page() -> int:
     return min(max(page, 1), MAX_PAGE)
 
 
+def page_count(total: int, per_page: int) -> int:
+    """How many pages `total` results fill; an empty list still has its one page."""
+    return max(1, math.ceil(total / per_page))
+
+
 @dataclass
 class Page:
     """One page of results, shaped like Flask-SQLAlchemy's pagination for `_forms.html`."""
@@ -29,7 +34,7 @@ class Page:
     pages: int = field(init=False)
 
     def __post_init__(self) -> None:
-        self.pages = max(1, math.ceil(self.total / self.per_page))
+        self.pages = page_count(self.total, self.per_page)
 
     @property
     def has_prev(self) -> bool:

@@ -34,6 +34,14 @@ bp = Blueprint("core", __name__, template_folder="templates")
 OUTBOX_PAGE_SIZE = 50
 
 
+def download(body: bytes | str, mimetype: str, filename: str) -> Response:
+    """A file to save, never kept by a cache on the way (exports hold personal data)."""
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def safe_next(target: str | None, fallback: str) -> str:
     """Only same-site paths are followed after a redirect."""
     if not target:

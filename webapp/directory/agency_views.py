@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.core.access import allow
-from webapp.core.forms import show_error
+from webapp.core.forms import form_status, saving
 from webapp.directory import agencies as agency_rules
 from webapp.directory import permissions
-from webapp.directory.errors import InvalidEntry
 from webapp.directory.forms import AgencyForm
 from webapp.directory.models import Agency
 from webapp.directory.views import EDITORS, bp, row_by_id, state_from_args
-from webapp.extensions import db
 
 # --- Agencies and areas -------------------------------------------------------------
 
@@ -47,21 +45,16 @@ def new_agency() -> Any:
     state = state_from_args() or abort(404)
     form = AgencyForm()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             agency = agency_rules.save_agency(
                 current_user, state, form.name.data, form.acronym.data, form.kind.data
             )
-        except InvalidEntry as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("The agency %(name)s is saved.", name=agency.name), "success")
             return redirect(url_for("directory.agencies", state=state.code))
-    status = 400 if request.method == "POST" else 200
-    return render_template("directory/agency_form.html", form=form, state=state, agency=None), (
-        status
-    )
+    return render_template(
+        "directory/agency_form.html", form=form, state=state, agency=None
+    ), form_status()
 
 
 @bp.route("/agencies/<int:agency_id>/edit", methods=["GET", "POST"])
@@ -71,7 +64,7 @@ def edit_agency(agency_id: int) -> Any:
     permissions.require_edit_state(current_user, agency.member_state_id)
     form = AgencyForm(obj=agency)
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             agency_rules.save_agency(
                 current_user,
                 agency.member_state,
@@ -80,14 +73,9 @@ def edit_agency(agency_id: int) -> Any:
                 form.kind.data,
                 agency=agency,
             )
-        except InvalidEntry as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("The agency %(name)s is saved.", name=agency.name), "success")
             return redirect(url_for("directory.agencies", state=agency.member_state.code))
-    status = 400 if request.method == "POST" else 200
     return render_template(
         "directory/agency_form.html", form=form, state=agency.member_state, agency=agency
-    ), status
+    ), form_status()

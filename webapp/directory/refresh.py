@@ -138,19 +138,26 @@ def send_due_requests(now: datetime) -> CycleReport:
     return report
 
 
+def _unanswered(not_yet: sa.orm.InstrumentedAttribute, threshold: datetime) -> sa.Select:
+    """Requests sent by `threshold` and still unanswered whose `not_yet` time (reminded,
+    escalated) is still empty, each with its focal point."""
+    return (
+        sa.select(RefreshRequest, User)
+        .join(User, User.id == RefreshRequest.focal_point_id)
+        .where(
+            RefreshRequest.answered_at.is_(None),
+            not_yet.is_(None),
+            RefreshRequest.sent_at <= threshold,
+        )
+    )
+
+
 def send_reminders(now: datetime) -> CycleReport:
     """Remind each focal point once when a request is unanswered after the reminder days."""
     report = CycleReport()
     threshold = now - timedelta(days=int(current_app.config["REFRESH_REMINDER_DAYS"]))
     rows = db.session.execute(
-        sa.select(RefreshRequest, User)
-        .join(User, User.id == RefreshRequest.focal_point_id)
-        .where(
-            RefreshRequest.answered_at.is_(None),
-            RefreshRequest.reminded_at.is_(None),
-            RefreshRequest.sent_at <= threshold,
-        )
-        .order_by(RefreshRequest.id)
+        _unanswered(RefreshRequest.reminded_at, threshold).order_by(RefreshRequest.id)
     ).all()
     if not rows:
         return report
@@ -175,14 +182,9 @@ def send_escalations(now: datetime) -> CycleReport:
     report = CycleReport()
     threshold = now - timedelta(days=int(current_app.config["REFRESH_ESCALATION_DAYS"]))
     rows = db.session.execute(
-        sa.select(RefreshRequest, User)
-        .join(User, User.id == RefreshRequest.focal_point_id)
-        .where(
-            RefreshRequest.answered_at.is_(None),
-            RefreshRequest.escalated_at.is_(None),
-            RefreshRequest.sent_at <= threshold,
+        _unanswered(RefreshRequest.escalated_at, threshold).order_by(
+            RefreshRequest.member_state_id, RefreshRequest.cycle, RefreshRequest.id
         )
-        .order_by(RefreshRequest.member_state_id, RefreshRequest.cycle, RefreshRequest.id)
     ).all()
     groups: dict[tuple[int, date], list[tuple[RefreshRequest, User]]] = defaultdict(list)
     for request, person in rows:

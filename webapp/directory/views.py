@@ -32,12 +32,13 @@ from webapp.core.access import (
     PUBLIC,
     allow,
 )
-from webapp.core.forms import ActionForm, show_error
+from webapp.core.forms import ActionForm, form_status, saving
 from webapp.core.i18n import day as format_day
 from webapp.core.i18n import viewer_language, viewer_zone
 from webapp.core.paging import requested_page
 from webapp.core.reference import MemberState, member_states
 from webapp.core.timezones import today_in
+from webapp.core.views import download
 from webapp.directory import (
     agencies as agency_rules,
 )
@@ -125,13 +126,6 @@ def search() -> str:
     )
 
 
-def _download(body: bytes, mimetype: str, filename: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 def _bad_filters(form: Any) -> tuple[str, int]:
     return render_template("directory/search.html", form=form, page=None, args={}), 400
 
@@ -144,7 +138,7 @@ def export_csv() -> Response | tuple[str, int]:
         return _bad_filters(form)
     contacts = searching.visible_contacts(current_user, filters, viewer_language())
     body = exports.contacts_csv(contacts)
-    return _download(body, "text/csv", f"directory-{today_in(viewer_zone()).isoformat()}.csv")
+    return download(body, "text/csv", f"directory-{today_in(viewer_zone()).isoformat()}.csv")
 
 
 def _notes(contacts: list[PointOfContact]) -> dict[int, str]:
@@ -170,7 +164,7 @@ def export_vcard() -> Response | tuple[str, int]:
         return _bad_filters(form)
     contacts = searching.visible_contacts(current_user, filters, viewer_language())
     body = exports.vcards(contacts, _notes(contacts))
-    return _download(body, "text/vcard", f"directory-{today_in(viewer_zone()).isoformat()}.vcf")
+    return download(body, "text/vcard", f"directory-{today_in(viewer_zone()).isoformat()}.vcf")
 
 
 @bp.get("/snapshot")
@@ -252,7 +246,7 @@ def contact_vcard(contact_id: int) -> Response:
     if entry.status != ACTIVE:
         abort(404)
     body = exports.vcard(entry, _notes([entry])[entry.id]).encode("utf-8")
-    return _download(body, "text/vcard", f"contact-{entry.id}.vcf")
+    return download(body, "text/vcard", f"contact-{entry.id}.vcf")
 
 
 def state_from_args() -> MemberState | None:
@@ -282,21 +276,16 @@ def new_contact() -> Any:
         agencies=agency_rules.agencies_of(state.id), areas=agency_rules.active_areas()
     )
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             entry = entries.create_contact(
                 current_user, state, form.data_for_service(), today_in(viewer_zone())
             )
-        except InvalidEntry as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("The entry for %(name)s is saved.", name=entry.name), "success")
             return redirect(url_for("directory.contact", contact_id=entry.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("directory/contact_form.html", form=form, state=state, contact=None), (
-        status
-    )
+    return render_template(
+        "directory/contact_form.html", form=form, state=state, contact=None
+    ), form_status()
 
 
 @bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
@@ -317,21 +306,16 @@ def edit_contact(contact_id: int) -> Any:
     if request.method == "GET":
         form.fill_from(entry)
     elif form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             entries.update_contact(
                 current_user, entry, form.data_for_service(), today_in(viewer_zone())
             )
-        except InvalidEntry as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("The entry for %(name)s is saved.", name=entry.name), "success")
             return redirect(url_for("directory.contact", contact_id=entry.id))
-    status = 400 if request.method == "POST" else 200
     return render_template(
         "directory/contact_form.html", form=form, state=entry.member_state, contact=entry
-    ), status
+    ), form_status()
 
 
 @bp.post("/contacts/<int:contact_id>/withdraw")

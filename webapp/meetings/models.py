@@ -2,6 +2,10 @@
 organizations' activities, and calendar subscriptions.
 
 Times are stored in UTC with the venue's IANA zone; a one-off meeting is a series of one.
+
+Over 400 lines because it is the part's whole schema in one place: declarations and their
+label dictionaries, no rules. Move a group of tables (records and action items, say) to a
+module of its own before this grows further.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from webapp.core.access import ADMIN, FOCAL_POINT, ORGANIZER, allow
 from webapp.core.errors import RuleError
-from webapp.core.forms import ActionForm, show_error
+from webapp.core.forms import ActionForm, saving
 from webapp.core.reference import MemberState, member_states
 from webapp.core.timezones import utcnow
 from webapp.directory.models import PointOfContact
@@ -60,7 +60,7 @@ def add_guest(series_id: int) -> object:
         abort(403)
     form = GuestForm(states=member_states())
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             participants.add_guest(
                 found,
                 participants.GuestInput(
@@ -73,11 +73,7 @@ def add_guest(series_id: int) -> object:
                 ),
                 by=current_user,
             )
-            db.session.commit()
-        except RuleError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if saved:
             flash(_("Participant added."), "success")
             return redirect(url_for("meetings.participants_page", series_id=found.id))
     return _participants(found, form, None), 400
@@ -91,18 +87,14 @@ def add_contacts(series_id: int) -> object:
         abort(403)
     form = ContactsForm(contacts=contacts_to_offer(current_user, found))
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             added = participants.add_contacts(
                 found,
                 _by_ids(PointOfContact, form.contacts.data),
                 role=form.role.data,
                 by=current_user,
             )
-            db.session.commit()
-        except RuleError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if saved:
             flash(
                 ngettext("%(num)d participant added.", "%(num)d participants added.", len(added)),
                 "success",

@@ -8,8 +8,7 @@ from flask_login import current_user
 
 from webapp.core import mailer
 from webapp.core.access import ADMIN, ORGANIZER, PUBLIC, SIGNED_IN, allow
-from webapp.core.errors import RuleError
-from webapp.core.forms import ActionForm, show_error
+from webapp.core.forms import ActionForm, saving
 from webapp.core.links import external_url
 from webapp.core.timezones import utcnow
 from webapp.extensions import db
@@ -45,13 +44,9 @@ def answer(participant_id: int, token: str) -> object:
             form.answer.data = chosen if chosen in answers.ANSWERS else ""
         elif form.validate_on_submit():
             colleague = answers.Colleague(form.email.data or "", form.name.data or "")
-            try:
+            with saving(form) as saved:
                 answers.record_answer(person, form.answer.data, now=utcnow(), colleague=colleague)
-                db.session.commit()
-            except RuleError as error:
-                db.session.rollback()
-                show_error(form, error)
-            else:
+            if saved:
                 flash(_("Thank you. Your answer is recorded: %(answer)s.",
                         answer=ANSWER_LABELS[person.answer]), "success")  # fmt: skip
                 return redirect(url_for("meetings.answer", participant_id=person.id, token=token))

@@ -23,7 +23,7 @@ from flask_login import current_user
 from webapp.contributions.queries import series_funding
 from webapp.core.access import ADMIN, FOCAL_POINT, ORGANIZER, PARTICIPANT, PUBLIC, allow
 from webapp.core.errors import RuleError
-from webapp.core.forms import ActionForm, show_error
+from webapp.core.forms import ActionForm, saving
 from webapp.core.reference import MemberState, member_states
 from webapp.core.timezones import utcnow
 from webapp.directory.models import Area
@@ -94,7 +94,7 @@ def new_series() -> object:
     states = member_states()
     form = SeriesForm(states=states, areas=_areas())
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             data = series.SeriesInput(
                 title=form.title.data,
                 description=form.description.data or "",
@@ -116,11 +116,7 @@ def new_series() -> object:
                 reminder_offsets=series.reminder_offsets_from(form.reminders.data),
             )
             created = series.create_series(data, organizer=current_user)
-            db.session.commit()
-        except RuleError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if saved:
             flash(_("The series is saved with its meetings as drafts."), "success")
             return redirect(url_for("meetings.show_series", series_id=created.id))
     return render_template("meetings/series_form.html", form=form)
@@ -157,7 +153,7 @@ def change_rule(series_id: int) -> object:
     found = _series_or_404(series_id)
     form = RuleForm()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             cancelled = series.change_rule(
                 found,
                 rule=build_rule(
@@ -175,11 +171,7 @@ def change_rule(series_id: int) -> object:
                     occurrence, series.Changes(what=[series.STATUS]), now=utcnow()
                 )
             invitations.send_series_update(found, now=utcnow())
-            db.session.commit()
-        except RuleError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if saved:
             flash(_("The new rule applies from that date; earlier meetings are unchanged."))
             return redirect(url_for("meetings.show_series", series_id=found.id))
     if not form.is_submitted():
@@ -193,7 +185,7 @@ def edit_occurrence(occurrence_id: int) -> object:
     occurrence = row(Occurrence, occurrence_id) or abort(404)
     form = OccurrenceForm(states=member_states())
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             changes = series.update_occurrence(
                 occurrence,
                 series.OccurrenceInput(
@@ -210,11 +202,7 @@ def edit_occurrence(occurrence_id: int) -> object:
                 now=utcnow(),
             )
             sent = invitations.send_updates(occurrence, changes, now=utcnow())
-            db.session.commit()
-        except RuleError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if saved:
             flash(_("Saved."), "success")
             if sent:
                 flash(ngettext("%(num)d update sent.", "%(num)d updates sent.", sent), "info")
