@@ -1,0 +1,158 @@
+"""The refresh cycle's rules, through its public entry points only (`run_cycle`,
+`answer_request`, `standings`) and the mail they write, so that they hold however the
+module is split: whose requests an answer closes, who is reminded, who counts as a
+state's focal point."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.directory.refresh_support import NOW, TODAY, contact, mail, requests_of
+from webapp.directory import refresh
+from webapp.extensions import db
+
+DUE_VERIFIED = TODAY - timedelta(days=183)  # due three days ago with the 180-day default
+REMINDER_DAY = NOW + timedelta(days=14)
+
+
+def due_state(member_state, code: str):
+    state = member_state(code)
+    contact(state, verified=DUE_VERIFIED)
+    return state
+
+
+def reminded() -> list[str]:
+    return sorted(m.recipient for m in mail("directory-refresh-reminder"))
+
+
+def standing(state):
+    [found] = refresh.standings(TODAY, [state.id])
+    return found
+
+
+# Answers
+
+
+def test_an_answer_closes_only_the_open_requests_of_that_state(member_state, user):
+    br, mx = due_state(member_state, "BR"), due_state(member_state, "MX")
+    user("focal_point", states=[br])
+    user("focal_point", states=[mx])
+    refresh.run_cycle(NOW)
+    [asked_br], [asked_mx] = requests_of(br), requests_of(mx)
+    refresh.answer_request(asked_br, "confirmed", NOW + timedelta(days=1))
+    db.session.commit()
+    db.session.expire_all()
+    assert asked_br.answered_at is not None
+    assert (asked_mx.answered_at, asked_mx.answer) == (None, None)
+
+
+def test_an_answer_closes_the_requests_of_every_focal_point_of_the_state(member_state, user):
+    br = due_state(member_state, "BR")
+    answering = user("focal_point", states=[br])
+    user("focal_point", states=[br])
+    refresh.run_cycle(NOW)
+    mine = next(r for r in requests_of(br) if r.focal_point_id == answering.id)
+    refresh.answer_request(mine, "corrected", NOW + timedelta(days=1))
+    db.session.commit()
+    db.session.expire_all()
+    assert [(r.answer, r.answered_by_id) for r in requests_of(br)] == [
+        ("corrected", answering.id),
+        ("corrected", answering.id),
+    ]
+
+
+def test_the_other_state_is_still_reminded_after_one_state_answered(member_state, user):
+    br, mx = due_state(member_state, "BR"), due_state(member_state, "MX")
+    user("focal_point", states=[br])
+    mexican = user("focal_point", states=[mx])
+    refresh.run_cycle(NOW)
+    refresh.answer_request(requests_of(br)[0], "confirmed", NOW + timedelta(days=1))
+    db.session.commit()
+    refresh.run_cycle(REMINDER_DAY)
+    assert reminded() == [mexican.email]
+
+
+def test_an_answer_stamps_only_the_entries_of_that_state(member_state, user):
+    br, mx = due_state(member_state, "BR"), due_state(member_state, "MX")
+    user("focal_point", states=[br])
+    user("focal_point", states=[mx])
+    refresh.run_cycle(NOW)
+    refresh.answer_request(requests_of(br)[0], "confirmed", NOW + timedelta(days=1))
+    db.session.commit()
+    assert standing(br).oldest_verified_on == (NOW + timedelta(days=1)).date()
+    assert standing(mx).oldest_verified_on == DUE_VERIFIED
+
+
+# Reminders
+
+
+def test_one_person_no_longer_focal_point_does_not_stop_the_reminders_after_them(
+    member_state, user
+):
+    br = due_state(member_state, "BR")
+    first, second, third = (user("focal_point", states=[br]) for _ in range(3))
+    refresh.run_cycle(NOW)
+    first.role_names = {"participant"}
+    db.session.commit()
+    report = refresh.run_cycle(REMINDER_DAY)
+    assert reminded() == sorted([second.email, third.email])
+    assert len(report.reminded) == 2
+
+
+def test_a_deactivated_focal_point_does_not_stop_the_reminders_of_other_states(member_state, user):
+    br, mx = due_state(member_state, "BR"), due_state(member_state, "MX")
+    gone = user("focal_point", states=[br])
+    mexican = user("focal_point", states=[mx])
+    refresh.run_cycle(NOW)
+    gone.is_active_account = False
+    db.session.commit()
+    refresh.run_cycle(REMINDER_DAY)
+    assert reminded() == [mexican.email]
+
+
+def test_a_focal_point_moved_to_another_state_is_not_reminded_for_the_old_one(member_state, user):
+    br, mx = due_state(member_state, "BR"), due_state(member_state, "MX")
+    moved = user("focal_point", states=[br])
+    staying = user("focal_point", states=[br])
+    refresh.run_cycle(NOW)
+    moved.member_states = [mx]
+    db.session.commit()
+    refresh.run_cycle(REMINDER_DAY)
+    assert staying.email in reminded()
+    assert moved.email not in [
+        m.recipient for m in mail("directory-refresh-reminder") if "Brazil" in m.subject
+    ]
+
+
+# Counting focal points
+
+
+def test_participants_and_deactivated_accounts_are_not_counted_as_focal_points(member_state, user):
+    br = due_state(member_state, "BR")
+    user("participant", states=[br])
+    user("focal_point", states=[br], is_active_account=False)
+    user("focal_point", states=[member_state("MX")])
+    assert standing(br).focal_points == 0
+    assert standing(br).status == refresh.NO_FOCAL_POINT
+
+
+def test_each_active_focal_point_of_the_state_is_counted_once(member_state, user):
+    br = due_state(member_state, "BR")
+    user("focal_point", states=[br])
+    user("focal_point", "participant", states=[br, member_state("MX")])
+    user("participant", states=[br])
+    assert standing(br).focal_points == 2
+    assert standing(br).status != refresh.NO_FOCAL_POINT
+
+
+def test_a_state_with_only_participants_and_deactivated_focal_points_is_flagged(
+    app, member_state, user
+):
+    br = due_state(member_state, "BR")
+    user("participant", states=[br])
+    user("focal_point", states=[br], is_active_account=False)
+    report = refresh.run_cycle(NOW)
+    assert report.flagged == [br.id]
+    assert requests_of(br) == []
+    [flag] = mail("directory-refresh-no-focal-point")
+    assert flag.recipient == app.config["SECRETARIAT_EMAIL"]
