@@ -9,7 +9,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install translations messages run serve migrate demo test test-browser lint format bench clean
+.PHONY: install translations messages run serve migrate demo test test-browser lint format bench mutation clean
 
 install: $(STAMP)
 
@@ -60,5 +60,12 @@ format: install
 bench: translations
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
+# Mutation testing of the rule modules ([tool.mutmut] in pyproject.toml) against the tests
+# that specify them, then the score per module. Slow (about an hour): not part of CI.
+# Record each run in tests/MUTATION.md.
+mutation: translations
+	$(BIN)/mutmut run
+	$(BIN)/python tests/mutation_scores.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache mutants
