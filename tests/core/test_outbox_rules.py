@@ -263,11 +263,12 @@ def test_an_attempt_before_the_last_is_retried(app, smtp_server):
     assert row(message_id).status == outbox.PENDING
 
 
-def test_a_long_error_is_kept_cut_to_two_thousand_characters(app, smtp_server):
-    smtp_server.fail_next("550 " + "x" * 3000)
+@pytest.mark.parametrize("code", ["550", "451"])
+def test_a_long_error_is_kept_cut_to_two_thousand_characters(app, smtp_server, code):
+    smtp_server.fail_next(f"{code} " + "x" * 3000)
     [message_id] = write_lost("long-error")
     outbox.deliver(message_id)
-    assert row(message_id).last_error == "550 " + "x" * 1996
+    assert row(message_id).last_error == f"{code} " + "x" * 1996
 
 
 # Large dispatches
@@ -304,11 +305,11 @@ def test_the_sweep_requeues_only_due_or_lapsed_rows(app, published):
     due, lapsed, sent, failed, in_flight, later, fresh = write_lost(
         "due", "lapsed", "sent", "failed", "in-flight", "later", "fresh"
     )
-    set_row(due, next_attempt_at=now - timedelta(seconds=61))
-    set_row(lapsed, status=outbox.SENDING, claimed_at=now - timedelta(seconds=91))
+    set_row(due, next_attempt_at=now - timedelta(seconds=60))  # the grace period is over
+    set_row(lapsed, status=outbox.SENDING, claimed_at=now - timedelta(seconds=90, microseconds=1))
     set_row(sent, status=outbox.SENT, claimed_at=long_ago, next_attempt_at=long_ago)
     set_row(failed, status=outbox.FAILED, claimed_at=long_ago, next_attempt_at=long_ago)
-    set_row(in_flight, status=outbox.SENDING, claimed_at=now - timedelta(seconds=89))
+    set_row(in_flight, status=outbox.SENDING, claimed_at=now - timedelta(seconds=90))
     set_row(later, next_attempt_at=now + timedelta(minutes=5))
     set_row(fresh, next_attempt_at=now - timedelta(seconds=59))  # its task may be on its way
     assert outbox.sweep(now=now) == 2

@@ -16,6 +16,14 @@ def test_a_token_gives_back_its_payload_for_its_purpose(app):
     assert tokens.verify("invitation", token, max_age=60) == {"user": 7, "email": "a@example.org"}
 
 
+def test_a_link_issued_before_an_upgrade_still_opens(app):
+    # Signed on 30 November 2026 with the test configuration's secret: the signing scheme
+    # (and so every link already mailed) must not change from one version to the next.
+    app.config["SECRET_KEY"] = "testing-secret-key"
+    issued = "eyJ1c2VyIjo3fQ.aw3ibA.y8jqFhBkfr5AROELh8YT7dV4DeU"
+    assert tokens.verify("invitation", issued, max_age=None) == {"user": 7}
+
+
 def test_a_token_without_an_age_limit_is_accepted(app):
     assert tokens.verify("answer", tokens.sign("answer", [1, "yes"]), max_age=None) == [1, "yes"]
 
