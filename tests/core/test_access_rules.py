@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from flask import Flask
+from flask import Flask, render_template_string
 from flask_login import AnonymousUserMixin
 
 import config
@@ -36,6 +36,11 @@ from webapp.extensions import db
 def test_a_rule_naming_nobody_or_an_unknown_role_is_refused_when_declared(who):
     with pytest.raises(ValueError, match="unknown access rule"):
         allow(*who)
+
+
+def test_the_refusal_names_the_unknown_role():
+    with pytest.raises(ValueError, match="administrator"):
+        allow(ADMIN, "administrator")
 
 
 @pytest.mark.parametrize("who", [(PUBLIC,), (SIGNED_IN,), ROLES, (ADMIN, FINANCE)])
@@ -126,6 +131,14 @@ def undeclared_app(_app: Flask) -> Iterator[Flask]:
     _app.extensions["celery"].set_default()
     with fresh.app_context():
         db.engine.dispose()
+
+
+def test_templates_ask_whether_the_viewer_may_open_a_page(undeclared_app):
+    with undeclared_app.test_request_context():
+        shown = render_template_string(
+            "{{ can('accounts.login') }} {{ can('core.outbox') }} {{ can('forgotten') }}"
+        )
+    assert shown == "True False False"
 
 
 def test_a_route_without_a_rule_is_refused_even_to_an_admin(undeclared_app, user):
