@@ -164,6 +164,11 @@ def test_a_visitor_asking_for_a_page_is_sent_to_sign_in_with_it_as_next(client):
     assert parse_qs(location.query)["next"] == ["/admin/outbox?status=failed"]
 
 
+def test_the_next_page_keeps_its_query_to_the_last_character(client):
+    location = urlsplit(client.get("/directory/?state=MX").headers["Location"])
+    assert parse_qs(location.query)["next"] == ["/directory/?state=MX"]
+
+
 def test_the_next_page_has_no_dangling_question_mark(client):
     location = urlsplit(client.get("/admin/outbox").headers["Location"])
     assert parse_qs(location.query)["next"] == ["/admin/outbox"]
