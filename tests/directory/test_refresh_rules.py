@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from itertools import count
 
+import pytest
 import sqlalchemy as sa
 
 from webapp.core.outbox import OutboxMessage
@@ -133,6 +134,39 @@ def test_an_answer_stamps_only_the_entries_of_that_state(member_state, user):
     db.session.commit()
     assert standing(br).oldest_verified_on == (NOW + timedelta(days=1)).date()
     assert standing(mx).oldest_verified_on == DUE_VERIFIED
+
+
+def test_answering_a_later_cycle_leaves_the_answers_of_earlier_cycles_as_they_were(
+    member_state, user
+):
+    br = due_state(member_state, "BR")
+    person = user("focal_point", states=[br])
+    refresh.run_cycle(NOW)
+    first_answer = NOW + timedelta(days=1)
+    refresh.answer_request(requests_of(br)[0], "confirmed", first_answer)
+    db.session.commit()
+    next_cycle = first_answer + timedelta(days=181)  # due again after the 180-day period
+    refresh.run_cycle(next_cycle)
+    earlier, later = requests_of(br)
+    refresh.answer_request(later, "corrected", next_cycle + timedelta(days=1))
+    db.session.commit()
+    db.session.expire_all()
+    assert (earlier.answer, earlier.answered_at) == ("confirmed", first_answer)
+    assert (later.answer, later.answered_by_id) == ("corrected", person.id)
+
+
+def test_a_second_answer_is_refused_with_a_reason(member_state, user):
+    br = due_state(member_state, "BR")
+    user("focal_point", states=[br])
+    refresh.run_cycle(NOW)
+    [request] = requests_of(br)
+    refresh.answer_request(request, "confirmed", NOW + timedelta(days=1))
+    db.session.commit()
+    with pytest.raises(refresh.RefreshRefused) as refused:
+        refresh.answer_request(request, "corrected", NOW + timedelta(days=2))
+    assert "already" in refused.value.message
+    db.session.expire_all()
+    assert request.answer == "confirmed"
 
 
 # Reminders
