@@ -242,3 +242,23 @@ def test_a_state_with_only_participants_and_deactivated_focal_points_is_flagged(
     assert requests_of(br) == []
     [flag] = mail("directory-refresh-no-focal-point")
     assert flag.recipient == app.config["SECRETARIAT_EMAIL"]
+
+
+# Standing
+
+
+def test_a_state_is_current_within_its_period_then_due_then_stale(app, member_state, user):
+    app.config["REFRESH_ESCALATION_DAYS"] = 30
+    br = member_state("BR")
+    contact(br, verified=TODAY)
+    user("focal_point", states=[br])
+    due_on = TODAY + timedelta(days=180)
+
+    def status_on(day):
+        [found] = refresh.standings(day, [br.id])
+        return found.status
+
+    assert status_on(due_on - timedelta(days=1)) == "current"
+    assert status_on(due_on) == "due"
+    assert status_on(due_on + timedelta(days=30)) == "due"
+    assert status_on(due_on + timedelta(days=31)) == "stale"
