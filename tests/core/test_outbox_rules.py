@@ -202,6 +202,24 @@ def test_a_calendar_method_without_its_content_is_refused(app):
         outbox.enqueue(Email(**{**email("no-ics").__dict__, "calendar_method": "REQUEST"}))
 
 
+def test_the_envelope_sender_is_the_configured_from_address(app, smtp_server):
+    app.config["MAIL_FROM"] = "Secretariat <secretariat@example.org>"
+    [message_id] = write_lost("envelope")
+    outbox.deliver(message_id)
+    [received] = smtp_server.received
+    assert received.mail_from == "secretariat@example.org"
+    assert received.recipients == ["officer@example.org"]
+
+
+def test_a_permanent_failure_is_reported_failed_and_not_retried(app, smtp_server, published):
+    smtp_server.fail_next("550 5.1.1 User unknown")
+    [message_id] = write_lost("refused")
+    deliver = app.extensions["celery"].tasks[deliver_outbox_messages.name]
+    assert deliver.apply(args=[[message_id]]).get() == {message_id: "failed"}
+    assert published == []
+    assert row(message_id).status == outbox.FAILED
+
+
 # Temporary failures
 
 
