@@ -15,7 +15,7 @@ BASE_URL ?= http://$(HOST):$(PORT)
 
 CLIENTS := tests/calendar_clients
 
-.PHONY: install translations calendar-clients messages run migrate demo test test-fast lint format bench clean
+.PHONY: install translations calendar-clients messages run migrate demo test test-fast lint format bench mutation clean
 
 install: $(STAMP)
 
@@ -78,5 +78,12 @@ format: install
 bench: translations
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
+# Mutation testing of the rule modules ([tool.mutmut] in pyproject.toml) against the tests
+# that specify them, then the score per module. Slow (about an hour): not part of CI.
+# Record each run in tests/MUTATION.md.
+mutation: translations
+	$(BIN)/mutmut run
+	$(BIN)/python tests/mutation_scores.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache $(CLIENTS)/node_modules
+	rm -rf $(VENV) .pytest_cache .ruff_cache mutants $(CLIENTS)/node_modules

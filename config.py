@@ -74,8 +74,10 @@ class Config:
     MAIL_FROM = env_str("MAIL_FROM", "Puerto <puerto@localhost>")
     MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8)
     MAIL_RETRY_BASE_SECONDS = env_int("MAIL_RETRY_BASE_SECONDS", 30)
-    # A row claimed by a worker that died is re-queued after this long.
-    MAIL_STALE_SENDING_SECONDS = env_int("MAIL_STALE_SENDING_SECONDS", 600)
+    # A worker's claim on the rows it is sending lasts this long and is renewed after each
+    # message; the rows of a worker that died are re-queued by the sweep once it lapses.
+    # Longer than one message can take to send (SMTP_TIMEOUT per command).
+    MAIL_CLAIM_SECONDS = env_int("MAIL_CLAIM_SECONDS", 90)
     OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 60)
 
     BASE_URL = env_str("BASE_URL", "http://127.0.0.1:5000")

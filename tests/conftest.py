@@ -44,6 +44,15 @@ def broker_url() -> str | None:
     return config.broker_url()
 
 
+class FreshContextClient(FlaskClient):
+    """Each request gets its own application context, as in production: nothing cached on
+    `g` (signed-in user, locale) or in the request's database session outlives it."""
+
+    def open(self, *args: object, **kwargs: object) -> TestResponse:
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def _app(run_dir: Path, database_url: str, broker_url: str | None) -> Iterator[Flask]:
     app = create_app(
@@ -58,6 +67,9 @@ def _app(run_dir: Path, database_url: str, broker_url: str | None) -> Iterator[F
             "CELERY_QUEUE_DIR": str(run_dir / "celery-queue"),
         }
     )
+    # Every test client of the suite's app, from the `client` fixture or `app.test_client()`,
+    # behaves the same whichever test ran first.
+    app.test_client_class = FreshContextClient
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -95,18 +107,8 @@ def app(_app: Flask) -> Iterator[Flask]:
     _app.config.update(saved)
 
 
-class FreshContextClient(FlaskClient):
-    """Each request gets its own application context, as in production: nothing cached on
-    `g` (signed-in user, locale) or in the request's database session outlives it."""
-
-    def open(self, *args: object, **kwargs: object) -> TestResponse:
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
 @pytest.fixture()
 def client(app: Flask) -> FlaskClient:
-    app.test_client_class = FreshContextClient
     return app.test_client()
 
 

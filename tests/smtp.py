@@ -3,6 +3,7 @@ to answer with temporary or permanent errors."""
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -32,6 +33,18 @@ class _Handler:
         self.scripted: deque[str] = deque()
         self.lock = threading.Lock()
         self.arrived = threading.Condition(self.lock)
+        self.delay = 0.0
+
+    async def handle_MAIL(
+        self, server: object, session: object, envelope: object, address: str, options: list
+    ) -> str:
+        # A slow server is slow before the message is handed over, so a client that dies
+        # while waiting has not delivered anything.
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 OK"
 
     async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
         with self.lock:
@@ -74,6 +87,10 @@ class SMTPServer:
         """Answer the next DATA commands with these replies, e.g. "451 4.3.0 Try later"."""
         with self.handler.lock:
             self.handler.scripted.extend(replies)
+
+    def slow_down(self, seconds: float) -> None:
+        """Wait this long before accepting each message's sender (0: answer at once)."""
+        self.handler.delay = seconds
 
     def wait_for(self, count: int, timeout: float = 20.0) -> list[Received]:
         deadline = time.monotonic() + timeout

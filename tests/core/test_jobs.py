@@ -62,3 +62,23 @@ def test_with_the_broker_down_the_next_commit_does_not_wait_either(app, broker_d
     db.session.commit()
     assert time.monotonic() - started < 0.5
     assert pending() == 2
+
+
+def test_a_task_that_fails_when_run_eagerly_does_not_take_the_broker_for_down(app):
+    # Run eagerly (tests; no worker), a task's own error surfaces while queuing it. That
+    # is not the broker failing: the next task must still be queued, not skipped.
+    celery = app.extensions["celery"]
+    ran = []
+
+    @celery.task(name="tests.jobs.fails")
+    def fails() -> None:
+        raise ValueError("the task's own bug")
+
+    @celery.task(name="tests.jobs.works")
+    def works() -> None:
+        ran.append(True)
+
+    assert jobs.queue("tests.jobs.fails") is False
+    assert not jobs.broker_known_down()
+    assert jobs.queue("tests.jobs.works") is True
+    assert ran == [True]

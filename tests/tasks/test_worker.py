@@ -5,6 +5,7 @@ mail reaches a real SMTP server on loopback."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -54,7 +55,7 @@ def start_worker(app, broker, smtp_server, run_dir, database_url, tmp_path):
     processes: list[subprocess.Popen] = []
     logs: list[object] = []
 
-    def start() -> subprocess.Popen:
+    def start(**settings: str) -> subprocess.Popen:
         env = {
             **os.environ,
             "PUERTO_ENV": "development",
@@ -64,6 +65,7 @@ def start_worker(app, broker, smtp_server, run_dir, database_url, tmp_path):
             "SMTP_PORT": str(smtp_server.port),
             "MAIL_RETRY_BASE_SECONDS": "1",
             "SECRET_KEY": app.config["SECRET_KEY"],
+            **settings,
         }
         log = (tmp_path / f"worker{len(processes)}.log").open("wb")
         logs.append(log)
@@ -169,5 +171,74 @@ def test_two_worker_processes_never_send_a_message_twice(app, broker, start_work
         timeout=60,
     )
     time.sleep(1)
+    subjects = [r.message["Subject"] for r in smtp_server.received]
+    assert sorted(subjects) == sorted(f"Message {key}" for key in keys)
+
+
+def worker_log(tmp_path: Path, number: int) -> str:
+    return (tmp_path / f"worker{number}.log").read_text(errors="replace")
+
+
+def sent_count() -> int:
+    db.session.rollback()
+    return db.session.scalar(sa.select(sa.func.count()).where(OutboxMessage.status == outbox.SENT))
+
+
+def start_ready_workers(start_worker, tmp_path: Path, count: int, **settings: str) -> list:
+    processes = [start_worker(**settings) for _ in range(count)]
+    for number in range(count):
+        assert wait_until(lambda n=number: "ready." in worker_log(tmp_path, n), timeout=90)
+    return processes
+
+
+def test_rows_of_a_worker_killed_mid_batch_are_sent_soon_after_and_once(
+    app, start_worker, smtp_server, tmp_path
+):
+    claim = 6
+    app.config["MAIL_CLAIM_SECONDS"] = claim
+    workers = start_ready_workers(start_worker, tmp_path, 2, MAIL_CLAIM_SECONDS=str(claim))
+    smtp_server.slow_down(1.0)
+    keys = [f"killed-{n}" for n in range(12)]
+    for key in keys:
+        outbox.enqueue(email(key))
+    db.session.commit()  # one task carries the whole batch to one of the two workers
+    assert wait_until(lambda: sent_count() >= 3, timeout=90)
+    [busy] = [n for n in range(2) if "deliver_outbox_messages[" in worker_log(tmp_path, n)]
+    os.kill(workers[busy].pid, signal.SIGKILL)  # while it waits to hand over the next one
+    killed_at = time.monotonic()
+    workers[busy].wait(10)
+    smtp_server.slow_down(0)
+
+    def everything_sent() -> bool:
+        outbox.sweep(grace_seconds=0)  # as beat does, every OUTBOX_SWEEP_SECONDS
+        return sent_count() == len(keys)
+
+    assert wait_until(everything_sent, timeout=claim + 60)
+    recovered_in = time.monotonic() - killed_at
+    assert claim - 2 < recovered_in < claim + 20
+    time.sleep(1)
+    subjects = [r.message["Subject"] for r in smtp_server.received]
+    assert sorted(subjects) == sorted(f"Message {key}" for key in keys)
+
+
+def test_live_workers_never_send_twice_while_a_batch_outlasts_the_claim(
+    app, start_worker, smtp_server, tmp_path
+):
+    # Each message takes 1 s, the claim lasts 3 s and the batch 8 s; the sweep runs all the
+    # time and the other worker is idle: the claim, renewed after each message, holds.
+    app.config["MAIL_CLAIM_SECONDS"] = 3
+    start_ready_workers(start_worker, tmp_path, 2, MAIL_CLAIM_SECONDS="3")
+    smtp_server.slow_down(1.0)
+    keys = [f"slow-{n}" for n in range(8)]
+    for key in keys:
+        outbox.enqueue(email(key))
+    db.session.commit()
+
+    def everything_sent() -> bool:
+        outbox.sweep(grace_seconds=0)
+        return sent_count() == len(keys)
+
+    assert wait_until(everything_sent, timeout=120)
+    time.sleep(2)
     subjects = [r.message["Subject"] for r in smtp_server.received]
     assert sorted(subjects) == sorted(f"Message {key}" for key in keys)

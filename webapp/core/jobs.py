@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from weakref import WeakKeyDictionary
 
 from flask import current_app
+from kombu.exceptions import KombuError
+from redis.exceptions import RedisError
 from sqlalchemy import event
 from sqlalchemy.orm import Session, scoped_session
 
@@ -31,6 +33,9 @@ _UNSENT_KEY = "puerto.jobs.unsent"
 # After a failed publish, how long this process stops trying that broker.
 BROKER_DOWN_SECONDS = 5.0
 _down_until: WeakKeyDictionary[object, float] = WeakKeyDictionary()
+# What a broker that cannot be reached raises: kombu wraps most transports' errors; a
+# refused socket or an unwritable queue folder is an OSError; redis-py raises its own.
+BROKER_ERRORS = (KombuError, OSError, RedisError)
 
 
 def broker_known_down() -> bool:
@@ -47,9 +52,14 @@ def queue(task_name: str, *args: object) -> bool:
         celery.loader.import_default_modules()  # the `imports` setting names the modules
     try:
         celery.tasks[task_name].apply_async(args, retry=False)
-    except Exception:  # any broker error: the caller's change stands, the task waits
+    except BROKER_ERRORS:  # the caller's change stands, the task waits for the sweep
         _down_until[celery] = time.monotonic() + BROKER_DOWN_SECONDS
         log.warning("could not queue %s; the broker seems down", task_name, exc_info=True)
+        return False
+    except Exception:
+        # Not the broker: run eagerly (tests, or no worker configured) the task itself
+        # failed. Logged, and the broker is not taken for down, so later tasks still go.
+        log.exception("task %s failed when queued", task_name)
         return False
     return True
 

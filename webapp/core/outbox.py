@@ -2,9 +2,10 @@
 
 A request that sends mail writes one row per recipient, with an idempotency key, in the
 same transaction as the change it announces. After that transaction commits, a Celery
-task is queued per row; the worker claims the row atomically, sends it and records the
-result. A periodic sweep re-queues rows nobody picked up, so a broker outage or a worker
-killed mid-delivery loses nothing.
+task is queued per batch of rows; the worker claims them atomically for a short while,
+renewing the claim as it goes, sends them and records each result. A periodic sweep
+re-queues rows nobody picked up or whose claim lapsed, so a broker outage or a worker
+killed mid-delivery loses nothing and delays little.
 """
 
 from __future__ import annotations
@@ -202,17 +203,27 @@ class Outcome:
     retry_in: int | None = None
 
 
+def _claim_expired_before(now: datetime) -> datetime:
+    return now - timedelta(seconds=current_app.config["MAIL_CLAIM_SECONDS"])
+
+
+def _claimable(now: datetime) -> sa.ColumnElement[bool]:
+    """Pending and due, or held by a claim that was not renewed in time (a dead worker)."""
+    return sa.or_(
+        sa.and_(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now),
+        sa.and_(
+            OutboxMessage.status == SENDING,
+            OutboxMessage.claimed_at < _claim_expired_before(now),
+        ),
+    )
+
+
 def _claim(message_ids: list[int], now: datetime) -> list[int]:
     """Atomically mark the claimable rows among `message_ids` as ours; return their ids.
     A racing worker's claim finds them no longer claimable and gets nothing."""
-    stale = now - timedelta(seconds=current_app.config["MAIL_STALE_SENDING_SECONDS"])
-    claimable = sa.or_(
-        sa.and_(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now),
-        sa.and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_at < stale),
-    )
     claimed = db.session.scalars(
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(message_ids), claimable)
+        .where(OutboxMessage.id.in_(message_ids), _claimable(now))
         .values(
             status=SENDING,
             claimed_at=now,
@@ -226,6 +237,27 @@ def _claim(message_ids: list[int], now: datetime) -> list[int]:
     return sorted(claimed)
 
 
+def _renew(message_ids: list[int], since: datetime, now: datetime) -> set[int]:
+    """Extend our claim on the rows still to send. Our claim is the stamp we wrote
+    (`since`): a row that another worker reclaimed after our claim expired carries another
+    stamp and is no longer ours, so we leave it to them. The caller commits."""
+    if not message_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id.in_(message_ids),
+                OutboxMessage.status == SENDING,
+                OutboxMessage.claimed_at == since,
+            )
+            .values(claimed_at=now)
+            .returning(OutboxMessage.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
+
+
 def retry_delay(attempts: int) -> int:
     """Exponential backoff: base, 2*base, 4*base ... capped at six hours."""
     base = current_app.config["MAIL_RETRY_BASE_SECONDS"]
@@ -234,10 +266,13 @@ def retry_delay(attempts: int) -> int:
 
 def deliver_batch(message_ids: list[int]) -> dict[int, Outcome]:
     """Send outbox rows. Safe to run twice and from racing workers: only the worker whose
-    atomic claim succeeds sends a row. Each row's result is committed as soon as it is
-    known, so a worker killed mid-batch loses nothing it had sent."""
+    atomic claim succeeds sends a row. The claim is short (MAIL_CLAIM_SECONDS) and renewed
+    after each message, so a live worker keeps its rows however long the batch takes,
+    while the rows of a worker killed mid-batch are free again soon after. Each row's
+    result is committed as soon as it is known, so a killed worker loses nothing it sent."""
     outcomes = {message_id: Outcome("skipped") for message_id in message_ids}
-    claimed = _claim(list(message_ids), utcnow())
+    claimed_at = utcnow()
+    claimed = _claim(list(message_ids), claimed_at)
     if not claimed:
         return outcomes
     config = current_app.config
@@ -251,7 +286,10 @@ def deliver_batch(message_ids: list[int]) -> dict[int, Outcome]:
     # Detached, so committing each result does not reload the rest of the batch.
     for message in messages:
         db.session.expunge(message)
-    for message in messages:
+    held = set(claimed)
+    for position, message in enumerate(messages):
+        if message.id not in held:
+            continue  # reclaimed by another worker while we were slow: theirs now
         outcome, values = _send(message, settings, config)
         outcomes[message.id] = outcome
         db.session.execute(
@@ -260,6 +298,11 @@ def deliver_batch(message_ids: list[int]) -> dict[int, Outcome]:
             .values(updated_at=utcnow(), **values)
             .execution_options(synchronize_session=False)
         )
+        # The result and the renewed claim on the rest, in one commit.
+        renewed_at = utcnow()
+        rest = [m.id for m in messages[position + 1 :] if m.id in held]
+        held = _renew(rest, claimed_at, renewed_at)
+        claimed_at = renewed_at
         db.session.commit()
     return outcomes
 
@@ -300,18 +343,20 @@ def _send(
 
 def sweep(now: datetime | None = None, grace_seconds: int = 60, limit: int = 1000) -> int:
     """Re-queue rows that are due and were not picked up: pending past their next attempt
-    (plus a grace period for a queued task to arrive), or stuck in `sending` by a worker
-    that died. Returns how many were queued."""
+    (plus a grace period for a queued task to arrive), or held by a claim that expired (a
+    worker that died: live workers renew theirs). Returns how many were queued."""
     now = now or utcnow()
     due = now - timedelta(seconds=grace_seconds)
-    stale = now - timedelta(seconds=current_app.config["MAIL_STALE_SENDING_SECONDS"])
     ids = list(
         db.session.scalars(
             select(OutboxMessage.id)
             .where(
                 sa.or_(
                     sa.and_(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= due),
-                    sa.and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_at < stale),
+                    sa.and_(
+                        OutboxMessage.status == SENDING,
+                        OutboxMessage.claimed_at < _claim_expired_before(now),
+                    ),
                 )
             )
             .order_by(OutboxMessage.id)
