@@ -37,10 +37,11 @@ def create_app(config: type | dict | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
 
-    from webapp.core import access, navigation
+    from webapp.core import access, navigation, querycounter
     from webapp.core import views as core_views
 
     navigation.init_app(app)
+    querycounter.init_app(app)
     app.register_blueprint(core_views.bp)
     core_views.init_app(app)
 
