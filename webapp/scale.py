@@ -309,6 +309,21 @@ def fill_refresh_requests(scale: Scale) -> int:
     return len(rows)
 
 
+def _change(rng: random.Random, name: str, day: date) -> list[Any]:
+    """An [old, new] pair of the field's own kind, as the audit log records it."""
+    if name == "last_verified_on":
+        return [(day - timedelta(days=rng.randint(90, 400))).isoformat(), day.isoformat()]
+    if name == "designation":
+        return ["alternate", "primary"] if rng.random() < 0.5 else ["primary", "alternate"]
+    if name == "languages":
+        return [rng.choice(LANGUAGES), rng.choice(LANGUAGES)]
+    if name == "phones":
+        return [f"+1555{rng.randint(1000000, 9999999)}", f"+1555{rng.randint(1000000, 9999999)}"]
+    if name == "email":
+        return [f"old{rng.randint(1, 9999)}@scale.example.org", "new@scale.example.org"]
+    return [rng.choice(TITLES), rng.choice(TITLES)]
+
+
 @part("audit")
 def fill_audit(scale: Scale) -> int:
     """A year of changes to entries, by focal points and the Secretariat."""
@@ -321,15 +336,16 @@ def fill_audit(scale: Scale) -> int:
     for _ in range(scale.volumes.audit_entries):
         actor_id, label = scale.rng.choice(actors)
         changed = scale.rng.choice(AUDITED_FIELDS)
+        at = scale.moment_in_last_year()
         rows.append(
             {
-                "at": scale.moment_in_last_year(),
+                "at": at,
                 "actor_id": actor_id,
                 "actor_label": label,
                 "entity_type": "PointOfContact",
                 "entity_id": scale.rng.choice(contacts),
                 "action": "update",
-                "changes": {changed: ["old", "new"]},
+                "changes": {changed: _change(scale.rng, changed, at.date())},
             }
         )
     rows.sort(key=lambda r: r["at"])
