@@ -19,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from webapp.core.widgets import OptionsOnceField
 from webapp.directory.models import AGENCY_KINDS, DESIGNATIONS, VISIBILITIES
 from webapp.directory.services import (
     DESIGNATION_LABELS,
@@ -113,10 +114,11 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    state = SelectField(_l("Member state"), validators=[Optional()])
-    kind = SelectField(_l("Kind of agency"), validators=[Optional()])
-    area = SelectField(_l("Area"), validators=[Optional()])
-    language = SelectField(_l("Language"), validators=[Optional()])
+    # Hundreds of options, the same on every request in a language: rendered once.
+    state = OptionsOnceField(_l("Member state"), validators=[Optional()])
+    kind = OptionsOnceField(_l("Kind of agency"), validators=[Optional()])
+    area = OptionsOnceField(_l("Area"), validators=[Optional()])
+    language = OptionsOnceField(_l("Language"), validators=[Optional()])
     q = SearchField(_l("Name, title or agency"), validators=[Optional(), Length(max=200)])
 
     def __init__(self, *args: Any, states: list[Any], areas: list[Any], **kwargs: Any) -> None:

@@ -190,8 +190,12 @@ def viewer_language() -> str:
 
 
 def language_name(code: str, language: str | None = None) -> str:
-    names = Locale(language or viewer_language()).languages
-    return names.get(code, code)
+    return _language_names(language or viewer_language()).get(code, code)
+
+
+@lru_cache(maxsize=16)
+def _language_names(language: str) -> dict[str, str]:
+    return dict(Locale(language).languages)
 
 
 # Offered first: the four official languages, then others spoken by officers in the
@@ -200,13 +204,19 @@ FIRST_LANGUAGES = ("en", "es", "fr", "pt", "nl", "ht", "qu", "gn", "ay")
 
 
 def language_choices(language: str | None = None) -> list[tuple[str, str]]:
-    names = Locale(language or viewer_language()).languages
+    return list(_language_choices(language or viewer_language()))
+
+
+@lru_cache(maxsize=16)
+def _language_choices(language: str) -> tuple[tuple[str, str], ...]:
+    """Babel's names, sorted once per language (the data ships with the code)."""
+    names = Locale(language).languages
     first = [(c, names.get(c, c)) for c in FIRST_LANGUAGES]
     rest = sorted(
         ((c, names.get(c, c)) for c in language_codes() - set(FIRST_LANGUAGES)),
         key=lambda pair: pair[1].casefold(),
     )
-    return first + rest
+    return tuple(first + rest)
 
 
 def normalise_languages(codes: Iterable[str]) -> str:

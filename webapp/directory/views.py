@@ -40,7 +40,7 @@ from webapp.core.forms import ActionForm, show_error
 from webapp.core.i18n import day as format_day
 from webapp.core.paging import requested_page
 from webapp.core.reference import MemberState, member_states
-from webapp.directory import exports, imports, services
+from webapp.directory import exports, imports, listing, services
 from webapp.directory.forms import (
     AgencyForm,
     ContactForm,
@@ -133,12 +133,22 @@ def _filters() -> tuple[SearchForm | SnapshotForm, services.Filters | None, dict
 @allow(*VIEWERS)
 def search() -> str:
     form, filters, args = _filters()
-    page = services.search(current_user, filters, requested_page()) if filters else None
+    sort = listing.sort_or_default(request.args.get("sort"))
+    language = services.viewer_language()
+    page = (
+        listing.search(current_user, filters, requested_page(), sort, language)
+        if filters
+        else None
+    )
     return render_template(
         "directory/search.html",
         form=form,
         page=page,
         args=args,
+        sort=sort,
+        sorts=listing.SORTS,
+        page_args={**args, "sort": sort} if sort != listing.DEFAULT_SORT else args,
+        page_numbers=listing.page_numbers(page) if page else [],
         can_add=bool(services.editable_states(current_user)),
         is_secretariat=services.is_secretariat(current_user),
     )
