@@ -90,3 +90,16 @@ def test_pages_are_numbered_and_keep_the_order_and_filters(client, user, login, 
 def test_far_pages_are_left_out_between_the_first_and_the_last():
     page = Page(items=[], page=10, per_page=50, total=50 * 40)
     assert page_numbers(page) == [1, None, 8, 9, 10, 11, 12, None, 40]
+
+
+def test_a_text_search_counts_each_matching_entry_once(client, user, login, member_state):
+    brazil = member_state("BR")
+    for n in range(3):
+        contact(brazil, name=f"Garcia {n}", agency_name=f"Agency {n}")
+    contact(brazil, name="Silva", agency_name="Agency 9")
+    login(user("admin"))
+
+    for sort in ("state", "name"):
+        body = client.get(f"/directory/?q=garcia&sort={sort}").get_data(as_text=True)
+        assert "3 entries" in body
+        assert sorted(NAMES.findall(body)) == ["Garcia 0", "Garcia 1", "Garcia 2"]

@@ -72,7 +72,8 @@ def _counted(filters: Filters, scope: Any, state_name: Any) -> dict[int, tuple[s
         .join(MemberState, MemberState.id == PointOfContact.member_state_id)
     )
     if filters.kind or filters.text.strip():
-        query = query.join(Agency)  # only these filters look at the agency
+        # Only these filters look at the agency (named: the state also leads to agencies).
+        query = query.join(Agency, Agency.id == PointOfContact.agency_id)
     query = _filtered(query, scope, filters).group_by(PointOfContact.member_state_id, state_name)
     return {state_id: (name or "", count) for state_id, name, count in db.session.execute(query)}
 
