@@ -80,6 +80,7 @@ def serve(target: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes
             "warning",
             "--timeout",
             "60",
+            "--no-control-socket",  # one shared path by default: two servers would collide
             target,
         ],
         cwd=ROOT,
