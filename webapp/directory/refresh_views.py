@@ -24,7 +24,7 @@ from webapp.core.access import ADMIN, FINANCE, FOCAL_POINT, ORGANIZER, PUBLIC, S
 from webapp.core.forms import ActionForm
 from webapp.core.reference import MemberState
 from webapp.core.timezones import utcnow
-from webapp.directory import refresh, services
+from webapp.directory import refresh, services, standings_cache
 from webapp.directory.models import CONFIRMED, CORRECTED, PointOfContact
 from webapp.extensions import db
 
@@ -170,7 +170,7 @@ def my_requests() -> str:
 def _coverage_page(period_form: PeriodForm, status: int = 200) -> tuple[str, int]:
     today = utcnow().date()
     sees_all = current_user.has_role(*SECRETARIAT)
-    rows = refresh.standings(today, None if sees_all else current_user.member_state_ids)
+    rows = standings_cache.standings(today, None if sees_all else current_user.member_state_ids)
     period_form.state.choices = [(r.state.id, r.state.name) for r in rows]
     return render_template(
         "directory/coverage.html",
@@ -263,7 +263,7 @@ def _home_panel() -> dict[str, object]:
     """For a focal point: their states' standing and the requests waiting for them."""
     open_requests, _answered = refresh.requests_for(current_user, limit=0)
     return {
-        "standings": refresh.standings(utcnow().date(), current_user.member_state_ids),
+        "standings": standings_cache.standings(utcnow().date(), current_user.member_state_ids),
         "open_requests": len(open_requests),
         "status_labels": refresh.STATUS_LABELS,
     }

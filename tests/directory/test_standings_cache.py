@@ -1,0 +1,88 @@
+"""The coverage page reuses where each state stands between requests, and drops it after
+any change to the directory: made here, by another process, or by a bulk statement."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from tests.directory.refresh_support import contact
+from tests.querycount import count_queries
+from webapp import create_app
+from webapp.core import freshness
+from webapp.core.timezones import utcnow
+from webapp.directory.models import WITHDRAWN, PointOfContact
+from webapp.extensions import db
+
+
+def recently() -> date:
+    return utcnow().date() - timedelta(days=3)
+
+
+def active_contacts(client, state_name: str) -> int:
+    page = client.get("/directory/coverage").get_data(as_text=True)
+    start = page.index(f'<th scope="row">{state_name}</th>')
+    row = page[start : page.index("</tr>", start)]
+    return int(re.search(r'data-label="Active contacts">(\d+)</td>', row).group(1))
+
+
+@pytest.fixture()
+def brazil(member_state, user, login):
+    freshness.touch(db.session, "directory")  # the row the migration makes
+    db.session.commit()
+    state = member_state("BR")
+    contact(state, verified=recently())
+    user("focal_point", states=[state])
+    login(user("admin"))
+    return state
+
+
+def test_what_was_computed_is_reused_while_nothing_changes(client, brazil):
+    with count_queries() as first:
+        client.get("/directory/coverage")
+    with count_queries() as again:
+        assert active_contacts(client, "Brazil") == 1
+    assert again.count < first.count
+
+
+def test_a_change_made_here_shows_at_once(client, brazil):
+    assert active_contacts(client, "Brazil") == 1
+    contact(brazil, verified=recently())
+    assert active_contacts(client, "Brazil") == 2
+
+
+def test_a_change_made_by_another_process_shows_at_once(app, client, brazil):
+    assert active_contacts(client, "Brazil") == 1
+    # Another web process: its own application, engine and connections, same database.
+    other = create_app({k: v for k, v in app.config.items() if k.isupper()})
+    with other.app_context():
+        entry = db.session.scalar(sa.select(PointOfContact))
+        entry.status = WITHDRAWN
+        db.session.commit()
+        db.engine.dispose()
+    app.extensions["celery"].set_default()
+    assert active_contacts(client, "Brazil") == 0
+
+
+def test_a_bulk_statement_through_the_session_shows_at_once(client, brazil):
+    assert active_contacts(client, "Brazil") == 1
+    db.session.execute(sa.update(PointOfContact).values(status=WITHDRAWN))
+    db.session.commit()
+    assert active_contacts(client, "Brazil") == 0
+
+
+def test_a_new_focal_point_changes_the_status_at_once(client, member_state, user):
+    freshness.touch(db.session, "directory")
+    db.session.commit()
+    jamaica = member_state("JM")
+    contact(jamaica, verified=recently())
+    user_admin = user("admin")
+    with client.session_transaction() as session:
+        session["_user_id"] = user_admin.get_id()
+    page = client.get("/directory/coverage").get_data(as_text=True)
+    assert "status-no_focal_point" in page
+    user("focal_point", states=[jamaica])
+    assert "status-no_focal_point" not in client.get("/directory/coverage").get_data(as_text=True)
