@@ -15,8 +15,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.querycount import count_queries
-from webapp.core import freshness
 from webapp.accounts.models import User
+from webapp.core import freshness
 from webapp.core.reference import MemberState
 from webapp.directory.models import PointOfContact
 from webapp.extensions import db
