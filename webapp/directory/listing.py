@@ -65,16 +65,18 @@ def _rows(filters: Filters, scope: Any) -> sa.Select[Any]:
 
 
 def _counted(filters: Filters, scope: Any, state_name: Any) -> dict[int, tuple[str, int]]:
-    """Visible entries per member state under the filters, with the state's name."""
-    query = (
-        sa.select(PointOfContact.member_state_id, state_name, sa.func.count())
-        .select_from(PointOfContact)
-        .join(MemberState, MemberState.id == PointOfContact.member_state_id)
-    )
+    """Visible entries per member state under the filters, with the state's name: counted
+    first (from the state index alone when no filter needs the agency), named after."""
+    counts = sa.select(
+        PointOfContact.member_state_id.label("state_id"), sa.func.count().label("entries")
+    ).select_from(PointOfContact)
     if filters.kind or filters.text.strip():
         # Only these filters look at the agency (named: the state also leads to agencies).
-        query = query.join(Agency, Agency.id == PointOfContact.agency_id)
-    query = _filtered(query, scope, filters).group_by(PointOfContact.member_state_id, state_name)
+        counts = counts.join(Agency, Agency.id == PointOfContact.agency_id)
+    counts = _filtered(counts, scope, filters).group_by(PointOfContact.member_state_id).subquery()
+    query = sa.select(counts.c.state_id, state_name, counts.c.entries).join(
+        MemberState, MemberState.id == counts.c.state_id
+    )
     return {state_id: (name or "", count) for state_id, name, count in db.session.execute(query)}
 
 
