@@ -86,3 +86,29 @@ def test_a_new_focal_point_changes_the_status_at_once(client, member_state, user
     assert "status-no_focal_point" in page
     user("focal_point", states=[jamaica])
     assert "status-no_focal_point" not in client.get("/directory/coverage").get_data(as_text=True)
+
+
+def test_search_results_are_reused_until_an_entry_changes(client, brazil):
+    with count_queries() as first:
+        client.get("/directory/")
+    with count_queries() as again:
+        page = client.get("/directory/").get_data(as_text=True)
+    assert again.count < first.count and "1 entry" in page
+    entry = db.session.scalar(sa.select(PointOfContact))
+    entry.name = "Renamed Rita"
+    db.session.commit()
+    assert "Renamed Rita" in client.get("/directory/").get_data(as_text=True)
+
+
+def test_search_results_differ_by_what_the_viewer_may_see(client, brazil, member_state, user):
+    contact(member_state("MX"), name="Secret Sam", verified=recently())
+    db.session.execute(
+        sa.update(PointOfContact)
+        .where(PointOfContact.name == "Secret Sam")
+        .values(visibility="secretariat")
+    )
+    db.session.commit()
+    assert "Secret Sam" in client.get("/directory/").get_data(as_text=True)  # the admin
+    with client.session_transaction() as session:
+        session["_user_id"] = user("participant").get_id()
+    assert "Secret Sam" not in client.get("/directory/").get_data(as_text=True)

@@ -40,7 +40,7 @@ from webapp.core.forms import ActionForm, show_error
 from webapp.core.i18n import day as format_day
 from webapp.core.paging import requested_page
 from webapp.core.reference import MemberState, member_states
-from webapp.directory import exports, imports, listing, services
+from webapp.directory import exports, imports, listing, results_cache, services
 from webapp.directory.forms import (
     AgencyForm,
     ContactForm,
@@ -135,20 +135,17 @@ def search() -> str:
     form, filters, args = _filters()
     sort = listing.sort_or_default(request.args.get("sort"))
     language = services.viewer_language()
-    page = (
-        listing.search(current_user, filters, requested_page(), sort, language)
-        if filters
-        else None
-    )
+    results = None
+    if filters is not None:
+        page = requested_page()
+        results = results_cache.results(current_user, filters, page, sort, language, args)
     return render_template(
         "directory/search.html",
         form=form,
-        page=page,
+        results=results,
         args=args,
         sort=sort,
         sorts=listing.SORTS,
-        page_args={**args, "sort": sort} if sort != listing.DEFAULT_SORT else args,
-        page_numbers=listing.page_numbers(page) if page else [],
         can_add=bool(services.editable_states(current_user)),
         is_secretariat=services.is_secretariat(current_user),
     )
