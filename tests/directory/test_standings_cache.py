@@ -112,3 +112,20 @@ def test_search_results_differ_by_what_the_viewer_may_see(client, brazil, member
     with client.session_transaction() as session:
         session["_user_id"] = user("participant").get_id()
     assert "Secret Sam" not in client.get("/directory/").get_data(as_text=True)
+
+
+def test_a_kept_coverage_page_carries_each_session_its_own_csrf_token(app, brazil, user):
+    app.config["WTF_CSRF_ENABLED"] = True
+    first, second = app.test_client(), app.test_client()
+    for client in (first, second):
+        with client.session_transaction() as session:
+            session["_user_id"] = user("admin").get_id()
+    tokens = []
+    for client in (first, second):
+        page = client.get("/directory/coverage").get_data(as_text=True)
+        tokens.append(re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1])
+    assert tokens[0] != tokens[1]
+    answer = second.post(
+        f"/directory/coverage/{brazil.id}/request", data={"csrf_token": tokens[1]}
+    )
+    assert answer.status_code == 302  # accepted: the token is the second session's own

@@ -23,6 +23,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
+from flask import g, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -43,6 +44,7 @@ _WATCHED: dict[str, frozenset[str]] = {}
 _store: OrderedDict[tuple[str, Hashable], tuple[str, Any]] = OrderedDict()
 _lock = threading.Lock()
 _PENDING = "freshness.pending"
+_MEMO = "_freshness_tokens"
 
 
 def watch(name: str, *tables: str) -> None:
@@ -63,7 +65,13 @@ def touch(session: Session, name: str) -> None:
 
 
 def current(name: str) -> str | None:
-    return db.session.scalar(sa.select(DataVersion.token).where(DataVersion.name == name))
+    """The token of `name`, read once per request (and again after the request commits)."""
+    memo = g.setdefault(_MEMO, {}) if has_app_context() else {}
+    if name not in memo:
+        memo[name] = db.session.scalar(
+            sa.select(DataVersion.token).where(DataVersion.name == name)
+        )
+    return memo[name]
 
 
 def cached(name: str, key: Hashable, compute: Callable[[], T]) -> T:
@@ -121,6 +129,8 @@ def _before_commit(session: Session) -> None:
     session.flush()
     for name in sorted(session.info.pop(_PENDING, set())):
         touch(session, name)
+    if has_app_context():
+        g.pop(_MEMO, None)  # read again: this commit, or others' since, may have renewed it
 
 
 # Marks are not cleared on rollback (a savepoint's rollback would drop the outer

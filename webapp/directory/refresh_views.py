@@ -20,11 +20,20 @@ from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional
 
 from webapp.core import navigation
-from webapp.core.access import ADMIN, FINANCE, FOCAL_POINT, ORGANIZER, PUBLIC, SECRETARIAT, allow
+from webapp.core.access import (
+    ADMIN,
+    FINANCE,
+    FOCAL_POINT,
+    ORGANIZER,
+    PUBLIC,
+    SECRETARIAT,
+    allow,
+    can,
+)
 from webapp.core.forms import ActionForm
 from webapp.core.reference import MemberState
 from webapp.core.timezones import utcnow
-from webapp.directory import refresh, services, standings_cache
+from webapp.directory import coverage_cache, refresh, standings_cache
 from webapp.directory.models import CONFIRMED, CORRECTED, PointOfContact
 from webapp.extensions import db
 
@@ -169,21 +178,15 @@ def my_requests() -> str:
 
 def _coverage_page(period_form: PeriodForm, status: int = 200) -> tuple[str, int]:
     today = utcnow().date()
-    sees_all = current_user.has_role(*SECRETARIAT)
-    rows = standings_cache.standings(today, None if sees_all else current_user.member_state_ids)
+    reach = None if current_user.has_role(*SECRETARIAT) else current_user.member_state_ids
+    rows = standings_cache.standings(today, reach)
     period_form.state.choices = [(r.state.id, r.state.name) for r in rows]
+    can_send = can("refresh.send_request")
     return render_template(
         "directory/coverage.html",
+        body=coverage_cache.body(today, reach, can_send),
         rows=rows,
-        areas=services.active_areas(),
-        chart=refresh.contacts_chart(rows),
         period_form=period_form,
-        action_form=ActionForm(),
-        today=today,
-        sees_all=sees_all,
-        status_labels=refresh.STATUS_LABELS,
-        answer_labels=refresh.ANSWER_LABELS,
-        default_days=refresh.default_verification_days(),
     ), status
 
 
