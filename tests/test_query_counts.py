@@ -42,8 +42,8 @@ PAGES = {
     "coverage, admin": ("admin", "/directory/coverage", 11),
     "coverage, focal point": ("focal1.mx", "/directory/coverage", 11),
     "a contact": ("admin", "/directory/contacts/{contact}", 5),
-    "agencies": ("admin", "/directory/agencies?state={state}", 5),
-    "agencies, focal point": ("focal1.mx", "/directory/agencies", 5),
+    "agencies": ("admin", "/directory/agencies?state={state}", 6),
+    "agencies, focal point": ("focal1.mx", "/directory/agencies", 6),
     "refresh requests": ("focal1.mx", "/directory/refresh-requests", 4),
 }
 

@@ -14,7 +14,7 @@ from tests.querycount import count_queries
 from webapp import create_app
 from webapp.core import freshness
 from webapp.core.timezones import utcnow
-from webapp.directory.models import WITHDRAWN, PointOfContact
+from webapp.directory.models import WITHDRAWN, Agency, PointOfContact
 from webapp.extensions import db
 
 
@@ -129,3 +129,15 @@ def test_a_kept_coverage_page_carries_each_session_its_own_csrf_token(app, brazi
         f"/directory/coverage/{brazil.id}/request", data={"csrf_token": tokens[1]}
     )
     assert answer.status_code == 302  # accepted: the token is the second session's own
+
+
+def test_a_kept_agencies_page_shows_a_new_agency_and_its_entries_at_once(client, brazil):
+    assert "Federal Police" not in client.get("/directory/agencies?state=BR").get_data(
+        as_text=True
+    )
+    contact(brazil, verified=recently())  # in the first agency, which now counts two
+    db.session.add(Agency(member_state_id=brazil.id, name="Federal Police", kind="police"))
+    db.session.commit()
+    page = client.get("/directory/agencies?state=BR").get_data(as_text=True)
+    assert "Federal Police" in page
+    assert re.search(r'data-label="Active entries"><a [^>]*>2</a>', page)

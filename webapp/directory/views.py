@@ -40,7 +40,7 @@ from webapp.core.forms import ActionForm, show_error
 from webapp.core.i18n import day as format_day
 from webapp.core.paging import requested_page
 from webapp.core.reference import MemberState, member_states
-from webapp.directory import exports, imports, listing, results_cache, services
+from webapp.directory import agencies_cache, exports, imports, listing, results_cache, services
 from webapp.directory.forms import (
     AgencyForm,
     ContactForm,
@@ -383,18 +383,8 @@ def agencies() -> str:
                 "directory/choose_state.html", states=states, endpoint="directory.agencies"
             )
         state = states[0]
-    counts = dict(
-        db.session.execute(
-            sa.select(PointOfContact.agency_id, sa.func.count())
-            .where(PointOfContact.member_state_id == state.id, PointOfContact.status == ACTIVE)
-            .group_by(PointOfContact.agency_id)
-        ).all()
-    )
     return render_template(
-        "directory/agencies.html",
-        state=state,
-        agencies=services.agencies_of(state.id, include_inactive=True),
-        counts=counts,
+        "directory/agencies.html", state=state, table=agencies_cache.table(state)
     )
 
 
