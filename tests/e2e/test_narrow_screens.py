@@ -18,8 +18,6 @@ pytestmark = pytest.mark.e2e
 PHONE = {"width": 390, "height": 844}
 FILE = re.compile(r"\.[a-z0-9]+$")  # /report.csv, /feed.ics: a file, not a page
 NOT_PAGES = {"core.health", "directory.export_csv", "directory.export_vcard"}
-# The directory's pages are being redesigned on another branch (issue 10, "Daily use").
-DIRECTORY_REDESIGN = ("/directory/",)
 
 OVERFLOW = """() => {
   const width = document.documentElement.clientWidth;
@@ -128,8 +126,4 @@ def test_no_main_page_scrolls_sideways_on_a_phone(
         width, culprits = page.evaluate(OVERFLOW)
         if width > PHONE["width"]:
             too_wide[path] = (width, culprits)
-    outside = {p: w for p, w in too_wide.items() if not p.startswith(DIRECTORY_REDESIGN)}
-    assert outside == {}
-    directory = {p: w for p, w in too_wide.items() if p.startswith(DIRECTORY_REDESIGN)}
-    if directory:
-        pytest.xfail(f"directory pages (redesigned on branch bench) too wide: {directory}")
+    assert too_wide == {}
