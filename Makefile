@@ -15,7 +15,7 @@ BASE_URL ?= http://$(HOST):$(PORT)
 
 CLIENTS := tests/calendar_clients
 
-.PHONY: install translations calendar-clients messages run migrate demo test test-fast lint format bench mutation clean
+.PHONY: install translations calendar-clients messages run migrate demo test test-fast lint format bench bench-http bench-client mutation clean
 
 install: $(STAMP)
 
@@ -75,8 +75,22 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: translations
-	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+# The pages as browsers see them: gunicorn (2 workers) on PostgreSQL filled by
+# `flask demo scale`, loaded by wrk against a bare control page; figures added to
+# bench/RESULTS.md. BENCH_DATABASE_URL is wiped and refilled.
+BENCH_DATABASE_URL ?= postgresql://127.0.0.1:5432/puerto_bench
+BENCH_SECONDS ?= 10
+
+bench: bench-http bench-client
+
+bench-http: translations
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/bench_http.py --fill --record \
+		--seconds $(BENCH_SECONDS)
+
+# The test-client benchmarks, one request at a time, on temporary SQLite files.
+bench-client: translations
+	@for b in bench/bench_*.py; do [ $$b = bench/bench_http.py ] && continue; echo "== $$b"; \
+		env -u DATABASE_URL $(BIN)/python $$b || exit 1; done
 
 # Mutation testing of the rule modules ([tool.mutmut] in pyproject.toml) against the tests
 # that specify them, then the score per module. Slow (about an hour): not part of CI.

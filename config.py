@@ -121,6 +121,8 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)
     WTF_CSRF_TIME_LIMIT = None
+    # `make bench` only: an X-Query-Count header on every response (core/querycounter.py).
+    QUERY_COUNT_HEADER = env_bool("QUERY_COUNT_HEADER", False)
 
 
 class DevelopmentConfig(Config):

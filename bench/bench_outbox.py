@@ -1,6 +1,7 @@
 """Deliver 1,000 outbox messages (each with a calendar part) through Celery workers on
 Redis to an SMTP server on loopback, against a baseline of sending the same 1,000
-prebuilt messages with plain smtplib over one connection. Target: at most 2x.
+prebuilt messages with plain smtplib over one connection. Target: at most 2x. Prints the
+worker processes' resident memory after the delivery.
 
 Run: `make bench` or `.venv/bin/python bench/bench_outbox.py [--messages N]`.
 Needs Redis (REDIS_URL, default redis://127.0.0.1:6379/14). Uses DATABASE_URL if set,
@@ -131,6 +132,7 @@ def main() -> int:
                         break
                     time.sleep(0.05)
                 ours = time.perf_counter() - started
+                memory = resident_mb(worker.pid)
             finally:
                 worker.terminate()
                 worker.wait(30)
@@ -150,7 +152,29 @@ def main() -> int:
         f"ratio:                  {ratio:.2f}x  (target <= {TARGET_RATIO}x) "
         f"{'OK' if ratio <= TARGET_RATIO and sent >= count else 'MISSED'}"
     )
+    print(
+        "worker memory (RSS):    "
+        + ", ".join(f"{label} {mb:.0f} MB" for label, mb in memory)
+        + f" after delivering {sent}"
+    )
     return 0 if sent >= count else 1
+
+
+def resident_mb(master: int) -> list[tuple[str, float]]:
+    """Resident size of the Celery worker and of its pool processes, from /proc."""
+
+    def rss(pid: int) -> float:
+        status = Path(f"/proc/{pid}/status").read_text()
+        return int(status.split("VmRSS:")[1].split()[0]) / 1024
+
+    sizes = [("main", rss(master))]
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and f"PPid:\t{master}\n" in (entry / "status").read_text():
+                sizes.append((f"pool {entry.name}", rss(int(entry.name))))
+        except OSError:
+            continue
+    return sizes
 
 
 if __name__ == "__main__":

@@ -42,10 +42,11 @@ def create_app(config: type | dict | None = None) -> Flask:
 
     # Each part wires itself: blueprints, navigation entries, template helpers, CLI.
     from webapp import accounts, audit, contributions, demo, directory, meetings, reference
-    from webapp.core import access, errors, navigation
+    from webapp.core import access, errors, navigation, querycounter
     from webapp.core import views as core_views
 
     navigation.init_app(app)
+    querycounter.init_app(app)
     core_views.init_app(app)
     accounts.init_app(app)
     reference.init_app(app)

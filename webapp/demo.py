@@ -309,4 +309,7 @@ def load_command() -> None:
 
 
 def init_app(app: Flask) -> None:
+    from webapp.scale import scale_command
+
+    demo_cli.add_command(scale_command)
     app.cli.add_command(demo_cli)

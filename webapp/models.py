@@ -2,6 +2,7 @@
 
 from webapp.accounts.models import LoginAttempt, User
 from webapp.core.audit import AuditEntry
+from webapp.core.freshness import DataVersion
 from webapp.core.locks import TaskLock
 from webapp.core.outbox import OutboxAttachment, OutboxMessage
 from webapp.core.reference import MemberState, Organization, PermanentObserver
@@ -33,6 +34,7 @@ __all__ = [
     "Area",
     "AuditEntry",
     "CalendarSubscription",
+    "DataVersion",
     "DirectorySettings",
     "ExternalActivity",
     "ImportJob",

@@ -24,8 +24,6 @@ NOT_PAGES = {
     "directory.export_vcard",
     "contributions.chart",
 }
-# The directory's pages are being redesigned on another branch (issue 10, "Daily use").
-DIRECTORY_REDESIGN = ("/directory/",)
 
 OVERFLOW = """() => {
   const width = document.documentElement.clientWidth;
@@ -134,8 +132,4 @@ def test_no_main_page_scrolls_sideways_on_a_phone(
         width, culprits = page.evaluate(OVERFLOW)
         if width > PHONE["width"]:
             too_wide[path] = (width, culprits)
-    outside = {p: w for p, w in too_wide.items() if not p.startswith(DIRECTORY_REDESIGN)}
-    assert outside == {}
-    directory = {p: w for p, w in too_wide.items() if p.startswith(DIRECTORY_REDESIGN)}
-    if directory:
-        pytest.xfail(f"directory pages (redesigned on branch bench) too wide: {directory}")
+    assert too_wide == {}

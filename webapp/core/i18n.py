@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
+from babel import dates as babel_dates
 from flask import (
     Flask,
     current_app,
@@ -116,7 +118,21 @@ def money(amount: Money | Decimal | None, currency: str | None = None) -> str:
 
 
 def day(value: date | None, format: str = "medium") -> str:
-    return "" if value is None else format_date(value, format)
+    if value is None:
+        return ""
+    if type(value) is date and format in DATE_STYLES:
+        # A calendar day reads the same for everyone in a language: lists of hundreds of
+        # entries share a few hundred days, each formatted once.
+        return _day_in(value, format, str(get_locale()))
+    return format_date(value, format)
+
+
+DATE_STYLES = frozenset({"short", "medium", "long", "full"})
+
+
+@lru_cache(maxsize=8192)
+def _day_in(value: date, style: str, locale: str) -> str:
+    return babel_dates.format_date(value, style, locale=locale)
 
 
 def init_app(app: Flask) -> None:

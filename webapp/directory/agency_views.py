@@ -11,7 +11,7 @@ from flask_login import current_user
 from webapp.core.access import allow
 from webapp.core.forms import form_status, saving
 from webapp.directory import agencies as agency_rules
-from webapp.directory import permissions
+from webapp.directory import agencies_cache, permissions
 from webapp.directory.forms import AgencyForm
 from webapp.directory.models import Agency
 from webapp.directory.views import EDITORS, bp, row_by_id, state_from_args
@@ -30,12 +30,8 @@ def agencies() -> str:
                 "directory/choose_state.html", states=states, endpoint="directory.agencies"
             )
         state = states[0]
-    counts = agency_rules.active_contacts_by_agency(state.id)
     return render_template(
-        "directory/agencies.html",
-        state=state,
-        agencies=agency_rules.agencies_of(state.id, include_inactive=True),
-        counts=counts,
+        "directory/agencies.html", state=state, table=agencies_cache.table(state)
     )
 
 

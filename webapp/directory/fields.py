@@ -24,7 +24,12 @@ def language_codes() -> frozenset[str]:
 
 def language_name(code: str, language: str) -> str:
     """A language's name, written in `language`."""
-    return Locale(language).languages.get(code, code)
+    return _language_names(language).get(code, code)
+
+
+@lru_cache(maxsize=16)
+def _language_names(language: str) -> dict[str, str]:
+    return dict(Locale(language).languages)
 
 
 # Offered first: the four official languages, then others spoken by officers in the
@@ -34,13 +39,19 @@ FIRST_LANGUAGES = ("en", "es", "fr", "pt", "nl", "ht", "qu", "gn", "ay")
 
 def language_choices(language: str) -> list[tuple[str, str]]:
     """(code, name in `language`): the languages offered first, then the others by name."""
+    return list(_language_choices(language))
+
+
+@lru_cache(maxsize=16)
+def _language_choices(language: str) -> tuple[tuple[str, str], ...]:
+    """Babel's names, sorted once per language (the data ships with the code)."""
     names = Locale(language).languages
     first = [(c, names.get(c, c)) for c in FIRST_LANGUAGES]
     rest = sorted(
         ((c, names.get(c, c)) for c in language_codes() - set(FIRST_LANGUAGES)),
         key=lambda pair: pair[1].casefold(),
     )
-    return first + rest
+    return tuple(first + rest)
 
 
 def normalise_languages(codes: Iterable[str]) -> str:

@@ -29,6 +29,7 @@ from wtforms.validators import (
 )
 
 from webapp.core.i18n import viewer_language
+from webapp.core.widgets import OptionsOnceField
 from webapp.directory import standing
 from webapp.directory.entries import ContactData
 from webapp.directory.fields import format_phone, language_choices
@@ -120,10 +121,11 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    state = SelectField(_l("Member state"), validators=[Optional()])
-    kind = SelectField(_l("Kind of agency"), validators=[Optional()])
-    area = SelectField(_l("Area"), validators=[Optional()])
-    language = SelectField(_l("Language"), validators=[Optional()])
+    # Hundreds of options, the same on every request in a language: rendered once.
+    state = OptionsOnceField(_l("Member state"), validators=[Optional()])
+    kind = OptionsOnceField(_l("Kind of agency"), validators=[Optional()])
+    area = OptionsOnceField(_l("Area"), validators=[Optional()])
+    language = OptionsOnceField(_l("Language"), validators=[Optional()])
     q = SearchField(_l("Name, title or agency"), validators=[Optional(), Length(max=200)])
 
     def __init__(self, *args: Any, states: list[Any], areas: list[Any], **kwargs: Any) -> None:

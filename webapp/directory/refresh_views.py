@@ -15,13 +15,21 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from webapp.core import grammar
-from webapp.core.access import ADMIN, FINANCE, FOCAL_POINT, ORGANIZER, PUBLIC, SECRETARIAT, allow
+from webapp.core.access import (
+    ADMIN,
+    FINANCE,
+    FOCAL_POINT,
+    ORGANIZER,
+    PUBLIC,
+    SECRETARIAT,
+    allow,
+    can,
+)
 from webapp.core.forms import ActionForm
 from webapp.core.i18n import show_page_as
 from webapp.core.reference import MemberState, member_states
 from webapp.core.timezones import utcnow
-from webapp.directory import chart, refresh, refresh_mail, standing
-from webapp.directory.agencies import active_areas
+from webapp.directory import coverage_cache, refresh, refresh_mail, standing, standings_cache
 from webapp.directory.errors import RefreshLinkError, RefreshRefused
 from webapp.directory.forms import AnswerForm, PeriodForm
 from webapp.directory.models import CONFIRMED, CORRECTED, PointOfContact
@@ -114,19 +122,15 @@ def my_requests() -> str:
 
 def _coverage_page(period_form: PeriodForm, status: int = 200) -> tuple[str, int]:
     today = utcnow().date()
-    sees_all = current_user.has_role(*SECRETARIAT)
-    rows = standing.standings(today, None if sees_all else current_user.member_state_ids)
+    reach = None if current_user.has_role(*SECRETARIAT) else current_user.member_state_ids
+    rows = standings_cache.standings(today, reach)
     period_form.state.choices = [(r.state.id, r.state.name) for r in rows]
+    can_send = can("refresh.send_request")
     return render_template(
         "directory/coverage.html",
+        body=coverage_cache.body(today, reach, can_send),
         rows=rows,
-        areas=active_areas(),
-        chart=chart.contacts_chart(rows),
         period_form=period_form,
-        action_form=ActionForm(),
-        today=today,
-        sees_all=sees_all,
-        default_days=standing.default_verification_days(),
     ), status
 
 
@@ -203,6 +207,6 @@ def home_panel() -> dict[str, object]:
     """For a focal point: their states' standing and the requests waiting for them."""
     open_requests, _answered = refresh.requests_for(current_user, limit=0)
     return {
-        "standings": standing.standings(utcnow().date(), current_user.member_state_ids),
+        "standings": standings_cache.standings(utcnow().date(), current_user.member_state_ids),
         "open_requests": len(open_requests),
     }

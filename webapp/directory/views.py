@@ -47,7 +47,9 @@ from webapp.directory import (
     exports,
     history,
     labels,
+    listing,
     permissions,
+    results_cache,
 )
 from webapp.directory import (
     search as searching,
@@ -111,16 +113,19 @@ def _filters() -> tuple[SearchForm | SnapshotForm, searching.Filters | None, dic
 @allow(*VIEWERS)
 def search() -> str:
     form, filters, args = _filters()
-    page = (
-        searching.search(current_user, filters, viewer_language(), requested_page())
-        if filters
-        else None
-    )
+    sort = listing.sort_or_default(request.args.get("sort"))
+    language = viewer_language()
+    results = None
+    if filters is not None:
+        page = requested_page()
+        results = results_cache.results(current_user, filters, page, sort, language, args)
     return render_template(
         "directory/search.html",
         form=form,
-        page=page,
+        results=results,
         args=args,
+        sort=sort,
+        sorts=listing.SORTS,
         can_add=bool(permissions.editable_states(current_user)),
         is_secretariat=permissions.is_secretariat(current_user),
     )

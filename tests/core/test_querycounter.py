@@ -1,0 +1,27 @@
+"""The X-Query-Count header that `make bench` reads: on only when configured."""
+
+from __future__ import annotations
+
+from tests.signin import session_key_for
+from webapp import create_app
+from webapp.core.querycounter import HEADER
+
+
+def settings(app, **overrides):
+    return {**{k: v for k, v in app.config.items() if k.isupper()}, **overrides}
+
+
+def test_responses_carry_no_query_count_by_default(client):
+    assert HEADER not in client.get("/healthz").headers
+
+
+def test_with_the_setting_each_response_says_how_many_statements_it_issued(app, user):
+    counted = create_app(settings(app, QUERY_COUNT_HEADER=True))
+    person = user("admin")
+    client = counted.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = session_key_for(person)
+    anonymous = counted.test_client().get("/")
+    signed_in = client.get("/")
+    assert anonymous.headers[HEADER] == "0"
+    assert int(signed_in.headers[HEADER]) >= 1  # at least the signed-in user

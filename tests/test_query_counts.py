@@ -1,0 +1,83 @@
+"""Each main page issues the same, pinned number of SQL statements at 50 and at 500
+contacts: a change that adds a query per row (or per state, agency...) fails here.
+Counted with nothing kept from earlier requests (webapp.core.freshness), the whole work.
+
+The data comes from `flask demo scale`'s fillers at two volumes; the pages are requested
+signed in, as each role that uses them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.querycount import count_queries
+from tests.signin import session_key_for
+from webapp.accounts.models import User
+from webapp.core import freshness
+from webapp.core.reference import MemberState
+from webapp.directory.models import PointOfContact
+from webapp.extensions import db
+from webapp.scale import Volumes, fill
+
+SIZES = {
+    "small": Volumes(agencies=80, contacts=50, audit_entries=100, outbox_messages=20),
+    "large": Volumes(agencies=400, contacts=500, audit_entries=2_000, outbox_messages=200),
+}
+
+# page: (who, path, statements). Paths name `{state}`, `{area}`, `{contact}`.
+PAGES = {
+    "home, admin": ("admin", "/", 2),
+    "home, organizer": ("organizer", "/", 2),
+    "home, finance": ("finance", "/", 2),
+    "home, participant": ("participant", "/", 2),
+    "home, focal point": ("focal1.mx", "/", 12),
+    "directory": ("admin", "/directory/", 9),
+    "directory, filtered": ("admin", "/directory/?state={state}&area={area}", 9),
+    "directory, text": ("admin", "/directory/?q=ar", 9),
+    "directory, last page": ("admin", "/directory/?page=1000", 9),
+    "directory, focal point": ("focal1.mx", "/directory/?kind=customs", 9),
+    "coverage, admin": ("admin", "/directory/coverage", 11),
+    "coverage, focal point": ("focal1.mx", "/directory/coverage", 11),
+    "a contact": ("admin", "/directory/contacts/{contact}", 5),
+    "agencies": ("admin", "/directory/agencies?state={state}", 6),
+    "agencies, focal point": ("focal1.mx", "/directory/agencies", 6),
+    "refresh requests": ("focal1.mx", "/directory/refresh-requests", 4),
+}
+
+
+def statements(app: Flask, client: FlaskClient, volumes: Volumes, who: str, path: str) -> int:
+    list(fill(11, date(2026, 6, 1), volumes))
+    db.session.commit()
+    # The busiest state, and one of its entries with its first area: no filter is empty.
+    state, contact = db.session.execute(
+        sa.select(MemberState.code, sa.func.min(PointOfContact.id))
+        .join(PointOfContact.member_state)
+        .group_by(MemberState.code)
+        .order_by(sa.func.count().desc(), MemberState.code)
+        .limit(1)
+    ).one()
+    area = db.session.get(PointOfContact, contact).areas[0].code
+    user = db.session.scalar(sa.select(User).where(User.email == f"{who}@scale.example.org"))
+    with client.session_transaction() as session:
+        session["_user_id"] = session_key_for(user)
+        session["_fresh"] = True
+    url = path.format(state=state, area=area, contact=contact)
+    assert client.get(url).status_code == 200  # templates compiled
+    # Results kept between requests are dropped, so that the whole work is counted.
+    freshness.touch(db.session, "directory")
+    db.session.commit()
+    with count_queries() as counted:
+        response = client.get(url)
+    assert response.status_code == 200
+    return counted.count
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("size", SIZES)
+def test_a_main_page_issues_a_fixed_number_of_queries(app, client, page, size):
+    who, path, expected = PAGES[page]
+    assert statements(app, client, SIZES[size], who, path) == expected

@@ -1,0 +1,137 @@
+"""Results kept between requests, and dropped after any change, made by any process.
+
+A named group of tables ("directory": entries, agencies, areas, states, accounts, refresh
+requests) has one row in `data_versions` holding a random token. A transaction that
+wrote to one of its tables through the session (a flush of changed objects, or an
+INSERT, UPDATE or DELETE statement run with `db.session.execute`) sets a new token just
+before it commits, in the same transaction, so the token and the data it stands for
+commit together. A reader takes the
+token first and then computes: a result is reused only while the token it was computed
+under is the current one, whichever web process or worker made the change since. Tokens
+are random, never counters, so they do not repeat even when the table is emptied.
+
+Writes that bypass the session (a raw connection, psql) are not seen: they must be
+followed by `touch(name)` and a commit.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from flask import g, has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from webapp.extensions import db
+
+T = TypeVar("T")
+MAX_ENTRIES = 256
+
+
+class DataVersion(db.Model):
+    __tablename__ = "data_versions"
+
+    name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    token: Mapped[str] = mapped_column(sa.String(32))
+
+
+_WATCHED: dict[str, frozenset[str]] = {}
+_store: OrderedDict[tuple[str, Hashable], tuple[str, Any]] = OrderedDict()
+_lock = threading.Lock()
+_PENDING = "freshness.pending"
+_MEMO = "_freshness_tokens"
+
+
+def watch(name: str, *tables: str) -> None:
+    """Name a group of tables whose changes drop the results kept under `name`."""
+    _WATCHED[name] = _WATCHED.get(name, frozenset()) | frozenset(tables)
+
+
+def touch(session: Session, name: str) -> None:
+    """A new token for `name`, in the session's transaction."""
+    token = secrets.token_hex(16)
+    # On the session's connection: inside a flush, and unseen by the statement hook.
+    connection = session.connection()
+    changed = connection.execute(
+        sa.update(DataVersion.__table__).where(DataVersion.name == name).values(token=token)
+    )
+    if not changed.rowcount:
+        connection.execute(sa.insert(DataVersion.__table__).values(name=name, token=token))
+
+
+def current(name: str) -> str | None:
+    """The token of `name`, read once per request (and again after the request commits)."""
+    memo = g.setdefault(_MEMO, {}) if has_app_context() else {}
+    if name not in memo:
+        memo[name] = db.session.scalar(
+            sa.select(DataVersion.token).where(DataVersion.name == name)
+        )
+    return memo[name]
+
+
+def cached(name: str, key: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()`, or what it returned before under the same key if nothing in `name`
+    changed since. One small query per call."""
+    token = current(name)
+    if token is None:  # never written since the tables were made or emptied
+        return compute()
+    with _lock:
+        found = _store.get((name, key))
+        if found is not None and found[0] == token:
+            _store.move_to_end((name, key))
+            return found[1]
+    value = compute()
+    with _lock:
+        _store[(name, key)] = (token, value)
+        while len(_store) > MAX_ENTRIES:
+            _store.popitem(last=False)
+    return value
+
+
+def _names_for(tables: set[str]) -> set[str]:
+    return {name for name, watched in _WATCHED.items() if watched & tables}
+
+
+def _mark(session: Session, names: set[str]) -> None:
+    if names:
+        session.info.setdefault(_PENDING, set()).update(names)
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, context: Any) -> None:
+    tables = {
+        table.name
+        for obj in (*session.new, *session.dirty, *session.deleted)
+        for table in sa.inspect(obj).mapper.tables
+    }
+    _mark(session, _names_for(tables))
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _on_statement(state: Any) -> None:
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    name = getattr(table, "name", None)
+    if name is not None and name != DataVersion.__tablename__:
+        _mark(state.session, _names_for({name}))
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    # The token row is the last lock a transaction takes, held only while it commits: no
+    # writer waits on another's data rows while holding it, so no deadlock through it.
+    session.flush()
+    for name in sorted(session.info.pop(_PENDING, set())):
+        touch(session, name)
+    if has_app_context():
+        g.pop(_MEMO, None)  # read again: this commit, or others' since, may have renewed it
+
+
+# Marks are not cleared on rollback (a savepoint's rollback would drop the outer
+# transaction's too): a mark left over only renews the token once more, which is harmless.

@@ -1,0 +1,42 @@
+"""The coverage page's body (summary, table, counts by area, chart), rendered once per
+day, language, time zone and viewer's reach, and kept until anything in the directory
+changes, in any process (see `webapp.core.freshness`). Its forms' CSRF token, the one
+thing that is per session, is put in on every request."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from flask import render_template
+from flask_babel import get_locale, get_timezone
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
+
+from webapp.core import freshness
+from webapp.directory import agencies, chart, standing, standings_cache
+from webapp.directory.standings_cache import DIRECTORY
+
+CSRF_PLACEHOLDER = "__puerto_csrf_token__"
+
+
+def body(today: date, state_ids: Iterable[int] | None, can_send: bool) -> Markup:
+    ids = None if state_ids is None else tuple(sorted(state_ids))
+    key = ("coverage", today, ids, can_send, str(get_locale()), str(get_timezone()))
+
+    def render() -> str:
+        rows = standings_cache.standings(today, ids)
+        return render_template(
+            "directory/_coverage_body.html",
+            rows=rows,
+            areas=agencies.active_areas(),
+            chart=chart.contacts_chart(rows),
+            csrf_placeholder=CSRF_PLACEHOLDER,
+            can_send=can_send,
+            today=today,
+            sees_all=ids is None,
+            default_days=standing.default_verification_days(),
+        )
+
+    html = freshness.cached(DIRECTORY, key, render)
+    return Markup(html.replace(CSRF_PLACEHOLDER, str(escape(generate_csrf()))))
