@@ -24,7 +24,7 @@ from webapp.meetings.models import (
     Occurrence,
     Participant,
 )
-from webapp.meetings.participants import active_query, for_target
+from webapp.meetings.participants import active_query, for_target, of_occurrences
 from webapp.meetings.series import Changes
 
 INVITATION, UPDATE, CANCEL, REMINDER = (
@@ -168,10 +168,16 @@ def send_invitations(
     """One outbox row per participant not yet holding the current invitation; at most
     `limit` of them, so a worker can commit (and deliver) batch after batch."""
     check_sendable(target)
+    people = for_target(target)
+    if isinstance(target, MeetingSeries):
+        # And those invited to one of its occurrences only, when it takes place.
+        people += [
+            p for p in of_occurrences(target) if p.occurrence.status not in (DRAFT, CANCELLED)
+        ]
     sent = 0
     # One INSERT per row and no flush in between: the participants' marks go in at the end.
     with db.session.no_autoflush:
-        for participant in for_target(target):
+        for participant in people:
             if invite(participant, now=now) is not None:
                 sent += 1
                 if limit is not None and sent >= limit:
@@ -284,14 +290,18 @@ def delivery(occurrence_or_series: MeetingSeries | Occurrence) -> list[dict[str,
     """Delivery of each participant's last message, in one query (for the progress poll)."""
     from webapp.core.outbox import OutboxMessage
 
-    owner = (
-        Participant.series_id
-        if isinstance(occurrence_or_series, MeetingSeries)
-        else Participant.occurrence_id
-    )
+    if isinstance(occurrence_or_series, MeetingSeries):
+        owner = sa.or_(
+            Participant.series_id == occurrence_or_series.id,
+            Participant.occurrence_id.in_(
+                sa.select(Occurrence.id).where(Occurrence.series_id == occurrence_or_series.id)
+            ),
+        )
+    else:
+        owner = Participant.occurrence_id == occurrence_or_series.id
     rows = db.session.execute(
         sa.select(Participant.id, OutboxMessage.status, OutboxMessage.last_error)
         .join(OutboxMessage, OutboxMessage.id == Participant.last_message_id)
-        .where(owner == occurrence_or_series.id, Participant.removed_at.is_(None))
+        .where(owner, Participant.removed_at.is_(None))
     )
     return [{"id": pid, "status": status, "error": error or ""} for pid, status, error in rows]
