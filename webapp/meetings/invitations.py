@@ -6,13 +6,14 @@ delivery happens in a worker after commit."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask_babel import format_date, format_time
+from flask_babel import format_date, format_time, get_locale, get_timezone
 from flask_babel import gettext as _
 
-from webapp.core import mailer, tokens
+from webapp.core import mailer, outbox, tokens
 from webapp.core.errors import RuleError
 from webapp.core.links import external_url
 from webapp.extensions import db
@@ -50,6 +51,12 @@ def answer_url(participant: Participant, answer: str | None = None) -> str:
 def when(moment: datetime, zone: str) -> str:
     """A date and time as read in `zone`, in the current language: 'Tuesday, 5 May 2026,
     10:00 (America/Bogota)'."""
+    return _when(moment, zone, str(get_locale()), str(get_timezone()))
+
+
+@lru_cache(maxsize=4096)
+def _when(moment: datetime, zone: str, locale: str, reader_zone: str) -> str:
+    # The same few meetings are written for thousands of recipients in a few languages.
     local = moment.astimezone(ZoneInfo(zone))
     return f"{format_date(local, 'full')}, {format_time(local, 'short', rebase=False)} ({zone})"
 
@@ -130,8 +137,9 @@ def calendar_series(participant: Participant) -> MeetingSeries:
     return target if isinstance(target, MeetingSeries) else target.series
 
 
-def invite(participant: Participant, *, now: datetime, force: bool = False) -> int | None:
-    """Write this participant's invitation, unless they already have the current one."""
+def _prepare(participant: Participant, *, now: datetime, force: bool = False):
+    """(sequence, rendered message) of this participant's invitation, or None when they
+    need none (the organizer, or someone holding the current one)."""
     series = calendar_series(participant)
     if participant.email.lower() in _organizer_emails(series):
         return None  # Outlook would swallow an invitation to its own organizer
@@ -139,7 +147,7 @@ def invite(participant: Participant, *, now: datetime, force: bool = False) -> i
     if participant.invited_sequence == sequence and not force:
         return None
     content = calendar_request(participant, now=now)
-    message_id = mailer.compose(
+    return sequence, mailer.render(
         INVITATION,
         _recipient(participant),
         subject=lambda: _("Invitation: %(title)s", title=series.title),
@@ -150,6 +158,15 @@ def invite(participant: Participant, *, now: datetime, force: bool = False) -> i
         reply_to=_reply_to(series),
         calendar=("REQUEST", content),
     )
+
+
+def invite(participant: Participant, *, now: datetime, force: bool = False) -> int | None:
+    """Write this participant's invitation, unless they already have the current one."""
+    prepared = _prepare(participant, now=now, force=force)
+    if prepared is None:
+        return None
+    sequence, email = prepared
+    message_id = outbox.enqueue(email)
     if message_id is not None:
         participant.last_message_id = message_id
         participant.invited_sequence = sequence
@@ -174,15 +191,22 @@ def send_invitations(
         people += [
             p for p in of_occurrences(target) if p.occurrence.status not in (DRAFT, CANCELLED)
         ]
-    sent = 0
-    # One INSERT per row and no flush in between: the participants' marks go in at the end.
+    pending = []
+    # Rendered one by one, written together (one INSERT per outbox chunk); the
+    # participants' marks go in at the end.
     with db.session.no_autoflush:
         for participant in people:
-            if invite(participant, now=now) is not None:
-                sent += 1
-                if limit is not None and sent >= limit:
+            prepared = _prepare(participant, now=now)
+            if prepared is not None:
+                pending.append((participant, *prepared))
+                if limit is not None and len(pending) >= limit:
                     break
-    return sent
+        written = mailer.compose_many([email for _, _, email in pending])
+        for participant, sequence, email in pending:
+            if email.idempotency_key in written:
+                participant.last_message_id = written[email.idempotency_key]
+                participant.invited_sequence = sequence
+    return len(written)
 
 
 def send_series_update(series: MeetingSeries, *, now: datetime) -> int:
