@@ -4,6 +4,7 @@ started change nothing."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -150,3 +151,22 @@ def test_the_confirmation_page_gives_times_in_the_participants_zone(client, orga
     db.session.commit()
     page = client.get(_link(person)).get_data(as_text=True)
     assert "(America/St_Johns)" in page
+
+
+def test_an_answer_through_the_link_shows_on_the_organizers_page_in_the_same_second(
+    app, organizer, invited
+):
+    from tests.signin import sign_in
+
+    participant_browser, organizer_browser = app.test_client(), app.test_client()
+    sign_in(organizer_browser, organizer)
+    path = _link(invited)
+    page = f"/meetings/{invited.series_id}/participants"
+    before = organizer_browser.get(page).get_data(as_text=True)
+    assert '<strong data-count="accepted">0</strong>' in before
+    started = time.monotonic()
+    assert _post(participant_browser, path, answer="accepted").status_code in (200, 302)
+    response = organizer_browser.get(page)
+    assert time.monotonic() - started < 1.0
+    assert '<strong data-count="accepted">1</strong>' in response.get_data(as_text=True)
+    assert "no-store" in response.headers["Cache-Control"]

@@ -268,3 +268,29 @@ def test_changing_the_rule_sends_the_series_again_with_a_higher_sequence(organiz
     assert master["UID"] == first["UID"]
     assert int(master["SEQUENCE"]) > int(first["SEQUENCE"])
     assert "INTERVAL=6" in master["RRULE"].to_ical().decode()
+
+
+def test_moving_an_occurrence_of_a_series_says_the_old_and_new_time_in_the_recipients_zone(
+    organizer, smtp_server
+):
+    meeting = make_series(organizer, zone="America/Santiago", rule="FREQ=YEARLY;COUNT=3")
+    guest(meeting, organizer, "ana@customs.example", language="en", timezone="America/St_Johns")
+    _send(meeting)
+    moved = meeting.occurrences[1]  # 4 May 2028, 10:00 in Santiago (UTC-4): 11:30 in St John's
+    changes = series.update_occurrence(
+        moved,
+        series.OccurrenceInput(
+            starts=datetime(2028, 9, 12, 10, 0), ends=datetime(2028, 9, 12, 17, 0),
+            zone="America/Santiago", status=moved.status,
+            venue=series.Venue("OAS Building, Washington"),
+        ),
+        now=NOW,
+    )  # fmt: skip
+    invitations.send_updates(moved, changes, now=NOW)
+    db.session.commit()
+    body = smtp_server.wait_for(2)[1].message.get_body(("plain",)).get_content()
+    body = body.replace("\u202f", " ")
+    # 12 September 2028, 10:00 in Santiago (UTC-3) is 10:30 in St John's (UTC-2:30).
+    assert "New time: Tuesday, September 12, 2028, 10:30 AM (America/St_Johns)" in body
+    assert "before: Thursday, May 4, 2028, 11:30 AM (America/St_Johns)" in body
+    assert "At the venue: Tuesday, September 12, 2028, 10:00 AM (America/Santiago)" in body

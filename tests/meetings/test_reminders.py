@@ -11,10 +11,13 @@ import sqlalchemy as sa
 
 from tasks.meetings import send_meeting_reminders
 from tests.meetings.support import guest, make_series
+from tests.querycount import count_queries
 from webapp.core.outbox import OutboxMessage
 from webapp.extensions import db
 from webapp.meetings import reminders
-from webapp.meetings.models import CANCELLED, DECLINED
+from webapp.meetings.models import CANCELLED, DECLINED, Participant
+
+SCAN_QUERIES = 9
 
 START = datetime(2027, 5, 4, 15, 0, tzinfo=UTC)  # 10:00 in Bogota
 DAY = timedelta(days=1)
@@ -129,3 +132,73 @@ def test_the_task_is_on_the_beat_schedule(app):
     assert beat_schedule(app.config)["meeting-reminders"]["task"] == (
         "tasks.meetings.send_meeting_reminders"
     )
+
+
+def test_no_reminder_to_a_removed_participant(meeting, organizer):
+    other = guest(meeting, organizer, "bo@customs.example")
+    other.removed_at = START - 30 * DAY
+    db.session.commit()
+    _run(START - DAY)
+    assert [m.recipient for m in _reminders()] == ["ana@customs.example"]
+
+
+def test_a_participant_invited_to_one_occurrence_is_reminded_of_that_one_only(organizer):
+    made = make_series(organizer, rule="FREQ=MONTHLY;COUNT=2")
+    first, second = made.occurrences
+    guest(second, organizer, "cy@customs.example")
+    assert _run(first.starts_at - DAY) == 0
+    assert _run(second.starts_at - DAY) == 1
+    assert [m.recipient for m in _reminders()] == ["cy@customs.example"]
+
+
+def _crowd(organizer, meetings: int, people: int) -> None:
+    """`meetings` one-off meetings on START, each with `people` guests, inserted in bulk."""
+    for n in range(meetings):
+        made = make_series(organizer, title=f"Meeting {n}")
+        db.session.execute(
+            sa.insert(Participant),
+            [
+                {"series_id": made.id, "email": f"p{k}-{n}@customs.example", "name": f"P {k}",
+                 "language": ("en", "es", "fr", "pt")[k % 4], "timezone": "America/Lima",
+                 "role": "delegate", "answer": "needs-action"}
+                for k in range(people)
+            ],
+        )  # fmt: skip
+    db.session.commit()
+
+
+def _counted_run(now: datetime, **batches: int) -> tuple[int, int]:
+    with count_queries() as counted:
+        written = reminders.send_due_reminders(now, **batches)
+    db.session.commit()
+    return written, counted.count
+
+
+@pytest.mark.parametrize(("meetings", "people"), [(2, 3), (8, 40)])
+def test_the_scan_issues_the_same_queries_for_six_reminders_as_for_three_hundred_twenty(
+    organizer, meetings, people
+):
+    _crowd(organizer, meetings, people)
+    written, queries = _counted_run(START - DAY)
+    assert written == meetings * people
+    # The due occurrences; per batch of occurrences: themselves, their series, its
+    # organizers and their states, the reminders already written, the participants; per batch of
+    # messages: the outbox rows and their records.
+    assert queries == SCAN_QUERIES
+
+
+def test_the_scan_queries_grow_with_the_batches_not_the_reminders(organizer):
+    _crowd(organizer, 6, 50)
+    written, queries = _counted_run(START - DAY, occurrence_batch=2, write_batch=100)
+    assert written == 300
+    # Three batches of occurrences instead of one (six more queries each), three
+    # batches of messages instead of one (two more queries each).
+    assert queries == SCAN_QUERIES + 2 * 6 + 2 * 2
+
+
+def test_a_second_scan_renders_nothing_and_writes_nothing(organizer):
+    _crowd(organizer, 4, 25)
+    assert _run(START - DAY) == 100
+    written, queries = _counted_run(START - DAY)
+    assert written == 0
+    assert queries == SCAN_QUERIES - 2

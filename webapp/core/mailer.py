@@ -99,6 +99,41 @@ def compose(
     `calendar` is `(method, content)` for an iMIP message. Returns the row's id, or None
     when a row with the same `key` exists already (sending twice is a no-op).
     """
+    return outbox.enqueue(
+        render(
+            kind,
+            to,
+            subject=subject,
+            template=template,
+            key=key,
+            context=context,
+            reply_to=reply_to,
+            calendar=calendar,
+            attachments=attachments,
+        )
+    )
+
+
+def compose_many(emails: Sequence[Email]) -> dict[str, int]:
+    """Write many messages made by `render` in a few statements (see
+    `outbox.enqueue_many`): {idempotency key: row id} of the rows written."""
+    return outbox.enqueue_many(emails)
+
+
+def render(
+    kind: str,
+    to: Recipient,
+    *,
+    subject: Callable[[], str],
+    template: str,
+    key: str,
+    context: Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None = None,
+    reply_to: str | None = None,
+    calendar: tuple[str, str] | None = None,
+    attachments: Sequence[Attachment] = (),
+) -> Email:
+    """The message `compose` would write, rendered for `to` but not written: for callers
+    that write many at once with `compose_many`."""
     language = recipient_language(to.language)
     zone = recipient_zone(to.timezone)
     with reading_as(language, zone):
@@ -113,18 +148,16 @@ def compose(
         text = render_template(f"{template}.txt", **values)
         html = render_template(f"{template}.html", **values)
     method, content = calendar if calendar else (None, None)
-    return outbox.enqueue(
-        Email(
-            kind=kind,
-            recipient=to.email,
-            subject=title,
-            body_text=text,
-            body_html=html,
-            language=language,
-            idempotency_key=key,
-            reply_to=reply_to,
-            calendar_method=method,
-            calendar_content=content,
-            attachments=list(attachments),
-        )
+    return Email(
+        kind=kind,
+        recipient=to.email,
+        subject=title,
+        body_text=text,
+        body_html=html,
+        language=language,
+        idempotency_key=key,
+        reply_to=reply_to,
+        calendar_method=method,
+        calendar_content=content,
+        attachments=list(attachments),
     )

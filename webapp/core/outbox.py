@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -113,13 +114,10 @@ class Email:
     attachments: list[Attachment] = field(default_factory=list)
 
 
-def enqueue(email: Email, session: Session | None = None) -> int | None:
-    """Write one outbox row in the caller's transaction. Returns its id, or None when a
-    row with the same idempotency key already exists (a second write is a no-op)."""
-    session = session or db.session
+def _row(email: Email) -> dict[str, object]:
     if email.calendar_method and not email.calendar_content:
         raise ValueError("a calendar method needs calendar content")
-    values = {
+    return {
         "idempotency_key": email.idempotency_key,
         "kind": email.kind,
         "recipient": email.recipient,
@@ -136,17 +134,62 @@ def enqueue(email: Email, session: Session | None = None) -> int | None:
         "updated_at": utcnow(),
         "next_attempt_at": utcnow(),
     }
+
+
+def _insert(session: Session) -> Any:  # the dialect's own `insert`
     dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return pg_insert if dialect == "postgresql" else sqlite_insert
+
+
+def enqueue(email: Email, session: Session | None = None) -> int | None:
+    """Write one outbox row in the caller's transaction. Returns its id, or None when a
+    row with the same idempotency key already exists (a second write is a no-op)."""
+    session = session or db.session
     statement = (
-        insert(OutboxMessage)
-        .values(**values)
+        _insert(session)(OutboxMessage)
+        .values(**_row(email))
         .on_conflict_do_nothing(index_elements=["idempotency_key"])
         .returning(OutboxMessage.id)
     )
     message_id = session.execute(statement).scalar()
     if message_id is None:
         return None
+    _attach(session, message_id, email)
+    session.info.setdefault(_DISPATCH_KEY, []).append(message_id)
+    return message_id
+
+
+# Rows per INSERT statement in `enqueue_many` (15 values each: well under SQLite's limit on
+# bound parameters).
+ENQUEUE_CHUNK = 500
+
+
+def enqueue_many(emails: list[Email], session: Session | None = None) -> dict[str, int]:
+    """Write many outbox rows in the caller's transaction, one INSERT per `ENQUEUE_CHUNK`
+    rows. Returns {idempotency key: id} of the rows written; a key that exists already is
+    skipped (as `enqueue` does), so two writers racing write each row once."""
+    session = session or db.session
+    written: dict[str, int] = {}
+    for start in range(0, len(emails), ENQUEUE_CHUNK):
+        chunk = emails[start : start + ENQUEUE_CHUNK]
+        statement = (
+            _insert(session)(OutboxMessage)
+            .values([_row(email) for email in chunk])
+            .on_conflict_do_nothing(index_elements=["idempotency_key"])
+            .returning(OutboxMessage.id, OutboxMessage.idempotency_key)
+        )
+        rows = session.execute(statement).all()
+        written.update({key: message_id for message_id, key in rows})
+        by_key = {email.idempotency_key: email for email in chunk}
+        for message_id, key in rows:
+            _attach(session, message_id, by_key[key])
+    # Delivery in the order the caller gave.
+    ids = [written[e.idempotency_key] for e in emails if e.idempotency_key in written]
+    session.info.setdefault(_DISPATCH_KEY, []).extend(ids)
+    return written
+
+
+def _attach(session: Session, message_id: int, email: Email) -> None:
     for attachment in email.attachments:
         session.add(
             OutboxAttachment(
@@ -156,8 +199,6 @@ def enqueue(email: Email, session: Session | None = None) -> int | None:
                 content=attachment.content,
             )
         )
-    session.info.setdefault(_DISPATCH_KEY, []).append(message_id)
-    return message_id
 
 
 # Rows per delivery task: one task and one claim carry a batch, so the per-message cost is

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -137,9 +138,18 @@ class GuestForm(FlaskForm):
     state = SelectField(_l("Member state"), coerce=int, validate_choice=False, default=0)
     language = SelectField(_l("Language"), validate_choice=False, default="")
     timezone = TimeZoneField(_l("Time zone"), validators=[Optional()])
+    # 0: every meeting of the series; else the id of the one meeting they are invited to.
+    occurrence = SelectField(_l("Invited to"), coerce=int, validate_choice=False, default=0)
 
-    def __init__(self, *args: object, states: list, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, states: list, occurrences: list = (), **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.occurrence.choices = [
+            SelectChoice(0, _l("Every meeting of the series")),
+            *(SelectChoice(o.id, f"{format_datetime(o.starts_at, 'medium')} — {o.title}")
+              for o in occurrences),
+        ]  # fmt: skip
         self.state.choices = _none_and(states)
         self.language.choices = [SelectChoice("", "—"), *_languages()]
         self.timezone.choices = choices([("", "—"), *((z, z) for z in zone_choices())])

@@ -6,13 +6,14 @@ delivery happens in a worker after commit."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask_babel import format_date, format_time
+from flask_babel import format_date, format_time, get_locale, get_timezone
 from flask_babel import gettext as _
 
-from webapp.core import mailer, tokens
+from webapp.core import mailer, outbox, tokens
 from webapp.core.errors import RuleError
 from webapp.core.links import external_url
 from webapp.extensions import db
@@ -24,7 +25,7 @@ from webapp.meetings.models import (
     Occurrence,
     Participant,
 )
-from webapp.meetings.participants import active_query, for_target
+from webapp.meetings.participants import active_query, for_target, of_occurrences
 from webapp.meetings.series import Changes
 
 INVITATION, UPDATE, CANCEL, REMINDER = (
@@ -50,6 +51,12 @@ def answer_url(participant: Participant, answer: str | None = None) -> str:
 def when(moment: datetime, zone: str) -> str:
     """A date and time as read in `zone`, in the current language: 'Tuesday, 5 May 2026,
     10:00 (America/Bogota)'."""
+    return _when(moment, zone, str(get_locale()), str(get_timezone()))
+
+
+@lru_cache(maxsize=4096)
+def _when(moment: datetime, zone: str, locale: str, reader_zone: str) -> str:
+    # The same few meetings are written for thousands of recipients in a few languages.
     local = moment.astimezone(ZoneInfo(zone))
     return f"{format_date(local, 'full')}, {format_time(local, 'short', rebase=False)} ({zone})"
 
@@ -130,8 +137,9 @@ def calendar_series(participant: Participant) -> MeetingSeries:
     return target if isinstance(target, MeetingSeries) else target.series
 
 
-def invite(participant: Participant, *, now: datetime, force: bool = False) -> int | None:
-    """Write this participant's invitation, unless they already have the current one."""
+def _prepare(participant: Participant, *, now: datetime, force: bool = False):
+    """(sequence, rendered message) of this participant's invitation, or None when they
+    need none (the organizer, or someone holding the current one)."""
     series = calendar_series(participant)
     if participant.email.lower() in _organizer_emails(series):
         return None  # Outlook would swallow an invitation to its own organizer
@@ -139,7 +147,7 @@ def invite(participant: Participant, *, now: datetime, force: bool = False) -> i
     if participant.invited_sequence == sequence and not force:
         return None
     content = calendar_request(participant, now=now)
-    message_id = mailer.compose(
+    return sequence, mailer.render(
         INVITATION,
         _recipient(participant),
         subject=lambda: _("Invitation: %(title)s", title=series.title),
@@ -150,6 +158,15 @@ def invite(participant: Participant, *, now: datetime, force: bool = False) -> i
         reply_to=_reply_to(series),
         calendar=("REQUEST", content),
     )
+
+
+def invite(participant: Participant, *, now: datetime, force: bool = False) -> int | None:
+    """Write this participant's invitation, unless they already have the current one."""
+    prepared = _prepare(participant, now=now, force=force)
+    if prepared is None:
+        return None
+    sequence, email = prepared
+    message_id = outbox.enqueue(email)
     if message_id is not None:
         participant.last_message_id = message_id
         participant.invited_sequence = sequence
@@ -168,15 +185,28 @@ def send_invitations(
     """One outbox row per participant not yet holding the current invitation; at most
     `limit` of them, so a worker can commit (and deliver) batch after batch."""
     check_sendable(target)
-    sent = 0
-    # One INSERT per row and no flush in between: the participants' marks go in at the end.
+    people = for_target(target)
+    if isinstance(target, MeetingSeries):
+        # And those invited to one of its occurrences only, when it takes place.
+        people += [
+            p for p in of_occurrences(target) if p.occurrence.status not in (DRAFT, CANCELLED)
+        ]
+    pending = []
+    # Rendered one by one, written together (one INSERT per outbox chunk); the
+    # participants' marks go in at the end.
     with db.session.no_autoflush:
-        for participant in for_target(target):
-            if invite(participant, now=now) is not None:
-                sent += 1
-                if limit is not None and sent >= limit:
+        for participant in people:
+            prepared = _prepare(participant, now=now)
+            if prepared is not None:
+                pending.append((participant, *prepared))
+                if limit is not None and len(pending) >= limit:
                     break
-    return sent
+        written = mailer.compose_many([email for _, _, email in pending])
+        for participant, sequence, email in pending:
+            if email.idempotency_key in written:
+                participant.last_message_id = written[email.idempotency_key]
+                participant.invited_sequence = sequence
+    return len(written)
 
 
 def send_series_update(series: MeetingSeries, *, now: datetime) -> int:
@@ -284,14 +314,18 @@ def delivery(occurrence_or_series: MeetingSeries | Occurrence) -> list[dict[str,
     """Delivery of each participant's last message, in one query (for the progress poll)."""
     from webapp.core.outbox import OutboxMessage
 
-    owner = (
-        Participant.series_id
-        if isinstance(occurrence_or_series, MeetingSeries)
-        else Participant.occurrence_id
-    )
+    if isinstance(occurrence_or_series, MeetingSeries):
+        owner = sa.or_(
+            Participant.series_id == occurrence_or_series.id,
+            Participant.occurrence_id.in_(
+                sa.select(Occurrence.id).where(Occurrence.series_id == occurrence_or_series.id)
+            ),
+        )
+    else:
+        owner = Participant.occurrence_id == occurrence_or_series.id
     rows = db.session.execute(
         sa.select(Participant.id, OutboxMessage.status, OutboxMessage.last_error)
         .join(OutboxMessage, OutboxMessage.id == Participant.last_message_id)
-        .where(owner == occurrence_or_series.id, Participant.removed_at.is_(None))
+        .where(owner, Participant.removed_at.is_(None))
     )
     return [{"id": pid, "status": status, "error": error or ""} for pid, status, error in rows]

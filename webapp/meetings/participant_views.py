@@ -19,7 +19,7 @@ from webapp.directory.models import PointOfContact
 from webapp.extensions import db
 from webapp.meetings import access, invitations, participants
 from webapp.meetings.forms import ContactsForm, GuestForm
-from webapp.meetings.models import MeetingSeries, Participant
+from webapp.meetings.models import CANCELLED, MeetingSeries, Occurrence, Participant
 from webapp.meetings.queries import contacts_to_offer
 from webapp.meetings.views import MANAGERS, VIEWERS, _by_ids, _series_or_404, bp, row
 
@@ -32,11 +32,20 @@ def participants_page(series_id: int) -> str:
     found = _series_or_404(series_id)
     if not access.can_see_participants(current_user, found):
         abort(404)
-    return _participants(found, GuestForm(states=member_states()), None)
+    return _participants(found, _guest_form(found), None)
+
+
+def _guest_form(found: MeetingSeries) -> GuestForm:
+    return GuestForm(states=member_states(), occurrences=invitable(found))
+
+
+def invitable(found: MeetingSeries) -> list[Occurrence]:
+    """The meetings one may be invited to alone: those not cancelled."""
+    return [o for o in found.occurrences if o.status != CANCELLED]
 
 
 def _participants(found: MeetingSeries, guest_form: GuestForm, contacts_form) -> str:
-    people = participants.for_target(found)
+    people = participants.for_target(found) + participants.of_occurrences(found)
     offered = contacts_to_offer(current_user, found)
     return render_template(
         "meetings/participants.html",
@@ -58,11 +67,11 @@ def add_guest(series_id: int) -> object:
     found = _series_or_404(series_id)
     if not access.can_propose(current_user, found):
         abort(403)
-    form = GuestForm(states=member_states())
+    form = _guest_form(found)
     if form.validate_on_submit():
         with saving(form) as saved:
             participants.add_guest(
-                found,
+                _guest_target(found, form.occurrence.data),
                 participants.GuestInput(
                     email=form.email.data,
                     name=form.name.data,
@@ -77,6 +86,15 @@ def add_guest(series_id: int) -> object:
             flash(_("Participant added."), "success")
             return redirect(url_for("meetings.participants_page", series_id=found.id))
     return _participants(found, form, None), 400
+
+
+def _guest_target(found: MeetingSeries, occurrence_id: int) -> MeetingSeries | Occurrence:
+    if not occurrence_id:
+        return found
+    occurrence = row(Occurrence, occurrence_id)
+    if occurrence is None or occurrence not in invitable(found):
+        raise RuleError(_("Choose a meeting of this series."), "occurrence")
+    return occurrence
 
 
 @bp.route("/<int:series_id>/participants/contacts", methods=["POST"])
@@ -100,14 +118,14 @@ def add_contacts(series_id: int) -> object:
                 "success",
             )
             return redirect(url_for("meetings.participants_page", series_id=found.id))
-    return _participants(found, GuestForm(states=member_states()), form), 400
+    return _participants(found, _guest_form(found), form), 400
 
 
 @bp.route("/<int:series_id>/participants/<int:participant_id>/remove", methods=["POST"])
 @allow(*MANAGERS)
 def remove_participant(series_id: int, participant_id: int) -> object:
     person = row(Participant, participant_id)
-    if person is None or person.series_id != series_id or person.is_removed:
+    if person is None or not participants.belongs_to(person, series_id) or person.is_removed:
         abort(404)
     if ActionForm().validate_on_submit():
         invitations.remove_participant(person, now=utcnow())

@@ -209,6 +209,25 @@ def for_target(target: Target) -> list[Participant]:
     )
 
 
+def of_occurrences(series: MeetingSeries) -> list[Participant]:
+    """Those invited to one occurrence of this series only, in its order."""
+    return list(
+        db.session.scalars(
+            sa.select(Participant)
+            .join(Occurrence, Occurrence.id == Participant.occurrence_id)
+            .where(Occurrence.series_id == series.id, Participant.removed_at.is_(None))
+            .order_by(Occurrence.starts_at, Participant.name, Participant.id)
+        )
+    )
+
+
+def belongs_to(participant: Participant, series_id: int) -> bool:
+    """Invited to this series, or to one of its occurrences."""
+    if participant.series_id is not None:
+        return participant.series_id == series_id
+    return participant.occurrence is not None and participant.occurrence.series_id == series_id
+
+
 @dataclass
 class Counts:
     by_answer: dict[str, int]

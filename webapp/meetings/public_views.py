@@ -12,7 +12,7 @@ from webapp.core.forms import ActionForm, saving
 from webapp.core.links import external_url
 from webapp.core.timezones import utcnow
 from webapp.extensions import db
-from webapp.meetings import answers, feeds, invitations
+from webapp.meetings import answers, feeds, invitations, participants
 from webapp.meetings.forms import AnswerForm
 from webapp.meetings.models import ANSWER_LABELS, Participant
 from webapp.meetings.views import bp, row
@@ -89,7 +89,7 @@ def _ics(person: Participant) -> Response:
 @allow(ADMIN, ORGANIZER)
 def organizer_ics(series_id: int, participant_id: int) -> object:
     person = row(Participant, participant_id)
-    if person is None or person.series_id != series_id:
+    if person is None or not participants.belongs_to(person, series_id):
         abort(404)
     return _ics(person)
 

@@ -5,16 +5,28 @@ Never twice: each reminder is recorded under a key of participant, occurrence, o
 start, in the same transaction as its outbox row, so a second run finds it; moving the
 meeting changes the start and so the key. Late ones go out while the meeting has not
 started; none after. Only the latest due offset is sent: two at once would say the same.
+
+Set-based: one query finds the occurrences with an offset passed; then, per batch of
+occurrences, one query loads them (with what the mail needs), one the reminders already
+written and one the participants; the messages are written `WRITE_BATCH` at a time, one
+INSERT for the outbox rows and one for their records. The number of queries grows with
+the batches, never with the reminders one by one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import lazyload, selectinload
 
 from webapp.core import mailer
+from webapp.core.outbox import Email
 from webapp.extensions import db
 from webapp.meetings import invitations
 from webapp.meetings.models import (
@@ -30,52 +42,99 @@ from webapp.meetings.models import (
 
 # No offset reaches further back than this (see series._check_offsets).
 LONGEST_OFFSET = timedelta(days=366)
+# Occurrences loaded together, and messages written together.
+OCCURRENCE_BATCH = 200
+WRITE_BATCH = 500
+
+
+@dataclass(frozen=True)
+class _Due:
+    occurrence_id: int
+    series_id: int
+    offset: int
 
 
 def _key(participant: Participant, occurrence: Occurrence, offset: int) -> str:
     return f"{participant.id}:{occurrence.id}:{offset}:{occurrence.starts_at:%Y%m%dT%H%MZ}"
 
 
-def due_occurrences(now: datetime) -> list[Occurrence]:
-    return list(
-        db.session.scalars(
-            sa.select(Occurrence)
-            .where(
-                Occurrence.status == SCHEDULED,
-                Occurrence.starts_at > now,
-                Occurrence.starts_at <= now + LONGEST_OFFSET,
-            )
-            .order_by(Occurrence.starts_at)
+def due(now: datetime) -> list[_Due]:
+    """Each scheduled occurrence not yet started with an offset passed at `now`, and the
+    latest such offset. One query, of ids and offsets only."""
+    rows = db.session.execute(
+        sa.select(
+            Occurrence.id,
+            Occurrence.series_id,
+            Occurrence.starts_at,
+            Occurrence.reminder_offsets,
+            MeetingSeries.reminder_offsets,
         )
+        .join(MeetingSeries, MeetingSeries.id == Occurrence.series_id)
+        .where(
+            Occurrence.status == SCHEDULED,
+            Occurrence.starts_at > now,
+            Occurrence.starts_at <= now + LONGEST_OFFSET,
+        )
+        .order_by(Occurrence.starts_at, Occurrence.id)
     )
-
-
-def send_due_reminders(now: datetime) -> int:
-    """Write every reminder due at `now` that was not written before. Returns how many."""
-    due: dict[int, tuple[Occurrence, int]] = {}
-    for occurrence in due_occurrences(now):
-        passed = [
-            o for o in occurrence.offsets if occurrence.starts_at - timedelta(minutes=o) <= now
-        ]
+    found = []
+    for occurrence_id, series_id, starts_at, own, of_series in rows:
+        offsets = offsets_list(own if own is not None else of_series)
+        passed = [o for o in offsets if starts_at - timedelta(minutes=o) <= now]
         if passed:
-            due[occurrence.id] = (occurrence, min(passed))
-    if not due:
-        return 0
+            found.append(_Due(occurrence_id, series_id, min(passed)))
+    return found
+
+
+def send_due_reminders(
+    now: datetime, *, occurrence_batch: int = OCCURRENCE_BATCH, write_batch: int = WRITE_BATCH
+) -> int:
+    """Write every reminder due at `now` that was not written before. Returns how many."""
+    found = due(now)
+    written, pending = 0, []
+    for start in range(0, len(found), occurrence_batch):
+        for email, occurrence_id in _batch(found[start : start + occurrence_batch]):
+            pending.append((email, occurrence_id))
+            if len(pending) >= write_batch:
+                written += _write(pending)
+                pending = []
+    if pending:
+        written += _write(pending)
+    return written
+
+
+def _batch(batch: list[_Due]) -> Iterable[tuple[Email, int]]:
+    """The reminders not yet written for these occurrences, rendered."""
+    ids = [d.occurrence_id for d in batch]
+    occurrences = {
+        o.id: o
+        for o in db.session.scalars(
+            sa.select(Occurrence)
+            .where(Occurrence.id.in_(ids))
+            .options(
+                # What the mail needs: the series' title and its organizer's address.
+                selectinload(Occurrence.series).options(
+                    lazyload(MeetingSeries.member_states),
+                    lazyload(MeetingSeries.topics),
+                    selectinload(MeetingSeries.organizers),
+                )
+            )
+        ).unique()
+    }
     done = set(
-        db.session.scalars(
-            sa.select(ReminderSent.key).where(ReminderSent.occurrence_id.in_(list(due)))
-        )
+        db.session.scalars(sa.select(ReminderSent.key).where(ReminderSent.occurrence_id.in_(ids)))
     )
-    series_ids = {occurrence.series_id for occurrence, _ in due.values()}
     people = db.session.scalars(
-        sa.select(Participant).where(
+        sa.select(Participant)
+        .where(
             sa.or_(
-                Participant.occurrence_id.in_(list(due)),
-                Participant.series_id.in_(series_ids),
+                Participant.occurrence_id.in_(ids),
+                Participant.series_id.in_({d.series_id for d in batch}),
             ),
             Participant.removed_at.is_(None),
             Participant.answer.not_in((DECLINED, DELEGATED)),
         )
+        .order_by(Participant.id)
     ).all()
     by_series: dict[int, list[Participant]] = {}
     by_occurrence: dict[int, list[Participant]] = {}
@@ -84,36 +143,34 @@ def send_due_reminders(now: datetime) -> int:
             by_series.setdefault(person.series_id, []).append(person)
         else:
             by_occurrence.setdefault(person.occurrence_id, []).append(person)
-    # The reminders' records go in together at the end, not one flush per outbox row.
-    with db.session.no_autoflush:
-        written = _write(due, done, by_occurrence, by_series)
-    db.session.flush()
-    return written
+    for item in batch:
+        occurrence = occurrences[item.occurrence_id]
+        invited = by_occurrence.get(item.occurrence_id, []) + by_series.get(item.series_id, [])
+        for person in invited:
+            key = _key(person, occurrence, item.offset)
+            if key not in done:
+                yield _render(person, occurrence, key), occurrence.id
 
 
-def _write(
-    due: dict[int, tuple[Occurrence, int]],
-    done: set[str],
-    by_occurrence: dict[int, list[Participant]],
-    by_series: dict[int, list[Participant]],
-) -> int:
-    written = 0
-    for occurrence, offset in due.values():
-        for person in by_occurrence.get(occurrence.id, []) + by_series.get(
-            occurrence.series_id, []
-        ):
-            key = _key(person, occurrence, offset)
-            if key in done:
-                continue
-            _remind(person, occurrence, key)
-            written += 1
-    return written
+def _write(pending: list[tuple[Email, int]]) -> int:
+    """One INSERT for the outbox rows, one for the records of the rows written (a row
+    another run wrote meanwhile is skipped by its idempotency key)."""
+    written = mailer.compose_many([email for email, _ in pending])
+    records = [
+        {"key": email.idempotency_key.removeprefix("meeting-reminder:"), "occurrence_id": oid}
+        for email, oid in pending
+        if email.idempotency_key in written
+    ]
+    if records:
+        dialect = db.session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        db.session.execute(insert(ReminderSent).values(records).on_conflict_do_nothing())
+    return len(records)
 
 
-def _remind(person: Participant, occurrence: Occurrence, key: str) -> None:
-    db.session.add(ReminderSent(key=key, occurrence_id=occurrence.id))
+def _render(person: Participant, occurrence: Occurrence, key: str) -> Email:
     series: MeetingSeries = occurrence.series
-    mailer.compose(
+    return mailer.render(
         invitations.REMINDER,
         mailer.Recipient(person.email, person.name, person.language, person.timezone),
         subject=lambda: _("Reminder: %(title)s", title=occurrence.title),

@@ -28,7 +28,7 @@ from webapp.core.reference import MemberState, member_states
 from webapp.core.timezones import utcnow
 from webapp.directory.models import Area
 from webapp.extensions import db
-from webapp.meetings import access, activities, agenda, invitations, series
+from webapp.meetings import access, activities, agenda, cancellation, invitations, series
 from webapp.meetings.forms import (
     AgendaItemForm,
     OccurrenceForm,
@@ -144,6 +144,31 @@ def show_series(series_id: int) -> str:
         manages=manages,
         funding=series_funding(found.id) if manages else None,
         sees_participants=access.can_see_participants(current_user, found),
+    )
+
+
+@bp.route("/<int:series_id>/cancel", methods=["GET", "POST"])
+@allow(*MANAGERS)
+def cancel_series(series_id: int) -> object:
+    """A confirmation page; submitting it cancels every meeting still to come."""
+    found = _series_or_404(series_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        with saving(form) as saved:
+            cancelled = cancellation.cancel_series(found, now=utcnow())
+            sent = cancellation.send_series_cancel(found, cancelled, now=utcnow())
+        if saved:
+            count = len(cancelled)
+            flash(
+                ngettext("%(num)d meeting cancelled.", "%(num)d meetings cancelled.", count),
+                "success",
+            )
+            if sent:
+                flash(ngettext("%(num)d cancellation sent.", "%(num)d cancellations sent.", sent))
+            return redirect(url_for("meetings.show_series", series_id=found.id))
+    upcoming = cancellation.to_cancel(found, now=utcnow())
+    return render_template(
+        "meetings/cancel_series.html", series=found, upcoming=upcoming, form=form
     )
 
 
