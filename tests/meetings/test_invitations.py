@@ -294,3 +294,18 @@ def test_moving_an_occurrence_of_a_series_says_the_old_and_new_time_in_the_recip
     assert "New time: Tuesday, September 12, 2028, 10:30 AM (America/St_Johns)" in body
     assert "before: Thursday, May 4, 2028, 11:30 AM (America/St_Johns)" in body
     assert "At the venue: Tuesday, September 12, 2028, 10:00 AM (America/Santiago)" in body
+
+
+def test_a_late_evening_meeting_keeps_its_own_day_on_the_venue_line(organizer, smtp_server):
+    # 23:00 on Tuesday 4 May 2027 in Bogotá (UTC-5) is Wednesday 01:30 in St John's.
+    meeting = make_series(
+        organizer,
+        zone="America/Bogota",
+        first_start=datetime(2027, 5, 4, 23, 0),
+        first_end=datetime(2027, 5, 4, 23, 45),
+    )
+    guest(meeting, organizer, "ana@customs.example", language="en", timezone="America/St_Johns")
+    _send(meeting)
+    body = smtp_server.wait_for(1)[0].message.get_body(("plain",)).get_content()
+    assert "Tuesday, May 4, 2027, 11:00\u202fPM (America/Bogota)" in body
+    assert "Wednesday, May 5, 2027, 1:30\u202fAM (America/St_Johns)" in body

@@ -58,7 +58,9 @@ def when(moment: datetime, zone: str) -> str:
 def _when(moment: datetime, zone: str, locale: str, reader_zone: str) -> str:
     # The same few meetings are written for thousands of recipients in a few languages.
     local = moment.astimezone(ZoneInfo(zone))
-    return f"{format_date(local, 'full')}, {format_time(local, 'short', rebase=False)} ({zone})"
+    # The day of the wall-clock time in `zone`: a date is never rebased to the reader's zone.
+    day = format_date(local.date(), "full")
+    return f"{day}, {format_time(local, 'short', rebase=False)} ({zone})"
 
 
 def _organizer_emails(series: MeetingSeries) -> set[str]:
