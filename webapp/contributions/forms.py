@@ -72,6 +72,15 @@ class EarmarkFields:
     )
 
 
+def earmark_of(form: FlaskForm) -> dict[str, object]:
+    """The earmark a submitted form names, as the services take it."""
+    return {
+        "earmark_kind": form.earmark_kind.data,
+        "earmark_label": form.earmark_label.data or "",
+        "earmark_series": form.earmark_series.data,
+    }
+
+
 class PledgeForm(EarmarkFields, FlaskForm):
     donor = donor_field()
     amount = amount_field()

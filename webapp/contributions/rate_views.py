@@ -9,7 +9,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from webapp.contributions import budgets, rates
-from webapp.contributions.forms import BudgetForm, RateForm, RateImportForm
+from webapp.contributions.forms import BudgetForm, RateForm, RateImportForm, earmark_of
 from webapp.contributions.views import bp
 from webapp.core.access import FINANCE, ORGANIZER, allow
 from webapp.core.forms import saving
@@ -65,9 +65,7 @@ def set_budget() -> object:
     if form.validate_on_submit():
         with saving(form) as saved:
             budgets.set_budget(
-                earmark_kind=form.earmark_kind.data,
-                earmark_label=form.earmark_label.data or "",
-                earmark_series=form.earmark_series.data,
+                **earmark_of(form),
                 amount=form.amount.data,
                 by=current_user,
             )

@@ -26,6 +26,7 @@ from webapp.contributions.forms import (
     PledgeForm,
     ReceiptForm,
     ReversalForm,
+    earmark_of,
 )
 from webapp.contributions.models import (
     DONOR_KIND_LABELS,
@@ -212,9 +213,7 @@ def new_pledge() -> object:
                 currency=form.currency.data,
                 pledged_on=form.pledged_on.data,
                 instrument=form.instrument.data or "",
-                earmark_kind=form.earmark_kind.data,
-                earmark_label=form.earmark_label.data or "",
-                earmark_series=form.earmark_series.data,
+                **earmark_of(form),
                 instalments=pledges.parse_schedule(form.instalments.data),
                 by=current_user,
             )
@@ -252,9 +251,7 @@ def new_receipt() -> object:
                 currency=form.currency.data,
                 received_on=form.received_on.data,
                 bank_reference=form.bank_reference.data or "",
-                earmark_kind=form.earmark_kind.data,
-                earmark_label=form.earmark_label.data or "",
-                earmark_series=form.earmark_series.data,
+                **earmark_of(form),
                 by=current_user,
                 now=utcnow(),
             )
@@ -284,9 +281,7 @@ def new_in_kind() -> object:
                 currency=form.currency.data,
                 received_on=form.received_on.data,
                 basis=form.basis.data,
-                earmark_kind=form.earmark_kind.data,
-                earmark_label=form.earmark_label.data or "",
-                earmark_series=form.earmark_series.data,
+                **earmark_of(form),
                 by=current_user,
                 now=utcnow(),
             )
