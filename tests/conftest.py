@@ -108,6 +108,28 @@ def app(_app: Flask) -> Iterator[Flask]:
 
 
 @pytest.fixture()
+def another_app(_app: Flask) -> Iterator[Callable[..., Flask]]:
+    """Factory: another application on the suite's database and queue, as a second web
+    process would be (its own engine and connections), with the settings given changed.
+    Afterwards its connections are closed and the suite's Celery app is current and default
+    again (create_app makes its own both)."""
+    made: list[Flask] = []
+
+    def make(**overrides: object) -> Flask:
+        settings = {k: v for k, v in _app.config.items() if k.isupper()}
+        made.append(create_app(settings | overrides))
+        return made[-1]
+
+    yield make
+    celery = _app.extensions["celery"]
+    celery.set_current()
+    celery.set_default()
+    for other in made:
+        with other.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture()
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
 

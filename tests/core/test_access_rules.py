@@ -4,16 +4,13 @@ The whole URL map is walked in tests/test_access_map.py; these pin the rules the
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from flask import Flask, render_template_string
 from flask_login import AnonymousUserMixin
 
-import config
 from tests.signin import session_key_for
-from webapp import create_app
 from webapp.core import access
 from webapp.core.access import (
     ADMIN,
@@ -26,7 +23,6 @@ from webapp.core.access import (
     permits,
     rule_for,
 )
-from webapp.extensions import db
 
 # Declaring
 
@@ -111,27 +107,15 @@ def test_the_templates_show_links_only_to_what_the_viewer_may_open(app, client, 
 
 
 @pytest.fixture()
-def undeclared_app(_app: Flask) -> Iterator[Flask]:
+def undeclared_app(another_app) -> Flask:
     """A fresh app with one route whose author forgot `@allow(...)`."""
-    settings = {
-        k: getattr(config.TestingConfig, k) for k in dir(config.TestingConfig) if k.isupper()
-    }
-    settings |= {
-        "SQLALCHEMY_DATABASE_URI": _app.config["SQLALCHEMY_DATABASE_URI"],
-        "CELERY_QUEUE_DIR": _app.config["CELERY_QUEUE_DIR"],
-    }
-    fresh = create_app(settings)
+    fresh = another_app()
 
     @fresh.get("/forgotten")
     def forgotten() -> str:
         return "should never be seen"
 
-    yield fresh
-    # create_app made its Celery app the current and default one: give them back.
-    _app.extensions["celery"].set_current()
-    _app.extensions["celery"].set_default()
-    with fresh.app_context():
-        db.engine.dispose()
+    return fresh
 
 
 def test_templates_ask_whether_the_viewer_may_open_a_page(undeclared_app):

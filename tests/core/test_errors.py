@@ -5,16 +5,13 @@ test_i18n.py, next to the catalog tests.)"""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask, abort
 from werkzeug.exceptions import HTTPException
 
-import config
 from tests.signin import session_key_for
-from webapp import create_app
 from webapp.accounts.models import User
 from webapp.core.access import PUBLIC, allow
 from webapp.extensions import db
@@ -25,18 +22,10 @@ def lang_of(html: str) -> str:
 
 
 @pytest.fixture()
-def throwaway_app(_app: Flask) -> Iterator[Flask]:
+def throwaway_app(another_app) -> Flask:
     """A fresh app with routes that fail on purpose, as production would answer them
     (exceptions become error pages instead of reaching the test)."""
-    settings = {
-        k: getattr(config.TestingConfig, k) for k in dir(config.TestingConfig) if k.isupper()
-    }
-    settings |= {
-        "SQLALCHEMY_DATABASE_URI": _app.config["SQLALCHEMY_DATABASE_URI"],
-        "CELERY_QUEUE_DIR": _app.config["CELERY_QUEUE_DIR"],
-        "PROPAGATE_EXCEPTIONS": False,
-    }
-    fresh = create_app(settings)
+    fresh = another_app(PROPAGATE_EXCEPTIONS=False)
 
     @fresh.get("/boom")
     @allow(PUBLIC)
@@ -55,12 +44,7 @@ def throwaway_app(_app: Flask) -> Iterator[Flask]:
     def too_many() -> str:
         abort(429)
 
-    yield fresh
-    # create_app made its Celery app the current and default one: give them back.
-    _app.extensions["celery"].set_current()
-    _app.extensions["celery"].set_default()
-    with fresh.app_context():
-        db.engine.dispose()
+    return fresh
 
 
 def test_a_missing_page_gives_the_404_page(client):

@@ -17,11 +17,8 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask
 
-import config
 from tests.signin import session_key_for
-from webapp import create_app
 from webapp.core.i18n import datetime_with_zone, day, money
 from webapp.core.money import Money
 from webapp.extensions import babel, db
@@ -287,31 +284,12 @@ def test_translations_keep_the_placeholders(language):
 
 
 @pytest.fixture()
-def app_reading(_app: Flask):
+def app_reading(another_app):
     """Factory: a fresh app whose catalogs are the compiled ones in `folder`."""
-    made: list[Flask] = []
     # Flask-Babel caches translations per locale on its one Babel object, for every
     # app: forget what the suite's app cached, before and after.
     babel.domain_instance.cache.clear()
-
-    def make(folder: Path) -> Flask:
-        testing = config.TestingConfig
-        settings = {k: getattr(testing, k) for k in dir(testing) if k.isupper()}
-        settings |= {
-            "SQLALCHEMY_DATABASE_URI": _app.config["SQLALCHEMY_DATABASE_URI"],
-            "BABEL_TRANSLATION_DIRECTORIES": str(folder),
-            "CELERY_QUEUE_DIR": _app.config["CELERY_QUEUE_DIR"],
-        }
-        made.append(create_app(settings))
-        return made[-1]
-
-    yield make
-    # create_app made its Celery app the current and default one: give them back.
-    _app.extensions["celery"].set_current()
-    _app.extensions["celery"].set_default()
-    for fresh in made:
-        with fresh.app_context():
-            db.engine.dispose()
+    yield lambda folder: another_app(BABEL_TRANSLATION_DIRECTORIES=str(folder))
     babel.domain_instance.cache.clear()
 
 

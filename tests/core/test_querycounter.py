@@ -5,13 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.signin import session_key_for
-from webapp import create_app
 from webapp.core.querycounter import HEADER
-from webapp.extensions import db
-
-
-def settings(app, **overrides):
-    return {**{k: v for k, v in app.config.items() if k.isupper()}, **overrides}
 
 
 def test_responses_carry_no_query_count_by_default(client):
@@ -19,15 +13,9 @@ def test_responses_carry_no_query_count_by_default(client):
 
 
 @pytest.fixture()
-def counted(app):
-    """Another application with the header on; its connections closed afterwards, and the
-    suite's Celery app current again (create_app makes its own current)."""
-    made = create_app(settings(app, QUERY_COUNT_HEADER=True))
-    yield made
-    with made.app_context():
-        db.engine.dispose()
-    app.extensions["celery"].set_current()
-    app.extensions["celery"].set_default()
+def counted(another_app):
+    """Another application with the header on."""
+    return another_app(QUERY_COUNT_HEADER=True)
 
 
 def test_with_the_setting_each_response_says_how_many_statements_it_issued(counted, user):
