@@ -193,3 +193,29 @@ def test_the_overdue_digest_counts_and_dates_in_the_officers_language(
     assert SIGNED[language] in text
     if language != "en":
         assert [s for s in ENGLISH if s in mail.body_text or s in mail.body_html] == []
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "day"),
+    [
+        ("en", "received from Brazil on March 1, 2026", "March 1, 2026"),
+        ("es", "recibida de Brasil el 1 de marzo de 2026", "1 de marzo de 2026"),
+        ("fr", "reçue du Brésil le 1er mars 2026", "1er mars 2026"),
+        ("pt", "recebida do Brasil em 1º de março de 2026", "1º de março de 2026"),
+    ],
+)
+def test_the_first_of_the_month_is_written_as_each_language_writes_it(
+    giver, finance, sent_mail, language, sentence, day
+):
+    receipt = receipts.record_receipt(
+        donor=giver("BR", language),
+        amount="100",
+        currency="USD",
+        received_on=date(2026, 3, 1),
+        by=finance,
+        now=NOW,
+    )
+    db.session.commit()
+    [mail] = sent_mail(ACKNOWLEDGEMENT)
+    assert sentence in plain(mail.body_text)
+    assert f"<td>{day}</td>" in plain(receipt.letter.html)  # the value date
