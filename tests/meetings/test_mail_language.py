@@ -59,6 +59,19 @@ PLEASE_ANSWER = {
     "ces liens :",
     "pt": "Solicita-se responder com os botões do calendário ou com um destes links:",
 }
+# Label and value: French puts a space before the colon.
+ACCEPT_LINE = {
+    "en": "Accept: http",
+    "es": "Aceptar: http",
+    "fr": "Accepter : http",
+    "pt": "Aceitar: http",
+}
+TIME_LINE = {
+    "en": f"- {TITLE}: {THE_DAY['en']}",
+    "es": f"- {TITLE}: {THE_DAY['es']}",
+    "fr": f"- {TITLE} : {THE_DAY['fr']}",
+    "pt": f"- {TITLE}: {THE_DAY['pt']}",
+}
 CHANGED = {
     "en": f"{TITLE} has changed.",
     "es": f"{TITLE} ha cambiado.",
@@ -194,6 +207,8 @@ def test_the_invitation_reads_in_the_participants_language(invited, language, se
     assert INVITED[language] in text
     assert THE_DAY[language] in text
     assert PLEASE_ANSWER[language] in text
+    assert ACCEPT_LINE[language] in text
+    assert TIME_LINE[language] in text
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
