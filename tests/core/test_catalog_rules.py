@@ -159,3 +159,30 @@ def test_no_catalog_uses_the_familiar_register(language):
         if uses_word(text, word)
     ]
     assert offending == [], "\n".join(offending)
+
+
+# Gender by punctuation ("Estimado/a", "invité(e)", "connecté·e"): the glossary asks for a
+# rephrasing instead. Portuguese keeps its one accepted form, "Prezado(a) Senhor(a)".
+SLASH_FORMS = {
+    "es": re.compile(r"\w+[oe]s?/as?\b|\w+\([ao]s?\)"),
+    "fr": re.compile(r"\w+\(e\)|\w+·e|\w+/e\b"),
+    "pt": re.compile(r"\w+[oe]s?/as?\b|(?<!Prezado)(?<!Senhor)\(as?\)"),
+}
+
+
+def test_a_slash_form_is_recognised():
+    assert SLASH_FORMS["es"].search("Estimado/a Sr.")
+    assert SLASH_FORMS["fr"].search("Vous êtes invité(e)")
+    assert SLASH_FORMS["pt"].search("Caro/a colega")
+    assert not SLASH_FORMS["pt"].search("Prezado(a) Senhor(a) Ana,")
+    assert not SLASH_FORMS["es"].search("AAAA-MM-DD y 1/2")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_catalog_marks_gender_with_punctuation(language):
+    offending = [
+        f"{where}: {text!r}"
+        for where, text in translations(language)
+        if SLASH_FORMS[language].search(text)
+    ]
+    assert offending == [], "\n".join(offending)
