@@ -48,16 +48,30 @@ def source_messages() -> list[tuple[str, int, str | tuple[str, ...]]]:
     ]
 
 
-def forbidden_terms() -> list[tuple[str, str, str]]:
-    """(language, forbidden, use instead) from the glossary's Forbidden variants table."""
+def glossary_table(title: str) -> list[tuple[str, str, str]]:
+    """(language, forbidden, use instead) from one of the glossary's Forbidden tables."""
     text = GLOSSARY.read_text(encoding="utf-8")
-    section = text.split("## Forbidden variants", 1)[1].split("\n## ", 1)[0]
+    section = text.split(f"## {title}\n", 1)[1].split("\n## ", 1)[0]
     rows = []
     for line in section.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if len(cells) == 3 and cells[0] in LANGUAGES:
             rows.append((cells[0], cells[1], cells[2]))
     return rows
+
+
+def forbidden_terms() -> list[tuple[str, str, str]]:
+    """Substrings, matched case-sensitively ("Situação", "services répressifs")."""
+    return glossary_table("Forbidden variants")
+
+
+def forbidden_words() -> list[tuple[str, str, str]]:
+    """Whole words of the familiar register, matched in any case ("você", "seu", "tu")."""
+    return glossary_table("Forbidden words")
+
+
+def uses_word(text: str, word: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE) is not None
 
 
 def translations(language: str) -> list[tuple[str, str]]:
@@ -113,5 +127,62 @@ def test_no_catalog_uses_a_term_the_glossary_forbids(language):
         for where, text in translations(language)
         for term, instead in terms
         if term in text
+    ]
+    assert offending == [], "\n".join(offending)
+
+
+def test_a_forbidden_word_is_matched_as_a_whole_word_in_any_case():
+    assert uses_word("Sua conta", "sua")
+    assert uses_word("Altere a senha (sua).", "sua")
+    assert uses_word("Olá, Ana", "olá")
+    assert not uses_word("Suas", "sua")
+    assert not uses_word("Sugestão: use a conta", "sua")
+    assert not uses_word("o seguro", "seu")
+
+
+def test_the_glossary_lists_forbidden_words_for_every_language():
+    words = {(language, word) for language, word, _instead in forbidden_words()}
+    assert {language for language, _word in words} == set(LANGUAGES)
+    # Portuguese addresses nobody as "você" and owns nothing through "seu/sua": the
+    # impersonal register of letters to member states' officials.
+    assert {("pt", w) for w in ("você", "olá", "seu", "sua", "seus", "suas")} <= words
+    assert {("es", "tú"), ("fr", "tu")} <= words
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_catalog_uses_the_familiar_register(language):
+    words = [(word, instead) for lang, word, instead in forbidden_words() if lang == language]
+    offending = [
+        f"{where}: “{word}” in {text!r} (use {instead})"
+        for where, text in translations(language)
+        for word, instead in words
+        if uses_word(text, word)
+    ]
+    assert offending == [], "\n".join(offending)
+
+
+# Gender by punctuation ("Estimado/a", "invité(e)", "connecté·e"): the glossary asks for a
+# rephrasing instead. Portuguese keeps its one accepted form, "Prezado(a) Senhor(a)".
+SLASH_FORMS = {
+    "es": re.compile(r"\w+[oe]s?/as?\b|\w+\([ao]s?\)"),
+    "fr": re.compile(r"\w+\(e\)|\w+·e|\w+/e\b"),
+    "pt": re.compile(r"\w+[oe]s?/as?\b|(?<!Prezado)(?<!Senhor)\(as?\)"),
+}
+
+
+def test_a_slash_form_is_recognised():
+    assert SLASH_FORMS["es"].search("Estimado/a Sr.")
+    assert SLASH_FORMS["fr"].search("Vous êtes invité(e)")
+    assert SLASH_FORMS["pt"].search("Caro/a colega")
+    assert not SLASH_FORMS["pt"].search("Prezado(a) Senhor(a) Ana,")
+    assert not SLASH_FORMS["es"].search("AAAA-MM-DD y 1/2")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_catalog_marks_gender_with_punctuation(language):
+    offending = [
+        f"{where}: {text!r}"
+        for where, text in translations(language)
+        if SLASH_FORMS[language].search(text)
     ]
     assert offending == [], "\n".join(offending)

@@ -6,7 +6,7 @@ delivery happens in a worker after commit."""
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -128,7 +128,8 @@ def _context(participant: Participant, **extra: object):
                 participant_id=participant.id,
                 token=answer_token(participant),
             ),
-            **extra,
+            # A callable is read here, in the reader's language and zone, like the rest.
+            **{name: value() if callable(value) else value for name, value in extra.items()},
         }
 
     return build
@@ -265,11 +266,12 @@ def send_updates(occurrence: Occurrence, changes: Changes, *, now: datetime) -> 
                 participant,
                 changed=occurrence,
                 changes=changes,
-                previous=when(changes.previous_start, participant.timezone)
+                # Times are written when the mail is, in the participant's language.
+                previous=partial(when, changes.previous_start, participant.timezone)
                 if changes.previous_start
                 else "",
-                now_here=when(occurrence.starts_at, participant.timezone),
-                now_venue=when(occurrence.starts_at, occurrence.zone),
+                now_here=partial(when, occurrence.starts_at, participant.timezone),
+                now_venue=partial(when, occurrence.starts_at, occurrence.zone),
                 cancelled=cancelled,
             ),
             reply_to=_reply_to(series),

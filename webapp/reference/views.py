@@ -57,7 +57,9 @@ def observers() -> str:
 @bp.route("/observers/new", methods=["GET", "POST"])
 @allow(ADMIN)
 def observer_new() -> object:
-    return _edit(PermanentObserver(), ObserverForm, "reference.observers", _l("New observer"))
+    return _edit(
+        PermanentObserver(), ObserverForm, "reference.observers", _l("New permanent observer")
+    )
 
 
 @bp.route("/observers/<int:row_id>", methods=["GET", "POST"])
