@@ -36,6 +36,8 @@ KEYWORDS = {
     "lazy_gettext": None,
     "lazy_ngettext": (1, 2),
     "lazy_pgettext": ((1, "c"), 2),
+    "deferred_gettext": None,
+    "deferred_ngettext": (1, 2),
 }
 # mutmut runs the suite in a copy of the project under `mutants/` whose rule modules carry
 # every mutant, message text included ("XXPlease sign inXX"). The messages the catalogs must
