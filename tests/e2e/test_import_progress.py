@@ -19,9 +19,7 @@ def _set(job_id: int, **values: object) -> None:
     db.session.commit()
 
 
-def test_the_progress_bar_and_its_words_follow_the_job_then_the_outcome_shows(
-    page, user, sign_in
-):
+def test_the_progress_bar_and_its_words_follow_the_job_then_the_outcome_shows(page, user, sign_in):
     uploader = user("organizer", language="en")
     job = ImportJob(
         created_by_id=uploader.id, filename="big.csv", status="validating", total_rows=200
