@@ -41,6 +41,7 @@ translations: install
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
 		-k pgettext:1c,2 -k lazy_pgettext:1c,2 -k npgettext:1c,2,3 \
+		-k deferred_gettext -k deferred_ngettext:1,2 \
 		--no-location --sort-output -o webapp/translations/messages.pot .
 	$(BIN)/pybabel update -i webapp/translations/messages.pot -d webapp/translations \
 		--no-fuzzy-matching --ignore-obsolete

@@ -12,6 +12,12 @@ def beat_schedule(config: Mapping[str, object]) -> dict[str, dict[str, object]]:
             "task": "tasks.mail.sweep_outbox",
             "schedule": timedelta(seconds=int(config["OUTBOX_SWEEP_SECONDS"])),
         },
+        # Import jobs uploaded while the broker was down start once it is back, on the
+        # outbox sweep's beat.
+        "sweep-directory-imports": {
+            "task": "tasks.directory_import.sweep_directory_imports",
+            "schedule": timedelta(seconds=int(config["OUTBOX_SWEEP_SECONDS"])),
+        },
         # Requests, reminders and escalations count in days; hourly keeps them on time
         # and every run is idempotent.
         "directory-refresh-cycle": {

@@ -28,6 +28,7 @@ SURVIVED = {0: "survived", 5: "no tests", 33: "no tests"}
 # any argument of a translation function, or the first argument of a flash, a log call or
 # an exception (`super().__init__(...)` in an exception class included).
 GETTEXT = {"_", "_l", "gettext", "lazy_gettext", "ngettext", "pgettext", "lazy_pgettext"}
+GETTEXT |= {"deferred_gettext", "deferred_ngettext"}
 FIRST_ARGUMENT = {"flash", "debug", "info", "warning", "error", "exception", "__init__"}
 FIRST_ARGUMENT |= {"ValueError", "RuleError", "RefreshRefused", "RuntimeError"}
 

@@ -96,3 +96,21 @@ def test_the_refresh_review_page_speaks_the_focal_points_language(
     url = f"/directory/refresh/{refresh_mail.review_token(request)}"
     page = client.get(url, headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert lang_of(page) == "es"
+
+
+def test_the_refresh_review_page_shows_times_in_the_focal_points_zone(
+    client, member_state, user, contact, requests_of
+):
+    from tests.directory.fixtures import NOW, TODAY
+    from webapp.directory import refresh, refresh_mail
+
+    br = member_state("BR")
+    contact(br, verified=TODAY - timedelta(days=400), name="Ana Souza")
+    user("focal_point", states=[br], language="es", timezone="America/Sao_Paulo")
+    refresh.send_due_requests(NOW)
+    [request] = requests_of(br)
+    db.session.commit()
+    url = f"/directory/refresh/{refresh_mail.review_token(request)}"
+    page = client.get(url, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "America/Sao_Paulo" in page
+    assert "America/New_York" not in page

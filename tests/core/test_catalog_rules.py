@@ -23,6 +23,8 @@ KEYWORDS = {
     "lazy_gettext": None,
     "lazy_ngettext": (1, 2),
     "lazy_pgettext": ((1, "c"), 2),
+    "deferred_gettext": None,
+    "deferred_ngettext": (1, 2),
 }
 # A placeholder that holds a count: any integer conversion, or a name that says so.
 COUNT_NAMES = {"num", "count", "total", "days", "hours", "minutes", "rows", "entries", "limit"}

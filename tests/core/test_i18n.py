@@ -33,6 +33,8 @@ KEYWORDS = {
     "lazy_gettext": None,
     "lazy_ngettext": (1, 2),
     "lazy_pgettext": ((1, "c"), 2),
+    "deferred_gettext": None,
+    "deferred_ngettext": (1, 2),
 }
 # mutmut runs the suite in a copy of the project under `mutants/` whose rule modules carry
 # every mutant, message text included ("XXPlease sign inXX"). The messages the catalogs must
@@ -304,3 +306,12 @@ def test_error_pages_speak_spanish_to_a_spanish_browser(app_reading, tmp_path):
     assert response.status_code == 404
     assert title and title != "Page not found"
     assert title in response.text
+
+
+def test_a_time_without_seconds_keeps_the_sites_one_date_style(app):
+    with app.test_request_context(headers={"Accept-Language": "fr"}):
+        app.config["DEFAULT_TIMEZONE"] = "UTC"
+        shown = datetime_with_zone(datetime(2025, 7, 15, 17, 0, tzinfo=UTC), "short")
+        medium_day = day(datetime(2025, 7, 15, tzinfo=UTC).date())
+    assert shown.startswith(medium_day)
+    assert "17:00" in shown and "17:00:00" not in shown

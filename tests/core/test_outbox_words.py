@@ -47,6 +47,6 @@ def test_dates_have_one_style_on_the_list_and_the_message(client, user, login):
     _one_message(client, user, login)
     listing = client.get("/admin/outbox").get_data(as_text=True)
     link = re.search(r'href="(/admin/outbox/\d+)"', listing).group(1)
-    created = re.search(r"<td>(\d[^<]*\(America/New_York\))</td>", listing).group(1)
+    created = re.search(r"<td>([A-Z][a-z]{2} \d[^<]*\(America/New_York\))</td>", listing).group(1)
     page = client.get(link).get_data(as_text=True)
     assert f"<dd>{created}</dd>" in page

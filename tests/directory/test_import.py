@@ -91,10 +91,9 @@ def test_one_bad_row_rejects_the_whole_file_with_a_report(area, client, user, lo
     assert db.session.scalar(sa.select(sa.func.count(Agency.id))) == 0
     job = _job()
     assert job.status == "rejected"
-    assert job.errors == [
-        {"row": 3, "column": "email", "message": job.errors[0]["message"]},
-    ]
-    assert "not a valid email address" in job.errors[0]["message"]
+    ((row, column, text),) = [(p.row, p.column, p.text) for p in imports.row_problems(job)]
+    assert (row, column) == (3, "email")
+    assert "not a valid email address" in text
 
 
 def test_the_report_lists_every_problem_of_every_row(area, client, user, login, member_state):
@@ -155,7 +154,7 @@ def test_the_same_email_twice_in_a_file_is_rejected(area, client, user, login, m
     _upload(client, HEADER + ANA + ANA.replace("Ana Souza", "Ana Maria"))
 
     assert _contacts() == []
-    assert "appears already in row 2" in _job().errors[0]["message"]
+    assert "appears already in row 2" in imports.row_problems(_job())[0].text
 
 
 def test_a_value_with_a_nul_byte_is_refused_with_a_row_message(
@@ -302,6 +301,7 @@ def test_the_progress_endpoint_reports_the_jobs_state(area, client, user, login,
     assert progress == {
         "status": "done",
         "label": "Imported",
+        "text": "2 rows were imported. 2 new entries were added. No entry was updated.",
         "processed": 2,
         "total": 2,
         "percent": 100,

@@ -14,4 +14,5 @@ def init_app(app: Flask) -> None:
     # For every page that shows history: the action in words, the person by name.
     app.jinja_env.globals["audit_action_label"] = services.action_label
     app.jinja_env.globals["actor_name"] = services.actor_name
+    app.jinja_env.globals["audit_value"] = services.shown_value
     navigation.register("audit.audit_log", _l("Audit log"), 85)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from webapp.accounts.models import User, user_states
 from webapp.core import paging
 from webapp.core.audit import CREATE, DELETE, REVERT, UPDATE, Audited, AuditEntry
+from webapp.core.i18n import datetime_with_zone, day
 from webapp.core.reference import MemberState
 from webapp.core.timezones import to_utc
 from webapp.extensions import db
@@ -29,6 +30,31 @@ ACTION_LABELS = {
     DELETE: _l("Deleted"),
     REVERT: _l("Reverted"),
 }
+
+
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+def shown_value(value: object) -> str:
+    """A recorded value as the page shows it: a date (kept in the log as ISO text) in the
+    site's date style, like every other date on the page."""
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        try:
+            if ISO_DAY.fullmatch(value):
+                return day(date.fromisoformat(value))
+            if ISO_INSTANT.match(value):
+                instant = datetime.fromisoformat(value)
+                if instant.tzinfo is None:
+                    instant = instant.replace(tzinfo=UTC)  # stored in UTC
+                return datetime_with_zone(instant, "short")
+        except ValueError:
+            return value
+    if isinstance(value, list):
+        return ", ".join(shown_value(v) for v in value)
+    return str(value)
 
 
 def action_label(action: str) -> str:

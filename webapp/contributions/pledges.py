@@ -21,6 +21,7 @@ from webapp.contributions.models import (
 from webapp.contributions.rates import valuation
 from webapp.core.audit import acting_as
 from webapp.core.errors import RuleError
+from webapp.core.i18n import day
 from webapp.core.money import Money
 from webapp.core.timezones import utcnow
 from webapp.extensions import db
@@ -112,7 +113,7 @@ def record_pledge(
             schedule.append((due, parse_amount(text, money.currency, "instalments")))
         except RuleError as error:
             raise RuleError(
-                _("Instalment due %(day)s: %(problem)s", day=due.isoformat(), problem=error),
+                _("Instalment due %(day)s: %(problem)s", day=day(due), problem=error),
                 "instalments",
             ) from error
     if schedule:

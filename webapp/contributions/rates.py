@@ -18,6 +18,7 @@ from webapp.contributions.amounts import parse_currency
 from webapp.contributions.models import RATE_DIGITS, ExchangeRate
 from webapp.core.audit import acting_as
 from webapp.core.errors import RuleError
+from webapp.core.i18n import day
 from webapp.core.money import USD, Money
 from webapp.extensions import db
 
@@ -73,7 +74,7 @@ def set_rate(
     )
     if existing is not None:
         raise RuleError(
-            _("A rate for %(code)s on %(day)s is recorded already.", code=code, day=on), "on"
+            _("A rate for %(code)s on %(day)s is recorded already.", code=code, day=day(on)), "on"
         )
     row = ExchangeRate(currency=code, on=on, rate=value, source=source)
     with acting_as(by.id if by else None, by.email if by else "system"):
@@ -135,7 +136,7 @@ def valuation(money: Money, on: date) -> Valuation:
             _(
                 "There is no exchange rate for %(code)s on %(day)s. Record the rate first.",
                 code=money.currency,
-                day=on.isoformat(),
+                day=day(on),
             ),
             "currency",
         )

@@ -42,6 +42,7 @@ from webapp.contributions.queries import donor_ledger, earmark_name
 from webapp.contributions.standing import pledge_standings
 from webapp.core.access import ADMIN, FINANCE, ORGANIZER, allow
 from webapp.core.forms import saving
+from webapp.core.i18n import day
 from webapp.core.timezones import utcnow
 from webapp.core.views import download
 
@@ -59,7 +60,7 @@ def _donor_choices() -> list[tuple[int, str]]:
 
 
 def _pledge_label(pledge: Pledge) -> str:
-    return f"{pledge.donor.display_name} · {pledge.money} · {pledge.pledged_on.isoformat()}" + (
+    return f"{pledge.donor.display_name} · {pledge.money} · {day(pledge.pledged_on)}" + (
         f" · {pledge.instrument}" if pledge.instrument else ""
     )
 
@@ -235,7 +236,7 @@ def new_receipt() -> object:
     standing = pledges.open_pledges()
     form.pledge.choices = [(0, _("None"))] + [(p.id, _pledge_label(p)) for p in standing]
     form.instalment.choices = [(0, _("None"))] + [
-        (i.id, f"{p.donor.display_name} · {i.due_on.isoformat()} · {i.money}")
+        (i.id, f"{p.donor.display_name} · {day(i.due_on)} · {i.money}")
         for p in standing
         for i in p.instalments
     ]

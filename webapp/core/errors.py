@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from webapp.core.deferred import Message
 from webapp.extensions import db
 
 log = logging.getLogger(__name__)
@@ -19,18 +20,22 @@ log = logging.getLogger(__name__)
 
 class RuleError(Exception):
     """A service refused a change; the message is for the person who typed it, and `field`
-    names the form field it belongs to (None: the form as a whole)."""
+    names the form field it belongs to (None: the form as a whole). Given as a
+    `core.deferred.Message`, the message is also kept as data in `deferred`, for a refusal
+    stored and read later in another language (an import's rejected rows)."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str | Message, field: str | None = None) -> None:
+        self.deferred = message if isinstance(message, Message) else None
+        text = message.render() if isinstance(message, Message) else message
+        super().__init__(text)
+        self.message = text
         self.field = field
         self.errors: list[RuleError] = [self]
 
     @classmethod
     def every(cls, errors: Sequence[RuleError]) -> RuleError:
         """One refusal carrying every field error of a record validated as a whole."""
-        refusal = cls(errors[0].message, errors[0].field)
+        refusal = cls(errors[0].deferred or errors[0].message, errors[0].field)
         refusal.errors = list(errors)
         return refusal
 

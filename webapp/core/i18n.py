@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 
+from babel import Locale
 from babel import dates as babel_dates
 from flask import (
     Flask,
@@ -99,10 +100,23 @@ def viewer_zone() -> str:
 
 
 def datetime_with_zone(value: datetime | None, format: str = "medium") -> str:
-    """A UTC instant in the viewer's zone, with the zone named."""
+    """A UTC instant in the viewer's zone, with the zone named. Its date is in the site's
+    one style, the `day` filter's (medium: "Nov 30, 2026"); "short" leaves out the
+    seconds, not the month's name, so that a page never shows "11/30/26" next to
+    "Nov 30, 2026"."""
     if value is None:
         return ""
-    return f"{format_datetime(value, format)} ({get_timezone()!s})"
+    pattern = _minutes_pattern(str(get_locale())) if format == "short" else format
+    return f"{format_datetime(value, pattern)} ({get_timezone()!s})"
+
+
+@lru_cache(maxsize=16)
+def _minutes_pattern(locale: str) -> str:
+    """The locale's medium date and short time, joined as the locale joins them."""
+    parsed = Locale.parse(locale)
+    joined = str(parsed.datetime_formats["medium"])
+    date_pattern = parsed.date_formats["medium"].pattern
+    return joined.replace("{1}", date_pattern).replace("{0}", parsed.time_formats["short"].pattern)
 
 
 def money(amount: Money | Decimal | None, currency: str | None = None) -> str:
@@ -118,6 +132,9 @@ def money(amount: Money | Decimal | None, currency: str | None = None) -> str:
 
 
 def day(value: date | None, format: str = "medium") -> str:
+    """A calendar day in the site's one date style ("Nov 30, 2026"); "long" only for a
+    page whose every date is long (a letter). ISO dates are for machines: CSV files,
+    `<input type=date>` values, `<time datetime=...>`. (tests/test_date_styles.py)"""
     if value is None:
         return ""
     if type(value) is date and format in DATE_STYLES:

@@ -7,8 +7,8 @@ rows it is given) and forgotten if it rolls back.
 
 A broker that is down must not hold a request: each publish is one short attempt, and
 after one fails the next ones are skipped for `BROKER_DOWN_SECONDS` (logged once). The
-work is not lost: the outbox sweep re-queues mail rows, an import job waits to be started
-again.
+work is not lost: the outbox sweep re-queues mail rows, the import sweep re-queues import
+jobs left waiting.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 
 from webapp.accounts.models import User
 from webapp.core import grammar
+from webapp.core.deferred import deferred_gettext
 from webapp.core.reference import MemberState
 from webapp.core.timezones import utcnow
 from webapp.directory.errors import InvalidEntry
@@ -89,36 +90,49 @@ def validate_contact(
 
     name = (data.name or "").strip()
     if not name:
-        errors.append(InvalidEntry(_("Enter the person's name."), "name"))
+        errors.append(InvalidEntry(deferred_gettext("Enter the person's name."), "name"))
     elif len(name) > 200:
-        errors.append(InvalidEntry(_("The name is longer than 200 characters."), "name"))
+        errors.append(
+            InvalidEntry(deferred_gettext("The name is longer than 200 characters."), "name")
+        )
     values["name"] = name
     title = (data.title or "").strip()
     if len(title) > 200:
-        errors.append(InvalidEntry(_("The title is longer than 200 characters."), "title"))
+        errors.append(
+            InvalidEntry(deferred_gettext("The title is longer than 200 characters."), "title")
+        )
     values["title"] = title
     if data.designation not in DESIGNATIONS:
-        errors.append(InvalidEntry(_("Choose primary or alternate."), "designation"))
+        errors.append(
+            InvalidEntry(deferred_gettext("Choose primary or alternate."), "designation")
+        )
     values["designation"] = data.designation
     if data.visibility not in VISIBILITIES:
-        errors.append(InvalidEntry(_("Choose who may see this entry."), "visibility"))
+        errors.append(
+            InvalidEntry(deferred_gettext("Choose who may see this entry."), "visibility")
+        )
     values["visibility"] = data.visibility
     reference = (data.source_reference or "").strip()
     if len(reference) > 200:
         errors.append(
-            InvalidEntry(_("The reference is longer than 200 characters."), "source_reference")
+            InvalidEntry(
+                deferred_gettext("The reference is longer than 200 characters."),
+                "source_reference",
+            )
         )
     values["source_reference"] = reference
     if data.source_date and data.source_date > today:
         errors.append(
-            InvalidEntry(_("The note verbale's date cannot be in the future."), "source_date")
+            InvalidEntry(
+                deferred_gettext("The note verbale's date cannot be in the future."), "source_date"
+            )
         )
     values["source_date"] = data.source_date
     check("email", normalise_email, data.email)
     if region is not None:
         check("phones", normalise_phones, data.phones, region)
         if len(values.get("phones", "")) > 400:
-            errors.append(InvalidEntry(_("Too many phone numbers."), "phones"))
+            errors.append(InvalidEntry(deferred_gettext("Too many phone numbers."), "phones"))
     check("languages", normalise_languages, data.languages)
     return values, errors
 

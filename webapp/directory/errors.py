@@ -3,6 +3,7 @@ who asked, and the field it concerns when there is one."""
 
 from __future__ import annotations
 
+from webapp.core.deferred import Message
 from webapp.core.errors import RuleError
 
 
@@ -13,7 +14,7 @@ class InvalidEntry(RuleError):
 class ImportFileError(InvalidEntry):
     """A file that cannot be imported at all, with a message for the uploader."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str | Message) -> None:
         super().__init__(message, "file")
 
 

@@ -10,9 +10,8 @@ from functools import lru_cache
 import phonenumbers
 from babel import Locale
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import gettext as _
 
-from webapp.core import grammar
+from webapp.core.deferred import StateName, deferred_gettext
 from webapp.directory.errors import InvalidEntry
 
 
@@ -63,7 +62,7 @@ def normalise_languages(codes: Iterable[str]) -> str:
             continue
         if code not in language_codes():
             raise InvalidEntry(
-                _(
+                deferred_gettext(
                     "“%(code)s” is not a language code. Use two-letter ISO 639-1 codes "
                     "such as es, en, fr, pt.",
                     code=raw.strip(),
@@ -79,12 +78,14 @@ def normalise_email(raw: str) -> str:
     """The address as email-validator normalises it; no DNS lookups."""
     value = (raw or "").strip()
     if not value:
-        raise InvalidEntry(_("Enter an email address."), "email")
+        raise InvalidEntry(deferred_gettext("Enter an email address."), "email")
     try:
         result = validate_email(value, check_deliverability=False)
     except EmailNotValidError as error:
         raise InvalidEntry(
-            _("“%(value)s” is not a valid email address: %(reason)s", value=value, reason=error),
+            deferred_gettext(
+                "“%(value)s” is not a valid email address: %(reason)s", value=value, reason=error
+            ),
             "email",
         ) from None
     return result.normalized
@@ -107,12 +108,12 @@ def normalise_phones(raw: str | Iterable[str], region: str) -> str:
             parsed = None
         if parsed is None or not phonenumbers.is_valid_number(parsed):
             raise InvalidEntry(
-                _(
+                deferred_gettext(
                     "“%(number)s” is not a valid phone number. Write it with the country "
                     "code (for example +%(prefix)s …), or as dialled %(in_state)s.",
                     number=item,
                     prefix=phonenumbers.country_code_for_region(region.upper()) or "1",
-                    in_state=grammar.state_name(region, "in"),
+                    in_state=StateName(region.upper(), "in"),
                 ),
                 "phones",
             )

@@ -7,10 +7,9 @@ import csv
 import io
 
 from flask import current_app
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from werkzeug.datastructures import FileStorage
 
+from webapp.core.deferred import deferred_gettext, deferred_ngettext
 from webapp.directory.errors import ImportFileError
 from webapp.directory.exports import FORMULA_STARTS, IMPORT_COLUMNS
 
@@ -31,18 +30,18 @@ def read_upload(upload: FileStorage) -> str:
     raw = upload.stream.read(limit + 1)
     if len(raw) > limit:
         raise ImportFileError(
-            _(
+            deferred_gettext(
                 "The file is larger than %(size)s kB. Split it into smaller files.",
                 size=limit // 1024,
             )
         )
     if not raw.strip():
-        raise ImportFileError(_("The file is empty."))
+        raise ImportFileError(deferred_gettext("The file is empty."))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ImportFileError(
-            _(
+            deferred_gettext(
                 "The file is not in UTF-8. In your spreadsheet, save it as "
                 "“CSV UTF-8 (comma delimited)” and try again."
             )
@@ -71,14 +70,14 @@ def parse(text: str) -> list[dict[str, str]]:
     """Rows as {column: value}; refuses a missing header column, no rows, too many rows."""
     first_line = text.splitlines()[0] if text.strip() else ""
     if not first_line.strip():
-        raise ImportFileError(_("The file is empty."))
+        raise ImportFileError(deferred_gettext("The file is empty."))
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
         header = [_header_key(h) for h in next(reader)]
         missing = [c for c in COLUMNS if c not in header]
         if missing:
             raise ImportFileError(
-                _(
+                deferred_gettext(
                     "The first row must name the columns. Missing: %(missing)s. "
                     "Expected: %(expected)s.",
                     missing=", ".join(missing),
@@ -92,7 +91,7 @@ def parse(text: str) -> list[dict[str, str]]:
                 continue
             if len(rows) >= limit:
                 raise ImportFileError(
-                    ngettext(
+                    deferred_ngettext(
                         "The file has more than %(num)d row. Split it into smaller files.",
                         "The file has more than %(num)d rows. Split it into smaller files.",
                         limit,
@@ -104,7 +103,7 @@ def parse(text: str) -> list[dict[str, str]]:
             for column in COLUMNS:
                 if "\x00" in row[column]:
                     raise ImportFileError(
-                        _(
+                        deferred_gettext(
                             "Row %(row)s, column %(column)s contains a NUL character, which "
                             "cannot be stored. Remove it and import the file again.",
                             row=reader.line_num,
@@ -115,8 +114,8 @@ def parse(text: str) -> list[dict[str, str]]:
             rows.append(row)
     except csv.Error as error:
         raise ImportFileError(
-            _("The file is not a readable CSV file: %(reason)s", reason=error)
+            deferred_gettext("The file is not a readable CSV file: %(reason)s", reason=error)
         ) from None
     if not rows:
-        raise ImportFileError(_("The file has a header but no rows to import."))
+        raise ImportFileError(deferred_gettext("The file has a header but no rows to import."))
     return rows

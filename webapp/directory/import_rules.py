@@ -9,8 +9,8 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
+from webapp.core.deferred import Message, deferred_gettext
 from webapp.core.reference import MemberState
 from webapp.directory.entries import ContactData, validate_contact
 from webapp.directory.fields import split_list
@@ -90,9 +90,9 @@ def load_reference() -> Reference:
 
 def _agency_errors(
     row: dict[str, str], ref: Reference, state: tuple[int, str] | None, number: int
-) -> tuple[tuple[int, str], str, str | None, list[tuple[str, str]]]:
+) -> tuple[tuple[int, str], str, str | None, list[tuple[str, Message]]]:
     """The row's agency: known, planned by an earlier row, or new (then it needs a kind)."""
-    errors: list[tuple[str, str]] = []
+    errors: list[tuple[str, Message]] = []
     agency_name = " ".join(row["agency"].split())
     kind_raw = row["agency_kind"].strip().lower()
     kind = kind_raw or None
@@ -100,7 +100,7 @@ def _agency_errors(
         errors.append(
             (
                 "agency_kind",
-                _(
+                deferred_gettext(
                     "“%(kind)s” is not a kind of agency. Use one of: %(kinds)s.",
                     kind=row["agency_kind"],
                     kinds=", ".join(AGENCY_KINDS),
@@ -110,9 +110,11 @@ def _agency_errors(
         kind = None
     agency_key = (state[0] if state else 0, agency_name.lower())
     if not agency_name:
-        errors.append(("agency", _("Enter the agency's name.")))
+        errors.append(("agency", deferred_gettext("Enter the agency's name.")))
     elif len(agency_name) > 300:
-        errors.append(("agency", _("The agency's name is longer than 300 characters.")))
+        errors.append(
+            ("agency", deferred_gettext("The agency's name is longer than 300 characters."))
+        )
     elif state is not None:
         known = ref.agencies.get(agency_key)
         planned = ref.new_agencies.get(agency_key)
@@ -121,7 +123,7 @@ def _agency_errors(
                 errors.append(
                     (
                         "agency_kind",
-                        _(
+                        deferred_gettext(
                             "%(agency)s is recorded as “%(known)s”, not “%(kind)s”.",
                             agency=agency_name,
                             known=known,
@@ -134,7 +136,7 @@ def _agency_errors(
                 errors.append(
                     (
                         "agency_kind",
-                        _(
+                        deferred_gettext(
                             "Row %(row)s gives %(agency)s the kind “%(known)s”.",
                             row=planned[1],
                             agency=agency_name,
@@ -146,7 +148,7 @@ def _agency_errors(
             errors.append(
                 (
                     "agency_kind",
-                    _(
+                    deferred_gettext(
                         "%(agency)s is a new agency: give its kind (%(kinds)s).",
                         agency=agency_name,
                         kinds=", ".join(AGENCY_KINDS),
@@ -167,15 +169,20 @@ def validate_row(
     number = int(row["_row"])
     errors: list[dict[str, Any]] = []
 
-    def error(column: str, message: str) -> None:
-        errors.append({"row": number, "column": column, "message": message})
+    def error(column: str, message: Message | str) -> None:
+        # Kept as data, shown in each reader's language (see `imports.row_problems`).
+        said = message if isinstance(message, Message) else deferred_gettext(message)
+        errors.append({"row": number, "column": column, "said": said.to_data()})
 
     code = row["state_code"].upper()
     state = ref.states.get(code)
     if not code:
-        error("state_code", _("Enter the member state's two-letter ISO code."))
+        error("state_code", deferred_gettext("Enter the member state's two-letter ISO code."))
     elif state is None:
-        error("state_code", _("“%(code)s” is not a member state's code.", code=row["state_code"]))
+        error(
+            "state_code",
+            deferred_gettext("“%(code)s” is not a member state's code.", code=row["state_code"]),
+        )
 
     agency_key, agency_name, kind, agency_errors = _agency_errors(row, ref, state, number)
     for column, message in agency_errors:
@@ -185,13 +192,16 @@ def validate_row(
     for label in split_list(row["areas"]):
         area_id = ref.areas.get(label.lower())
         if area_id is None:
-            error("areas", _("“%(area)s” is not an area of the directory.", area=label))
+            error(
+                "areas",
+                deferred_gettext("“%(area)s” is not an area of the directory.", area=label),
+            )
         elif area_id not in area_ids:
             area_ids.append(area_id)
 
     designation = DESIGNATION_WORDS.get(row["designation"].strip().lower())
     if designation is None:
-        error("designation", _("Write “primary” or “alternate”."))
+        error("designation", deferred_gettext("Write “primary” or “alternate”."))
     source_date = None
     if row["note_verbale_date"].strip():
         try:
@@ -199,14 +209,14 @@ def validate_row(
         except ValueError:
             error(
                 "note_verbale_date",
-                _(
+                deferred_gettext(
                     "“%(value)s” is not a date. Write it as YYYY-MM-DD.",
                     value=row["note_verbale_date"],
                 ),
             )
     visibility = VISIBILITY_WORDS.get(" ".join(row["visibility"].lower().split()))
     if visibility is None:
-        error("visibility", _("Write “member_states” or “secretariat”."))
+        error("visibility", deferred_gettext("Write “member_states” or “secretariat”."))
 
     values, invalid = validate_contact(
         ContactData(
@@ -226,7 +236,7 @@ def validate_row(
     )
     for problem in invalid:
         field_name = problem.field or "name"
-        error(FIELD_COLUMNS.get(field_name, field_name), problem.message)
+        error(FIELD_COLUMNS.get(field_name, field_name), problem.deferred or problem.message)
 
     email = values.get("email", "")
     if email and state is not None:
@@ -234,7 +244,9 @@ def validate_row(
         if first is not None:
             error(
                 "email",
-                _("%(email)s appears already in row %(row)s.", email=email, row=first),
+                deferred_gettext(
+                    "%(email)s appears already in row %(row)s.", email=email, row=first
+                ),
             )
         else:
             ref.emails[(state[0], email.lower())] = number

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from webapp.core import jobs
 from webapp.core.access import allow
-from webapp.core.forms import ActionForm
+from webapp.core.forms import ActionForm, saving
 from webapp.core.i18n import viewer_language
 from webapp.directory import import_file, imports, labels
 from webapp.directory.errors import ImportFileError
@@ -39,7 +39,7 @@ def new_import() -> Any:
             db.session.commit()  # queues the import task (see imports.start)
             if imports.IMPORT_TASK in jobs.not_queued():
                 flash(
-                    _("The import is waiting for the task queue. Start it again later."),
+                    _("The import is waiting for the task queue. It starts by itself."),
                     "warning",
                 )
             return redirect(url_for("directory.import_job", job_id=job.id))
@@ -60,29 +60,46 @@ def new_import() -> Any:
 @allow(*IMPORTERS)
 def import_job(job_id: int) -> str:
     job = row_by_id(ImportJob, job_id) or abort(404)
-    return render_template("directory/import_job.html", job=job, action_form=ActionForm())
+    return render_template(
+        "directory/import_job.html",
+        job=job,
+        progress=imports.progress_text(job),
+        outcome=imports.outcome(job),
+        problems=imports.row_problems(job),
+        may_start_again=imports.may_start_again(job),
+        action_form=ActionForm(),
+    )
 
 
 @bp.get("/imports/<int:job_id>/progress")
 @allow(*IMPORTERS)
 def import_progress(job_id: int) -> Response:
+    """The job's state for the page's poll, its words in the reader's language."""
     job = row_by_id(ImportJob, job_id) or abort(404)
-    return jsonify(
+    response = jsonify(
         status=job.status,
         label=labels.label(labels.IMPORT_STATUS_LABELS, job.status),
+        text=imports.progress_text(job),
         processed=job.processed_rows,
         total=job.total_rows,
         percent=job.percent,
         finished=job.is_finished,
     )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/imports/<int:job_id>/start")
 @allow(*IMPORTERS)
 def start_import(job_id: int) -> Any:
+    """Start a failed job's file again (the only job for which that makes sense)."""
     job = row_by_id(ImportJob, job_id) or abort(404)
-    if not (ActionForm().validate_on_submit() and job.status == "queued"):
-        return redirect(url_for("directory.import_job", job_id=job.id))
-    if not jobs.queue(imports.IMPORT_TASK, job.id):
-        flash(_("The task queue is not available. Try again in a few minutes."), "error")
+    form = ActionForm()
+    if form.validate_on_submit():
+        with saving(form) as saved:
+            imports.start_again(job)
+        if saved and imports.IMPORT_TASK in jobs.not_queued():
+            flash(_("The import is waiting for the task queue. It starts by itself."), "warning")
+        elif not saved:
+            flash(_("This import cannot be started again."), "error")
     return redirect(url_for("directory.import_job", job_id=job.id))

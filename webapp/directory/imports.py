@@ -11,18 +11,21 @@ one creates it.
 from __future__ import annotations
 
 import logging
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale, ngettext
+from flask_babel import force_locale, format_decimal, format_percent, ngettext
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
 from webapp.accounts.models import User
 from webapp.core import jobs
 from webapp.core.audit import acting_as
+from webapp.core.deferred import Message, deferred_gettext
+from webapp.core.errors import RuleError
 from webapp.core.reference import MemberState
 from webapp.core.timezones import today_in, utcnow
 from webapp.directory import import_file
@@ -117,12 +120,7 @@ def run(job_id: int) -> str:
         db.session.rollback()
         job = db.session.get(ImportJob, job_id)
         if job is not None:
-            with force_locale(job.language or "en"):
-                job.message = _(
-                    "The import failed and nothing was changed. Please try again; "
-                    "if it fails again, tell the Secretariat's IT staff."
-                )
-            job.status = FAILED
+            job.status = FAILED  # said by `outcome`, in the reader's language
             job.finished_at = utcnow()
             db.session.commit()
         return FAILED
@@ -135,7 +133,7 @@ def _run(job_id: int, zone: str) -> str:
         rows = import_file.parse(job.content)
     except ImportFileError as problem:
         job.status = REJECTED
-        job.message = problem.message
+        job.outcome = (problem.deferred or deferred_gettext(problem.message)).to_data()
         job.finished_at = utcnow()
         db.session.commit()
         return REJECTED
@@ -159,16 +157,9 @@ def _run(job_id: int, zone: str) -> str:
     job = db.session.get(ImportJob, job_id)
     assert job is not None
     if errors:
+        # Kept as data (message id, parameters, row, column), said in each reader's language.
         job.status = REJECTED
         job.errors = errors
-        job.message = ngettext(
-            "%(num)d row of %(total)d was rejected, so nothing was imported. "
-            "Correct it and import the whole file again.",
-            "%(num)d rows of %(total)d were rejected, so nothing was imported. "
-            "Correct them and import the whole file again.",
-            len({e["row"] for e in errors}),
-            total=total,
-        )
         job.finished_at = utcnow()
         db.session.commit()
         return REJECTED
@@ -181,9 +172,63 @@ def _run(job_id: int, zone: str) -> str:
     job.status = DONE
     job.processed_rows = total
     job.created_count, job.updated_count, job.unchanged_count = created, updated, unchanged
+    job.finished_at = utcnow()
+    # One commit: the entries and the job's outcome together, or neither.
+    db.session.commit()
+    return DONE
+
+
+# --- What a job says, in the reader's language ----------------------------------------
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int | None
+    column: str
+    text: str
+
+
+def row_problems(job: ImportJob) -> list[RowProblem]:
+    """The rejected rows' problems, in the active language. Jobs run before their
+    problems were kept as data show the text they stored."""
+    problems = []
+    for error in job.errors or []:
+        said = error.get("said")
+        text = Message.from_data(said).render() if said else str(error.get("message", ""))
+        problems.append(RowProblem(error.get("row"), str(error.get("column", "")), text))
+    return problems
+
+
+def outcome(job: ImportJob) -> str:
+    """What came of a finished job, in the active language ("" while it runs)."""
+    if job.outcome:
+        return Message.from_data(job.outcome).render()
+    if job.status == DONE:
+        return _done_sentences(job)
+    if job.status == REJECTED and job.errors:
+        return ngettext(
+            "%(num)d row of %(total)d was rejected, so nothing was imported. "
+            "Correct it and import the whole file again.",
+            "%(num)d rows of %(total)d were rejected, so nothing was imported. "
+            "Correct them and import the whole file again.",
+            len({e.get("row") for e in job.errors}),
+            total=job.total_rows,
+        )
+    if job.status == FAILED:
+        return _(
+            "The import failed and nothing was changed. Please try again; "
+            "if it fails again, tell the Secretariat's IT staff."
+        )
+    return job.message or ""  # a file refused before outcomes were kept as data
+
+
+def _done_sentences(job: ImportJob) -> str:
     # One sentence per count, so each agrees with its own number; zero reads as a
     # sentence of its own ("Nenhum registro novo…"), not as "0 entries".
-    sentences = [ngettext("%(num)d row was imported.", "%(num)d rows were imported.", total)]
+    created, updated, unchanged = job.created_count, job.updated_count, job.unchanged_count
+    sentences = [
+        ngettext("%(num)d row was imported.", "%(num)d rows were imported.", job.total_rows)
+    ]
     sentences.append(
         ngettext("%(num)d new entry was added.", "%(num)d new entries were added.", created)
         if created
@@ -202,11 +247,85 @@ def _run(job_id: int, zone: str) -> str:
                 unchanged,
             )
         )
-    job.message = " ".join(sentences)
-    job.finished_at = utcnow()
-    # One commit: the entries and the job's outcome together, or neither.
+    return " ".join(sentences)
+
+
+def progress_text(job: ImportJob) -> str:
+    """Where a running job stands, in the active language, for the page and its poll."""
+    if job.status == QUEUED:
+        return _(
+            "Waiting for the task queue. The import starts by itself as soon as the queue "
+            "is available; you may leave this page."
+        )
+    if job.status == VALIDATING:
+        return ngettext(
+            "Checking the rows: %(processed)s of %(num)d (%(percent)s).",
+            "Checking the rows: %(processed)s of %(num)d (%(percent)s).",
+            job.total_rows,
+            processed=format_decimal(job.processed_rows),
+            percent=format_percent(job.percent / 100),
+        )
+    if job.status == APPLYING:
+        return _("Every row is valid. Saving the entries; this may take a minute.")
+    return outcome(job)
+
+
+# --- Starting again -----------------------------------------------------------------
+
+
+def may_start_again(job: ImportJob) -> bool:
+    """Only a job that failed (not one rejected: the same file would be rejected again,
+    nor one waiting, which the sweep re-queues, nor one running)."""
+    return job.status == FAILED
+
+
+def start_again(job: ImportJob) -> None:
+    """Queue a failed job's file again, once the caller commits."""
+    if not may_start_again(job):
+        raise RuleError(_("This import cannot be started again."))
+    job.status = QUEUED
+    job.processed_rows = 0
+    job.errors = []
+    job.outcome = None
+    job.message = ""
+    job.started_at = job.finished_at = None
+    jobs.queue_after_commit(IMPORT_TASK, job.id)
+
+
+# A job is validated and saved in seconds (at most DIRECTORY_IMPORT_MAX_ROWS rows); one
+# still "running" after this long lost its worker. Its entries were never written (they
+# are saved with the job's outcome in one transaction), so it is marked failed, to be
+# started again.
+STALE_RUN = timedelta(hours=1)
+# A queued job younger than this may still be on its way to a worker.
+QUEUED_GRACE = timedelta(minutes=1)
+
+
+def sweep(now: datetime | None = None) -> int:
+    """Re-queue the jobs left waiting (the broker was down when they were uploaded) and
+    mark failed the ones whose worker died. Returns how many jobs were re-queued."""
+    now = now or utcnow()
+    stale = db.session.execute(
+        sa.update(ImportJob)
+        .where(
+            ImportJob.status.in_((VALIDATING, APPLYING)),
+            ImportJob.started_at < now - STALE_RUN,
+        )
+        .values(status=FAILED, finished_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if stale:
+        log.warning("%d directory import(s) lost their worker; marked failed", stale)
+    waiting = list(
+        db.session.scalars(
+            sa.select(ImportJob.id)
+            .where(ImportJob.status == QUEUED, ImportJob.created_at < now - QUEUED_GRACE)
+            .order_by(ImportJob.id)
+        )
+    )
     db.session.commit()
-    return DONE
+    unsent = jobs.queue_all([(IMPORT_TASK, (job_id,)) for job_id in waiting])
+    return len(waiting) - len(unsent)
 
 
 def apply(rows: list[ValidRow], verified_on: date) -> tuple[int, int, int]:

@@ -237,7 +237,7 @@ class ImportJob(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     filename: Mapped[str] = mapped_column(sa.String(255), default="")
     content: Mapped[str] = mapped_column(sa.Text, default="")
-    # The uploader's language: the row report is written in it.
+    # The uploader's language (the report itself is kept as data, see `outcome`).
     language: Mapped[str] = mapped_column(sa.String(8), default="en")
     status: Mapped[str] = mapped_column(sa.String(12), default=QUEUED)
     total_rows: Mapped[int] = mapped_column(default=0)
@@ -245,8 +245,13 @@ class ImportJob(db.Model):
     created_count: Mapped[int] = mapped_column(default=0)
     updated_count: Mapped[int] = mapped_column(default=0)
     unchanged_count: Mapped[int] = mapped_column(default=0)
-    # Rejected rows: [{"row": 3, "column": "email", "message": "..."}]
+    # Rejected rows: [{"row": 3, "column": "email", "said": <core.deferred.Message data>}],
+    # rendered in each reader's language. Jobs run before 2026-12 hold "message": text.
     errors: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
+    # Why a whole file was refused, as `core.deferred.Message` data; the other outcomes are
+    # said from the status and the counts (`imports.outcome`).
+    outcome: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    # Earlier jobs' outcome, written once in the uploader's language; new jobs leave it "".
     message: Mapped[str] = mapped_column(sa.String(500), default="")
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -5,7 +5,6 @@ entries with their history. The agency pages (`agency_views`) and the import pag
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +32,6 @@ from webapp.core.access import (
     allow,
 )
 from webapp.core.forms import ActionForm, form_status, saving
-from webapp.core.i18n import day as format_day
 from webapp.core.i18n import viewer_language, viewer_zone
 from webapp.core.paging import requested_page
 from webapp.core.reference import MemberState, member_states
@@ -193,8 +191,6 @@ def snapshot() -> str | tuple[str, int]:
         args=args,
         groups=grouped(contacts),
         count=len(contacts),
-        # Thousands of rows share a few dates: format each one once.
-        short_day=lru_cache(maxsize=None)(lambda d: format_day(d, "short")),
         is_past=day < today,
     ), (200 if filters is not None else 400)
 

@@ -1,4 +1,6 @@
-// Refreshes the import's progress bar while the job runs. Without JavaScript the page
+// Refreshes the import's progress while the job runs: the bar (a percentage while the rows
+// are checked, an activity bar while waiting or saving) and the sentence under the status,
+// both as the server words them in the reader's language. Without JavaScript the page
 // offers a "Refresh" link instead.
 "use strict";
 
@@ -7,7 +9,8 @@ document.addEventListener("DOMContentLoaded", () => {
   if (!bar) {
     return;
   }
-  const label = document.getElementById("import-status");
+  const label = document.getElementById("import-label");
+  const text = document.getElementById("import-status");
   const poll = async () => {
     try {
       const response = await fetch(bar.dataset.progressUrl, {
@@ -20,14 +23,19 @@ document.addEventListener("DOMContentLoaded", () => {
           window.location.reload();
           return;
         }
-        if (job.status === "applying") {
-          bar.removeAttribute("value");
-        } else {
+        if (job.status === "validating") {
           bar.max = 100;
           bar.value = job.percent;
+          bar.textContent = `${job.percent}%`;
+        } else {
+          bar.removeAttribute("value");
+          bar.textContent = job.label;
         }
         if (label) {
-          label.textContent = `${job.label} — ${job.processed} / ${job.total}`;
+          label.textContent = job.label;
+        }
+        if (text && text.textContent !== job.text) {
+          text.textContent = job.text;
         }
       }
     } catch (error) {
