@@ -155,16 +155,20 @@ def _differs(occurrence: Occurrence, master: Occurrence) -> bool:
     )
 
 
+def _current(series: MeetingSeries) -> list[Occurrence]:
+    """The occurrences the series' present rule describes (those from `rule_from` on)."""
+    current = [o for o in series.occurrences if series.rule_from is None or
+               o.original_start.date() >= series.rule_from]  # fmt: skip
+    return current or list(series.occurrences)
+
+
 def series_events(series: MeetingSeries, attendees: tuple[ical.Attendee, ...]) -> list[ical.Event]:
     """The master (RRULE, EXDATE of cancelled occurrences) and an override per
     occurrence that was moved, renamed, relocated or whose status differs. A one-off
     meeting is its one occurrence, as it is now."""
     if series.is_one_off and series.occurrences:
         return [occurrence_event(series.occurrences[0], attendees, uid=series_uid(series))]
-    current = [o for o in series.occurrences if series.rule_from is None or
-               o.original_start.date() >= series.rule_from]  # fmt: skip
-    if not current:
-        current = list(series.occurrences)
+    current = _current(series)
     master_occurrence = current[0]
     uid = series_uid(series)
     tz = ZoneInfo(series.zone)
@@ -193,3 +197,26 @@ def series_events(series: MeetingSeries, attendees: tuple[ical.Attendee, ...]) -
                 )
             )
     return events
+
+
+def ended_series_events(
+    series: MeetingSeries, attendees: tuple[ical.Attendee, ...]
+) -> list[ical.Event] | None:
+    """The series ended at its last occurrence that is not cancelled: the master's RRULE
+    bounded by UNTIL at that occurrence's original start (inclusive, instead of COUNT),
+    the EXDATEs before it and the overrides of the occurrences kept. None for a one-off
+    or when no occurrence is kept: then only a CANCEL of the whole series is right."""
+    if series.is_one_off:
+        return None
+    kept = [o.original_start for o in _current(series) if o.status != CANCELLED]
+    if not kept:
+        return None
+    until = max(kept)
+    master, *overrides = series_events(series, attendees)
+    assert master.recurrence is not None
+    master = replace(
+        master,
+        recurrence=replace(master.recurrence, count=None, until=until),
+        exdates=tuple(d for d in master.exdates if d < until),
+    )
+    return [master, *(e for e in overrides if e.recurrence_id and e.recurrence_id <= until)]
