@@ -204,6 +204,15 @@ class Occurrence(db.Model):
         order_by="AgendaItem.position",
         cascade="all, delete-orphan",
     )
+    # Loaded on demand (pages eager-load it): the reminder scan reads occurrences by the
+    # thousand and needs none of it.
+    moves: Mapped[list[OccurrenceMove]] = relationship(
+        order_by="OccurrenceMove.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def last_move(self) -> OccurrenceMove | None:
+        return self.moves[-1] if self.moves else None
 
     @property
     def title(self) -> str:
@@ -222,6 +231,29 @@ class Occurrence(db.Model):
     @property
     def place(self) -> str:
         return ", ".join(p for p in (self.venue_address, self.online_url) if p)
+
+
+class OccurrenceMove(db.Model):
+    """One change of an occurrence's time: where it was and where it went, so the pages
+    can say "moved from ... to ..." after the fact."""
+
+    __tablename__ = "meeting_occurrence_moves"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurrence_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meeting_occurrences.id", ondelete="CASCADE"), index=True
+    )
+    from_starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    from_ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    from_zone: Mapped[str] = mapped_column(sa.String(64))
+    to_starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    to_ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    to_zone: Mapped[str] = mapped_column(sa.String(64))
+    # None for moves recorded before this history was kept (only their times are known).
+    moved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    moved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    moved_by: Mapped[User | None] = relationship(lazy="joined")
 
 
 class Participant(db.Model):

@@ -43,6 +43,7 @@ def series_page(series: MeetingSeries) -> list[Occurrence]:
     return list(
         db.session.scalars(
             sa.select(Occurrence)
+            .options(selectinload(Occurrence.moves))
             .where(Occurrence.series_id == series.id)
             .order_by(Occurrence.original_start)
         )

@@ -26,6 +26,7 @@ from webapp.meetings.models import (
     SCOPE_LABELS,
     MeetingSeries,
     Occurrence,
+    OccurrenceMove,
     offsets_list,
 )
 from webapp.meetings.wallclock import check_line, check_zone, expand, wall_to_utc
@@ -221,9 +222,12 @@ ALLOWED_STATUS = {
 }
 
 
-def update_occurrence(occurrence: Occurrence, data: OccurrenceInput, *, now: datetime) -> Changes:
+def update_occurrence(
+    occurrence: Occurrence, data: OccurrenceInput, *, now: datetime, by: User | None = None
+) -> Changes:
     """Move, rename, relocate, postpone or cancel one occurrence. Scheduling or moving it
-    over other organizations' activities needs a stated reason."""
+    over other organizations' activities needs a stated reason. A move is kept in the
+    occurrence's history (from, to, when, by whom)."""
     zone = check_zone(data.zone)
     starts_at, ends_at = span(data.starts, data.ends, zone, data.fold)
     title = check_line(data.title, "title")
@@ -251,6 +255,18 @@ def update_occurrence(occurrence: Occurrence, data: OccurrenceInput, *, now: dat
     )
     if moved or zone != occurrence.zone:
         changes.what.append(TIME)
+        occurrence.moves.append(
+            OccurrenceMove(
+                from_starts_at=occurrence.starts_at,
+                from_ends_at=occurrence.ends_at,
+                from_zone=occurrence.zone,
+                to_starts_at=starts_at,
+                to_ends_at=ends_at,
+                to_zone=zone,
+                moved_at=now,
+                moved_by_id=by.id if by is not None else None,
+            )
+        )
     new_place = (venue.address, venue.online_url, venue.host_state)
     if new_place != (occurrence.venue_address, occurrence.online_url, occurrence.host_state):
         changes.what.append(PLACE)

@@ -225,6 +225,7 @@ def edit_occurrence(occurrence_id: int) -> object:
                     overlap_reason=form.overlap_reason.data or "",
                 ),
                 now=utcnow(),
+                by=current_user,
             )
             sent = invitations.send_updates(occurrence, changes, now=utcnow())
         if saved:
