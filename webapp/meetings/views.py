@@ -23,7 +23,7 @@ from flask_login import current_user
 from webapp.contributions.queries import series_funding
 from webapp.core.access import ADMIN, FOCAL_POINT, ORGANIZER, PARTICIPANT, PUBLIC, allow
 from webapp.core.errors import RuleError
-from webapp.core.forms import ActionForm, saving
+from webapp.core.forms import ActionForm, form_status, saving
 from webapp.core.reference import MemberState, member_states
 from webapp.core.timezones import utcnow
 from webapp.directory.models import Area
@@ -119,7 +119,7 @@ def new_series() -> object:
         if saved:
             flash(_("The series is saved with its meetings as drafts."), "success")
             return redirect(url_for("meetings.show_series", series_id=created.id))
-    return render_template("meetings/series_form.html", form=form)
+    return render_template("meetings/series_form.html", form=form), form_status()
 
 
 def _venue(form: SeriesForm | OccurrenceForm) -> series.Venue:
@@ -201,7 +201,7 @@ def change_rule(series_id: int) -> object:
             return redirect(url_for("meetings.show_series", series_id=found.id))
     if not form.is_submitted():
         form.zone.data = found.zone
-    return render_template("meetings/rule_form.html", form=form, series=found)
+    return render_template("meetings/rule_form.html", form=form, series=found), form_status()
 
 
 @bp.route("/occurrences/<int:occurrence_id>", methods=["GET", "POST"])
@@ -243,7 +243,7 @@ def edit_occurrence(occurrence_id: int) -> object:
         overlaps=overlaps,
         agenda_form=AgendaItemForm(prefix="agenda"),
         remove_form=ActionForm(),
-    )
+    ), form_status()
 
 
 @bp.route("/occurrences/<int:occurrence_id>/agenda", methods=["POST"])
