@@ -113,6 +113,25 @@ class SeriesForm(WhenFields, RepeatFields, VenueFields):
         self.languages.choices = _languages()
 
 
+class SeriesDetailsForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=300)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    scope = SelectField(_l("Scope"), choices=choices(SCOPE_LABELS))
+    is_public = BooleanField(_l("Public meeting"))
+    states = SelectMultipleField(_l("Member states concerned"), coerce=int, validate_choice=False)
+    topics = SelectMultipleField(_l("Topics"), coerce=int, validate_choice=False)
+    reminders = StringField(
+        _l("Reminders (days before)"),
+        validators=[Optional(), Length(max=60)],
+        description=_l("Leave empty for 14 and 1 days."),
+    )
+
+    def __init__(self, *args: object, states: list, areas: list, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.states.choices = choices((s.id, s.name) for s in states)
+        self.topics.choices = choices((a.id, a.name) for a in areas)
+
+
 class RuleForm(WhenFields, RepeatFields):
     """A new rule from a date on."""
 

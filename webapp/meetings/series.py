@@ -19,6 +19,7 @@ from webapp.extensions import db
 from webapp.meetings import activities
 from webapp.meetings.models import (
     CANCELLED,
+    DEFAULT_REMINDERS,
     DRAFT,
     HELD,
     POSTPONED,
@@ -140,6 +141,38 @@ def create_series(data: SeriesInput, *, organizer: User) -> MeetingSeries:
     db.session.add(series)
     db.session.flush()
     return series
+
+
+@dataclass
+class SeriesDetails:
+    """What describes a series, apart from its times (see `change_rule`) and places."""
+
+    title: str
+    description: str = ""
+    scope: str = "regional"
+    is_public: bool = False
+    member_states: list[MemberState] = field(default_factory=list)
+    topics: list[Area] = field(default_factory=list)
+    reminder_offsets: list[int] | None = None
+
+
+def update_series(series: MeetingSeries, data: SeriesDetails) -> None:
+    """Change a series' title, description, scope, visibility, states, topics and default
+    reminders (empty: 14 and 1 days). Past reminders stay sent; the next scan follows
+    the new offsets. Nothing here changes a time, place or status, so no update is sent:
+    the next invitation or update carries the new title."""
+    title = check_line(data.title, "title", required=True)
+    if data.scope not in SCOPE_LABELS:
+        raise RuleError(_("Choose a scope."), "scope")
+    offsets = _check_offsets(data.reminder_offsets)
+    series.title = title
+    series.description = (data.description or "").strip()
+    series.scope = data.scope
+    series.is_public = data.is_public
+    series.member_states = list(data.member_states)
+    series.topics = list(data.topics)
+    series.reminder_offsets = offsets if offsets is not None else DEFAULT_REMINDERS
+    db.session.flush()
 
 
 def change_rule(

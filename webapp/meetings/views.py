@@ -33,6 +33,7 @@ from webapp.meetings.forms import (
     AgendaItemForm,
     OccurrenceForm,
     RuleForm,
+    SeriesDetailsForm,
     SeriesForm,
 )
 from webapp.meetings.models import AgendaItem, MeetingSeries, Occurrence
@@ -145,6 +146,38 @@ def show_series(series_id: int) -> str:
         funding=series_funding(found.id) if manages else None,
         sees_participants=access.can_see_participants(current_user, found),
     )
+
+
+@bp.route("/<int:series_id>/edit", methods=["GET", "POST"])
+@allow(*MANAGERS)
+def edit_series(series_id: int) -> object:
+    """What describes the series: title, scope, states, topics, default reminders."""
+    found = _series_or_404(series_id)
+    form = SeriesDetailsForm(states=member_states(), areas=_areas())
+    if form.validate_on_submit():
+        with saving(form) as saved:
+            series.update_series(
+                found,
+                series.SeriesDetails(
+                    title=form.title.data,
+                    description=form.description.data or "",
+                    scope=form.scope.data,
+                    is_public=form.is_public.data,
+                    member_states=_by_ids(MemberState, form.states.data),
+                    topics=_by_ids(Area, form.topics.data),
+                    reminder_offsets=series.reminder_offsets_from(form.reminders.data),
+                ),
+            )
+        if saved:
+            flash(_("Saved."), "success")
+            return redirect(url_for("meetings.show_series", series_id=found.id))
+    if not form.is_submitted():
+        form.title.data, form.description.data = found.title, found.description
+        form.scope.data, form.is_public.data = found.scope, found.is_public
+        form.states.data = [s.id for s in found.member_states]
+        form.topics.data = [a.id for a in found.topics]
+        form.reminders.data = series.offsets_as_days(found.reminder_offsets)
+    return render_template("meetings/series_edit.html", form=form, series=found), form_status()
 
 
 @bp.route("/<int:series_id>/cancel", methods=["GET", "POST"])
