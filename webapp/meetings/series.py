@@ -16,7 +16,7 @@ from webapp.core.errors import RuleError
 from webapp.core.reference import MemberState
 from webapp.directory.models import Area
 from webapp.extensions import db
-from webapp.meetings import activities
+from webapp.meetings import activities, calendar
 from webapp.meetings.models import (
     CANCELLED,
     DEFAULT_REMINDERS,
@@ -28,6 +28,7 @@ from webapp.meetings.models import (
     MeetingSeries,
     Occurrence,
     OccurrenceMove,
+    SeriesPart,
     offsets_list,
 )
 from webapp.meetings.wallclock import check_line, check_zone, expand, wall_to_utc
@@ -185,6 +186,7 @@ def change_rule(
     if anchor <= now:
         raise RuleError(_("A new rule can only start in the future."), "starts")
     starts = expand(rule, first_start)
+    part = _end_present_rule(series, anchor) if series.rule else None
     cancelled = []
     kept_originals = set()
     for occurrence in list(series.occurrences):
@@ -205,6 +207,9 @@ def change_rule(
     series.first_start = first_start
     series.rule_from = first_start.date()
     series.sequence += 1
+    if part is not None:
+        series.rule_generation += 1
+        part.sequence = series.sequence + max((o.sequence for o in series.occurrences), default=0)
     for occurrence in _occurrences(series, starts, fold):
         if occurrence.original_start in kept_originals:
             continue
@@ -216,6 +221,24 @@ def change_rule(
             occurrence.languages = template.languages
     db.session.flush()
     return cancelled
+
+
+def _end_present_rule(series: MeetingSeries, anchor: datetime) -> SeriesPart:
+    """Keep the present rule as a part of the series, ended at its last occurrence before
+    `anchor`: its calendar event stays in attendees' calendars with the meetings it gave
+    before the change, and the new rule becomes an event of its own (a new UID)."""
+    before = [o.original_start for o in calendar.current_occurrences(series)
+              if o.original_start < anchor]  # fmt: skip
+    part = SeriesPart(
+        uid=calendar.series_uid(series),
+        rule=series.rule,
+        first_start=series.first_start,
+        duration_minutes=series.duration_minutes,
+        zone=series.zone,
+        until=max(before) if before else None,
+    )
+    series.parts.append(part)
+    return part
 
 
 @dataclass

@@ -28,7 +28,15 @@ from webapp.core.reference import MemberState, member_states
 from webapp.core.timezones import utcnow
 from webapp.directory.models import Area
 from webapp.extensions import db
-from webapp.meetings import access, activities, agenda, cancellation, invitations, series
+from webapp.meetings import (
+    access,
+    activities,
+    agenda,
+    cancellation,
+    invitations,
+    rule_change,
+    series,
+)
 from webapp.meetings.forms import (
     AgendaItemForm,
     OccurrenceForm,
@@ -211,6 +219,7 @@ def change_rule(series_id: int) -> object:
     found = _series_or_404(series_id)
     form = RuleForm()
     if form.validate_on_submit():
+        generation = found.rule_generation
         with saving(form) as saved:
             cancelled = series.change_rule(
                 found,
@@ -228,6 +237,9 @@ def change_rule(series_id: int) -> object:
                 invitations.send_updates(
                     occurrence, series.Changes(what=[series.STATUS]), now=utcnow()
                 )
+            if found.rule_generation != generation:
+                # The rule in force ends (its meetings stay); the new one is a new event.
+                rule_change.send_part_endings(found, found.parts[-1], now=utcnow())
             invitations.send_series_update(found, now=utcnow())
         if saved:
             flash(_("The new rule applies from that date; earlier meetings are unchanged."))
