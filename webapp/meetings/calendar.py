@@ -194,11 +194,6 @@ def _differs(occurrence: Occurrence, master: Occurrence) -> bool:
 
 def current_occurrences(series: MeetingSeries) -> list[Occurrence]:
     """The occurrences the series' present rule describes (those from `rule_from` on)."""
-    return _current(series)
-
-
-def _current(series: MeetingSeries) -> list[Occurrence]:
-    """The occurrences the series' present rule describes (those from `rule_from` on)."""
     current = [o for o in series.occurrences if series.rule_from is None or
                o.original_start.date() >= series.rule_from]  # fmt: skip
     return current or list(series.occurrences)
@@ -210,7 +205,7 @@ def series_events(series: MeetingSeries, attendees: tuple[ical.Attendee, ...]) -
     meeting is its one occurrence, as it is now."""
     if series.is_one_off and series.occurrences:
         return [occurrence_event(series.occurrences[0], attendees, uid=series_uid(series))]
-    current = _current(series)
+    current = current_occurrences(series)
     master_occurrence = current[0]
     uid = series_uid(series)
     tz = ZoneInfo(series.zone)
@@ -250,7 +245,7 @@ def ended_series_events(
     or when no occurrence is kept: then only a CANCEL of the whole series is right."""
     if series.is_one_off:
         return None
-    kept = [o.original_start for o in _current(series) if o.status != CANCELLED]
+    kept = [o.original_start for o in current_occurrences(series) if o.status != CANCELLED]
     if not kept:
         return None
     until = max(kept)

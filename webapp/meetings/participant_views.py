@@ -162,8 +162,6 @@ def add_contacts(series_id: int) -> object:
     if form.validate_on_submit():
         with saving(form) as saved:
             chosen = offered if form.everyone.data else _by_ids(PointOfContact, form.contacts.data)
-            if not chosen:
-                raise RuleError(_("Choose at least one person."), "contacts")
             added = participants.add_contacts(found, chosen, role=form.role.data, by=current_user)
         if saved:
             flash(
