@@ -139,3 +139,34 @@ def test_the_register_page_lists_and_imports(client, login, organizer, unodc):
     page = client.get("/meetings/activities")
     assert page.status_code == 200
     assert "Container control programme workshop" in page.get_data(as_text=True)
+
+
+def test_on_the_page_the_overlap_is_shown_the_reason_asked_then_recorded_and_shown(
+    client, login, organizer, unodc, area
+):
+    customs = area("customs")
+    meeting = make_series(organizer, topics=[customs], schedule=False)
+    _activity(organizer, unodc, topics=[customs])
+    occurrence = meeting.occurrences[0]
+    login(organizer)
+    form = client.get(f"/meetings/occurrences/{occurrence.id}").get_data(as_text=True)
+    assert "UNODC — Container control programme workshop" in form
+    data = {
+        "title": "", "status": SCHEDULED, "starts": "2027-05-04T10:00",
+        "ends": "2027-05-04T17:00", "zone": occurrence.zone, "host_state": "0",
+        "venue_address": occurrence.venue_address, "online_url": "", "reminders": "",
+    }  # fmt: skip
+    refused = client.post(f"/meetings/occurrences/{occurrence.id}", data=data)
+    assert refused.status_code == 400
+    assert "Say why this meeting goes ahead" in refused.get_data(as_text=True)
+    db.session.refresh(occurrence)
+    assert occurrence.status == DRAFT
+    reason = "Different audience: port authorities, not customs trainers."
+    saved = client.post(
+        f"/meetings/occurrences/{occurrence.id}", data={**data, "overlap_reason": reason}
+    )
+    assert saved.status_code == 302
+    db.session.refresh(occurrence)
+    assert (occurrence.status, occurrence.overlap_reason) == (SCHEDULED, reason)
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert f"Overlap accepted: {reason}" in page

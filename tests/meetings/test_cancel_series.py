@@ -4,16 +4,19 @@ the series' UID with a higher SEQUENCE, read back by icalendar and by ical.js.""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
 
-from tests.calendar_clients.readers import ical_js, python_calendar
+from tests.calendar_clients.itip import applied
+from tests.calendar_clients.readers import ical_js, python_calendar, seconds
 from tests.meetings.support import NOW, guest, make_series
 from webapp.core.outbox import OutboxMessage
 from webapp.extensions import db
-from webapp.meetings import invitations
+from webapp.meetings import cancellation, invitations
+from webapp.meetings import series as series_service
 from webapp.meetings.calendar import series_uid
 from webapp.meetings.models import CANCELLED, HELD, SCHEDULED
 
@@ -72,11 +75,11 @@ def test_confirming_cancels_the_meetings_to_come_and_leaves_the_past_as_it_was(
     assert [o.status for o in meeting.occurrences] == [HELD, SCHEDULED, CANCELLED, CANCELLED]
 
 
-def test_each_invited_participant_gets_one_cancel_for_the_series_with_a_higher_sequence(
+def test_a_series_already_under_way_ends_with_a_request_that_keeps_its_past_meetings(
     client, login, organizer, meeting, smtp_server
 ):
     _invite(meeting)
-    guest(meeting, organizer, "bo@customs.example")  # never invited: nothing to cancel
+    guest(meeting, organizer, "bo@customs.example")  # never invited: nothing to send
     (invitation,) = smtp_server.wait_for(1)
     _, request_text = _calendar(invitation.message)
     sent = python_calendar(request_text).walk("VEVENT")[0]
@@ -84,25 +87,111 @@ def test_each_invited_participant_gets_one_cancel_for_the_series_with_a_higher_s
     client.post(f"/meetings/{meeting.id}/cancel")
     received = smtp_server.wait_for(2)
     assert len(received) == 2
-    cancel = received[1]
-    assert cancel.recipients == ["ana@customs.example"]
-    method, text = _calendar(cancel.message)
-    assert method == "CANCEL"
+    ending = received[1]
+    assert ending.recipients == ["ana@customs.example"]
+    method, text = _calendar(ending.message)
+    assert method == "REQUEST"
     calendar = python_calendar(text)
-    assert calendar["METHOD"] == "CANCEL"
-    (event,) = calendar.walk("VEVENT")
+    assert calendar["METHOD"] == "REQUEST"
+    (event,) = [e for e in calendar.walk("VEVENT") if "RECURRENCE-ID" not in e]
     assert event["UID"] == sent["UID"] == series_uid(meeting)
     assert int(event["SEQUENCE"]) > int(sent["SEQUENCE"])
-    assert "RECURRENCE-ID" not in event
-    assert str(event["STATUS"]) == "CANCELLED"
-    assert not event.walk("VALARM")
+    rule = event["RRULE"]
+    assert "COUNT" not in rule
+    assert rule["UNTIL"][0] == meeting.occurrences[1].original_start
     read = ical_js(text)
-    assert read["method"] == ["CANCEL"]
-    (js_event,) = read["events"]
+    assert read["method"] == ["REQUEST"]
+    (js_event,) = [e for e in read["events"] if e["recurrence_id"] is None]
     assert js_event["uid"] == series_uid(meeting)
     assert js_event["sequence"] == int(event["SEQUENCE"])
-    assert js_event["status"] == "CANCELLED"
-    assert "cancelada" in cancel.message.get_body(("plain",)).get_content()
+    body = ending.message.get_body(("plain",)).get_content()
+    assert "cancelada" in body
+    assert "Sus reuniones anteriores permanecen en su calendario." in body
+
+
+def test_a_series_that_has_not_started_is_cancelled_whole(client, login, organizer, smtp_server):
+    later = make_series(
+        organizer, zone="America/New_York", first_start=datetime(2027, 5, 4, 10, 0),
+        first_end=datetime(2027, 5, 4, 12, 0), rule="FREQ=YEARLY;COUNT=3",
+    )  # fmt: skip
+    guest(later, organizer, "ana@customs.example", language="es")
+    _invite(later)
+    (invitation,) = smtp_server.wait_for(1)
+    _, request_text = _calendar(invitation.message)
+    login(organizer)
+    client.post(f"/meetings/{later.id}/cancel")
+    cancel = smtp_server.wait_for(2)[1]
+    method, text = _calendar(cancel.message)
+    assert method == "CANCEL"
+    (event,) = python_calendar(text).walk("VEVENT")
+    assert event["UID"] == series_uid(later) and "RECURRENCE-ID" not in event
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert not event.walk("VALARM")
+    (js_event,) = ical_js(text)["events"]
+    assert js_event["status"] == "CANCELLED" and js_event["recurrence_id"] is None
+    for reader in ("ical.js", "icalendar"):
+        assert applied([request_text, text], reader) == []
+    body = cancel.message.get_body(("plain",)).get_content()
+    assert "cancelada" in body and "anteriores" not in body
+
+
+ENDED_AT = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "America/Santiago", "America/St_Johns"])
+def test_after_the_invitation_and_the_ending_every_past_meeting_stays_at_its_instant_and_none_to_come_remains(  # noqa: E501 - the specification's name
+    organizer, smtp_server, zone
+):
+    """Every six months from March 2025: both sides of each zone's daylight-saving change
+    are in the past and in the future; the second meeting was moved by a day and a half
+    hour. Ended on 1 November 2026: four meetings kept, two cancelled."""
+    made = make_series(
+        organizer, zone=zone, first_start=datetime(2025, 3, 4, 10, 0),
+        first_end=datetime(2025, 3, 4, 12, 0), rule="FREQ=MONTHLY;INTERVAL=6;COUNT=6",
+    )  # fmt: skip
+    moved = made.occurrences[1]
+    series_service.update_occurrence(
+        moved,
+        series_service.OccurrenceInput(
+            starts=datetime(2025, 9, 5, 10, 30),
+            ends=datetime(2025, 9, 5, 12, 30),
+            zone=zone,
+            status=SCHEDULED,
+            venue=series_service.Venue(address="OAS Building, Washington"),
+        ),
+        now=NOW,
+    )
+    guest(made, organizer, "ana@customs.example")
+    _invite(made)
+    (invitation,) = smtp_server.wait_for(1)
+    cancelled = cancellation.cancel_series(made, now=ENDED_AT)
+    cancellation.send_series_cancel(made, cancelled, now=ENDED_AT)
+    db.session.commit()
+    ending = smtp_server.wait_for(2)[1]
+    tz = ZoneInfo(zone)
+    walls = [
+        datetime(2025, 3, 4, 10, 0), datetime(2025, 9, 5, 10, 30),
+        datetime(2026, 3, 4, 10, 0), datetime(2026, 9, 4, 10, 0),
+    ]  # fmt: skip
+    originals = [
+        datetime(2025, 3, 4),
+        datetime(2025, 9, 4),
+        datetime(2026, 3, 4),
+        datetime(2026, 9, 4),
+    ]
+    expected = [
+        (seconds(original.replace(hour=10, tzinfo=tz)), seconds(wall.replace(tzinfo=tz)))
+        for original, wall in zip(originals, walls, strict=True)
+    ]
+    assert len({ZoneInfo(zone).utcoffset(w) for w in walls}) == 2  # both sides of a change
+    texts = [_calendar(invitation.message)[1], _calendar(ending.message)[1]]
+    for reader in ("ical.js", "icalendar"):
+        left = applied(texts, reader)
+        assert [(o.recurrence_id or o.start, o.start) for o in left] == expected, reader
+        assert all(o.end - o.start == 2 * 3600 for o in left), reader
+        assert all(o.start < seconds(ENDED_AT) for o in left), reader
+        # The invitation alone held all six, the cancelled two at their instants.
+        assert len(applied(texts[:1], reader)) == 6, reader
 
 
 def test_someone_invited_to_one_meeting_to_come_gets_the_cancel_of_that_meeting(

@@ -110,3 +110,53 @@ def test_the_record_page_shows_attendance_minutes_and_actions_once_held(client, 
     for person in followup.attendees(held):
         assert f'name="present" value="{person.id}"' in page
     assert 'name="minutes"' in page and 'name="title"' in page
+
+
+def test_open_action_items_of_every_meeting_are_listed_soonest_due_first_until_closed(
+    client, login, organizer, held
+):
+    other = make_series(organizer, title="Caribbean ports meeting").occurrences[0]
+    other.status = HELD
+    late = followup.add_action(
+        held, title="Share the risk indicators", owner="Ana", member_state=None,
+        due_on=date(2020, 6, 1),
+    )  # fmt: skip
+    followup.add_action(
+        other, title="Draft the joint patrol plan", owner="Bo", member_state=None,
+        due_on=date(2099, 1, 1),
+    )  # fmt: skip
+    followup.add_action(held, title="Write to UNODC", owner="", member_state=None, due_on=None)
+    closed = followup.add_action(
+        held, title="Book the room", owner="", member_state=None, due_on=date(2020, 1, 1)
+    )
+    followup.set_action_status(closed, CLOSED, now=datetime(2027, 6, 2).astimezone())
+    db.session.commit()
+    login(organizer)
+    assert "/meetings/actions" in client.get("/meetings/").get_data(as_text=True)
+    page = client.get("/meetings/actions").get_data(as_text=True)
+    order = ["Share the risk indicators", "Draft the joint patrol plan", "Write to UNODC"]
+    assert [page.index(title) for title in order] == sorted(page.index(t) for t in order)
+    assert "Book the room" not in page
+    assert page.count("overdue</strong>") == 1
+    assert f"/meetings/occurrences/{other.id}/record" in page
+    followup.set_action_status(late, CLOSED, now=datetime(2027, 6, 2).astimezone())
+    db.session.commit()
+    assert "Share the risk indicators" not in client.get("/meetings/actions").get_data(
+        as_text=True
+    )
+
+
+def test_open_action_items_follow_who_may_see_the_meeting(
+    client, login, user, organizer, held, member_state
+):
+    followup.add_action(held, title="Share the risk indicators", owner="", member_state=None,
+                        due_on=None)  # fmt: skip
+    db.session.commit()
+    login(user("focal_point", states=[member_state("CA")]))
+    assert "Share the risk indicators" not in client.get("/meetings/actions").get_data(
+        as_text=True
+    )
+    login(user("participant", email="ana@customs.example"))  # invited to the meeting
+    assert "Share the risk indicators" in client.get("/meetings/actions").get_data(as_text=True)
+    login(user("finance"))
+    assert client.get("/meetings/actions").status_code == 403

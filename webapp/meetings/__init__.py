@@ -28,6 +28,13 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     navigation.register("meetings.index", _l("Meetings"), 20)
     navigation.register("meetings.activities_page", _l("Other organizations' activities"), 40)
+    from webapp.core.i18n import viewer_zone
+    from webapp.meetings.labels import datetime_in
+    from webapp.meetings.series import offsets_as_days
+
+    app.jinja_env.filters["datetime_in"] = datetime_in
+    app.jinja_env.filters["reminder_days"] = offsets_as_days
+    app.jinja_env.globals["viewer_zone"] = viewer_zone
     for name, labels in (
         ("meeting_status", STATUS_LABELS),
         ("meeting_role", ROLE_LABELS),

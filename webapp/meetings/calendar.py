@@ -5,7 +5,7 @@ as ATTENDEE, the organizer as ORGANIZER and the platform as SENT-BY."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from email.utils import parseaddr
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -22,6 +22,7 @@ from webapp.meetings.models import (
     MeetingSeries,
     Occurrence,
     Participant,
+    SeriesPart,
 )
 
 ROLES = {ALTERNATE: "OPT-PARTICIPANT", OBSERVER: "OPT-PARTICIPANT"}
@@ -48,7 +49,38 @@ def _domain() -> str:
 
 
 def series_uid(series: MeetingSeries) -> str:
-    return ical.uid_for("meeting-series", series.id, _domain())
+    """The UID of the series under its present rule: each change of rule from a date on
+    starts a new event (`rule_generation`), as clients do for "this and following"."""
+    ident = f"{series.id}-{series.rule_generation}" if series.rule_generation else series.id
+    return ical.uid_for("meeting-series", ident, _domain())
+
+
+def occurrence_series_uid(occurrence: Occurrence) -> str:
+    """The UID of the series event this occurrence belongs to: the present rule's, or the
+    earlier part whose rule gave it."""
+    series = occurrence.series
+    if not series.parts or occurrence.original_start in _originals_now(series):
+        return series_uid(series)
+    candidates = [p for p in series.parts if occurrence.original_start in _part_originals(p)]
+    kept = [p for p in candidates if p.until and occurrence.original_start <= p.until]
+    chosen = kept or candidates
+    return chosen[-1].uid if chosen else series_uid(series)
+
+
+def _originals_now(series: MeetingSeries) -> set[datetime]:
+    """The original starts the present rule gives (not those of an earlier rule that
+    happen to fall after the change, which stay the earlier part's)."""
+    start = series.first_start.replace(tzinfo=ZoneInfo(series.zone)).astimezone(UTC)
+    return set(ical.occurrence_starts(start, series.zone, recurrence(series)))
+
+
+def _part_start(part: SeriesPart) -> datetime:
+    return part.first_start.replace(tzinfo=ZoneInfo(part.zone)).astimezone(UTC)
+
+
+def _part_originals(part: SeriesPart) -> set[datetime]:
+    rule = parse_rule(part.rule, part.zone)
+    return set(ical.occurrence_starts(_part_start(part), part.zone, rule))
 
 
 def occurrence_uid(occurrence: Occurrence) -> str:
@@ -113,9 +145,14 @@ def occurrence_event(
 
 def recurrence(series: MeetingSeries) -> ical.Recurrence | None:
     """The series' RRULE text as the engine's Recurrence."""
-    if not series.rule:
+    return parse_rule(series.rule, series.zone)
+
+
+def parse_rule(rule: str, zone: str) -> ical.Recurrence | None:
+    """An RRULE value ("FREQ=YEARLY;COUNT=4") as the engine's Recurrence, in `zone`."""
+    if not rule:
         return None
-    parts = dict(p.split("=", 1) for p in series.rule.split(";") if "=" in p)
+    parts = dict(p.split("=", 1) for p in rule.split(";") if "=" in p)
 
     def numbers(key: str) -> tuple[int, ...]:
         return tuple(int(v) for v in parts[key].split(",")) if key in parts else ()
@@ -128,11 +165,11 @@ def recurrence(series: MeetingSeries) -> ical.Recurrence | None:
             until = (
                 moment.replace(tzinfo=UTC)
                 if parts["UNTIL"].endswith("Z")
-                else moment.replace(tzinfo=ZoneInfo(series.zone))
+                else moment.replace(tzinfo=ZoneInfo(zone))
             )
         else:
             day = datetime.strptime(text, "%Y%m%d").date()
-            until = datetime.combine(day, time(23, 59, 59), ZoneInfo(series.zone))
+            until = datetime.combine(day, time(23, 59, 59), ZoneInfo(zone))
     return ical.Recurrence(
         freq=parts["FREQ"],
         interval=int(parts.get("INTERVAL", 1)),
@@ -155,16 +192,20 @@ def _differs(occurrence: Occurrence, master: Occurrence) -> bool:
     )
 
 
+def current_occurrences(series: MeetingSeries) -> list[Occurrence]:
+    """The occurrences the series' present rule describes (those from `rule_from` on)."""
+    current = [o for o in series.occurrences if series.rule_from is None or
+               o.original_start.date() >= series.rule_from]  # fmt: skip
+    return current or list(series.occurrences)
+
+
 def series_events(series: MeetingSeries, attendees: tuple[ical.Attendee, ...]) -> list[ical.Event]:
     """The master (RRULE, EXDATE of cancelled occurrences) and an override per
     occurrence that was moved, renamed, relocated or whose status differs. A one-off
     meeting is its one occurrence, as it is now."""
     if series.is_one_off and series.occurrences:
         return [occurrence_event(series.occurrences[0], attendees, uid=series_uid(series))]
-    current = [o for o in series.occurrences if series.rule_from is None or
-               o.original_start.date() >= series.rule_from]  # fmt: skip
-    if not current:
-        current = list(series.occurrences)
+    current = current_occurrences(series)
     master_occurrence = current[0]
     uid = series_uid(series)
     tz = ZoneInfo(series.zone)
@@ -193,3 +234,71 @@ def series_events(series: MeetingSeries, attendees: tuple[ical.Attendee, ...]) -
                 )
             )
     return events
+
+
+def ended_series_events(
+    series: MeetingSeries, attendees: tuple[ical.Attendee, ...]
+) -> list[ical.Event] | None:
+    """The series ended at its last occurrence that is not cancelled: the master's RRULE
+    bounded by UNTIL at that occurrence's original start (inclusive, instead of COUNT),
+    the EXDATEs before it and the overrides of the occurrences kept. None for a one-off
+    or when no occurrence is kept: then only a CANCEL of the whole series is right."""
+    if series.is_one_off:
+        return None
+    kept = [o.original_start for o in current_occurrences(series) if o.status != CANCELLED]
+    if not kept:
+        return None
+    until = max(kept)
+    master, *overrides = series_events(series, attendees)
+    assert master.recurrence is not None
+    master = replace(
+        master,
+        recurrence=replace(master.recurrence, count=None, until=until),
+        exdates=tuple(d for d in master.exdates if d < until),
+    )
+    return [master, *(e for e in overrides if e.recurrence_id and e.recurrence_id <= until)]
+
+
+def part_events(
+    part: SeriesPart, series: MeetingSeries, attendees: tuple[ical.Attendee, ...]
+) -> list[ical.Event]:
+    """An earlier rule's event as it ended: its master bounded by UNTIL at the last
+    occurrence it kept, the EXDATEs of the cancelled ones before it, the overrides of
+    the ones moved. With nothing kept, its master alone, for a CANCEL."""
+    rule = parse_rule(part.rule, part.zone)
+    assert rule is not None
+    start = _part_start(part)
+    originals = set(ical.occurrence_starts(start, part.zone, rule))
+    members = [o for o in series.occurrences if o.original_start in originals]
+    email, name = _organizer(series)
+    _, sent_by = parseaddr(current_app.config["MAIL_FROM"])
+    master = ical.Event(
+        uid=part.uid,
+        sequence=part.sequence,
+        summary=series.title,
+        start=start,
+        end=start + timedelta(minutes=part.duration_minutes),
+        zone=part.zone,
+        organizer_email=email,
+        organizer_name=name,
+        attendees=attendees,
+        description=series.description,
+        location=_location(members[0]) if members else None,
+        recurrence=rule,
+        organizer_sent_by=sent_by if sent_by != email else None,
+    )
+    if part.until is None:
+        return [master]
+    kept = [o for o in members if o.original_start <= part.until]
+    master = replace(
+        master,
+        recurrence=replace(rule, count=None, until=part.until),
+        exdates=tuple(o.original_start for o in kept if o.status == CANCELLED),
+    )
+    reference = kept[0] if kept else None
+    overrides = [
+        occurrence_event(o, attendees, uid=part.uid, recurrence_id=o.original_start)
+        for o in kept
+        if reference is not None and o.status != CANCELLED and _differs(o, reference)
+    ]
+    return [master, *overrides]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from webapp.accounts.models import User
 from webapp.extensions import db
@@ -47,9 +48,17 @@ def feed_for_token(token: str, *, now: datetime) -> str | None:
     )
     if subscription is None or not subscription.user.is_active:
         return None
-    found = db.session.scalars(visible_series(subscription.user).order_by(MeetingSeries.id))
+    found = db.session.scalars(
+        visible_series(subscription.user)
+        .options(selectinload(MeetingSeries.parts))
+        .order_by(MeetingSeries.id)
+    )
     events = []
     for series in found:
         if series.occurrences:
             events.extend(calendar.series_events(series, ()))
+            # Earlier rules' events, ended at their last meeting: those meetings stay listed.
+            for part in series.parts:
+                if part.until is not None:
+                    events.extend(calendar.part_events(part, series, ()))
     return calendar.feed(events, name="Puerto", dtstamp=now)

@@ -9,9 +9,11 @@ from pathlib import PurePath
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from webapp.accounts.models import User
 from webapp.core.errors import RuleError
 from webapp.core.reference import MemberState
 from webapp.extensions import db
+from webapp.meetings.access import visible_series
 from webapp.meetings.models import (
     ACTION_STATUS_LABELS,
     CLOSED,
@@ -19,6 +21,7 @@ from webapp.meetings.models import (
     ActionItem,
     MeetingDocument,
     MeetingRecord,
+    MeetingSeries,
     Occurrence,
     Participant,
     attendance,
@@ -27,6 +30,8 @@ from webapp.meetings.participants import active_query
 from webapp.meetings.wallclock import check_line
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+# The follow-up page lists at most this many open action items.
+OPEN_ACTIONS_LIMIT = 500
 # What a document may be, by extension, with the type it is served as.
 DOCUMENT_TYPES = {
     ".pdf": "application/pdf",
@@ -130,6 +135,24 @@ def actions_of(occurrence: Occurrence) -> list[ActionItem]:
             .order_by(ActionItem.status == CLOSED, ActionItem.due_on, ActionItem.id)
         )
     )
+
+
+def open_actions(user: User) -> list[tuple[ActionItem, Occurrence]]:
+    """Every action item not yet closed, of the meetings `user` may see, soonest due first
+    (those without a due date last), with its meeting: the follow-up until closed."""
+    return [
+        (item, occurrence)
+        for item, occurrence in db.session.execute(
+            sa.select(ActionItem, Occurrence)
+            .join(Occurrence, Occurrence.id == ActionItem.occurrence_id)
+            .where(
+                ActionItem.status != CLOSED,
+                Occurrence.series_id.in_(visible_series(user).with_only_columns(MeetingSeries.id)),
+            )
+            .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
+            .limit(OPEN_ACTIONS_LIMIT)
+        )
+    ]
 
 
 def add_document(

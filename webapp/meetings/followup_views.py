@@ -9,8 +9,9 @@ from flask_login import current_user
 
 from webapp.core.access import ADMIN, ORGANIZER, allow
 from webapp.core.errors import RuleError
+from webapp.core.i18n import viewer_zone
 from webapp.core.reference import MemberState, member_states
-from webapp.core.timezones import utcnow
+from webapp.core.timezones import today_in, utcnow
 from webapp.extensions import db
 from webapp.meetings import access, followup
 from webapp.meetings.forms import (
@@ -46,6 +47,17 @@ def _done(occurrence: Occurrence, call: object) -> Response:
     else:
         flash(_("Saved."), "success")
     return _back(occurrence)
+
+
+@bp.route("/actions")
+@allow(*VIEWERS)
+def open_actions() -> str:
+    """Action items not yet closed, of the meetings one may see, soonest due first."""
+    return render_template(
+        "meetings/actions.html",
+        rows=followup.open_actions(current_user),
+        today=today_in(viewer_zone()),
+    )
 
 
 @bp.route("/occurrences/<int:occurrence_id>/record")

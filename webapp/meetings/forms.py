@@ -113,6 +113,25 @@ class SeriesForm(WhenFields, RepeatFields, VenueFields):
         self.languages.choices = _languages()
 
 
+class SeriesDetailsForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=300)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    scope = SelectField(_l("Scope"), choices=choices(SCOPE_LABELS))
+    is_public = BooleanField(_l("Public meeting"))
+    states = SelectMultipleField(_l("Member states concerned"), coerce=int, validate_choice=False)
+    topics = SelectMultipleField(_l("Topics"), coerce=int, validate_choice=False)
+    reminders = StringField(
+        _l("Reminders (days before)"),
+        validators=[Optional(), Length(max=60)],
+        description=_l("Leave empty for 14 and 1 days."),
+    )
+
+    def __init__(self, *args: object, states: list, areas: list, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.states.choices = choices((s.id, s.name) for s in states)
+        self.topics.choices = choices((a.id, a.name) for a in areas)
+
+
 class RuleForm(WhenFields, RepeatFields):
     """A new rule from a date on."""
 
@@ -155,12 +174,38 @@ class GuestForm(FlaskForm):
         self.timezone.choices = choices([("", "—"), *((z, z) for z in zone_choices())])
 
 
+class ContactFilterForm(FlaskForm):
+    """Narrows the directory entries offered (a GET form: no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    state = SelectField(_l("Member state"), coerce=int, validate_choice=False, default=0)
+    area = SelectField(_l("Area"), coerce=int, validate_choice=False, default=0)
+    agency = SelectField(_l("Agency"), coerce=int, validate_choice=False, default=0)
+
+    def __init__(
+        self, *args: object, states: list, areas: list, agencies: list, **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.state.choices = _none_and(states)
+        self.area.choices = _none_and(areas)
+        self.agency.choices = _none_and(
+            agencies, lambda a: f"{a.acronym or a.name} ({a.member_state.code})"
+        )
+
+
 class ContactsForm(FlaskForm):
     contacts = SelectMultipleField(
         _l("People from the directory"),
         coerce=int,
         validate_choice=False,
     )
+    everyone = BooleanField(_l("Add everyone listed"))
+    # The filter the list was made with, so that "everyone" means the people shown.
+    state = HiddenField(default="0")
+    area = HiddenField(default="0")
+    agency = HiddenField(default="0")
     role = SelectField(_l("Role"), choices=choices(ROLE_LABELS), default="delegate")
 
     def __init__(self, *args: object, contacts: list, **kwargs: object) -> None:
@@ -168,6 +213,16 @@ class ContactsForm(FlaskForm):
         self.contacts.choices = choices(
             (c.id, f"{c.name} — {c.agency.name} ({c.member_state.code})") for c in contacts
         )
+
+
+class ParticipantForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=choices(ROLE_LABELS))
+    language = SelectField(_l("Language"), validate_choice=False)
+    timezone = TimeZoneField(_l("Time zone"), validators=[InputRequired()])
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.language.choices = _languages()
 
 
 class AnswerForm(FlaskForm):

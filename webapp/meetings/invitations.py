@@ -231,7 +231,7 @@ def _change_event(participant: Participant, occurrence: Occurrence) -> object:
         return calendar.occurrence_event(
             occurrence,
             me,
-            uid=calendar.series_uid(occurrence.series),
+            uid=calendar.occurrence_series_uid(occurrence),
             recurrence_id=occurrence.original_start,
         )
     return calendar.occurrence_event(occurrence, me)

@@ -132,6 +132,9 @@ class MeetingSeries(db.Model):
     rule_from: Mapped[date | None] = mapped_column()
     # iTIP SEQUENCE of the series event: raised when the rule changes.
     sequence: Mapped[int] = mapped_column(default=0)
+    # How many times the rule changed from a date on: each change starts a new calendar
+    # event (a new UID, see calendar.series_uid); the earlier ones are kept as parts.
+    rule_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     reminder_offsets: Mapped[str] = mapped_column(sa.String(100), default=DEFAULT_REMINDERS)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -150,6 +153,9 @@ class MeetingSeries(db.Model):
         order_by="Occurrence.original_start",
         cascade="all, delete-orphan",
     )
+    parts: Mapped[list[SeriesPart]] = relationship(
+        order_by="SeriesPart.id", cascade="all, delete-orphan"
+    )
 
     @property
     def uid(self) -> str:
@@ -163,6 +169,29 @@ class MeetingSeries(db.Model):
     @property
     def organizer(self) -> User | None:
         return self.organizers[0] if self.organizers else None
+
+
+class SeriesPart(db.Model):
+    """The series as it was under an earlier rule, ended when the rule changed from a date
+    on: its own calendar event (UID), bounded by UNTIL at its last occurrence before that
+    date, so attendees' calendars keep those meetings while the new rule is a new event."""
+
+    __tablename__ = "meeting_series_parts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meeting_series.id", ondelete="CASCADE"), index=True
+    )
+    uid: Mapped[str] = mapped_column(sa.String(255))
+    # The earlier rule as it was (RRULE value), its first wall-clock start and duration.
+    rule: Mapped[str] = mapped_column(sa.String(500))
+    first_start: Mapped[datetime] = mapped_column(sa.DateTime)  # naive, venue wall clock
+    duration_minutes: Mapped[int] = mapped_column()
+    zone: Mapped[str] = mapped_column(sa.String(64))
+    # The last original start kept (inclusive); None when none was kept (it was cancelled).
+    until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sequence: Mapped[int] = mapped_column(default=0)
+    ended_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Occurrence(db.Model):
@@ -204,6 +233,15 @@ class Occurrence(db.Model):
         order_by="AgendaItem.position",
         cascade="all, delete-orphan",
     )
+    # Loaded on demand (pages eager-load it): the reminder scan reads occurrences by the
+    # thousand and needs none of it.
+    moves: Mapped[list[OccurrenceMove]] = relationship(
+        order_by="OccurrenceMove.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def last_move(self) -> OccurrenceMove | None:
+        return self.moves[-1] if self.moves else None
 
     @property
     def title(self) -> str:
@@ -222,6 +260,29 @@ class Occurrence(db.Model):
     @property
     def place(self) -> str:
         return ", ".join(p for p in (self.venue_address, self.online_url) if p)
+
+
+class OccurrenceMove(db.Model):
+    """One change of an occurrence's time: where it was and where it went, so the pages
+    can say "moved from ... to ..." after the fact."""
+
+    __tablename__ = "meeting_occurrence_moves"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurrence_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meeting_occurrences.id", ondelete="CASCADE"), index=True
+    )
+    from_starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    from_ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    from_zone: Mapped[str] = mapped_column(sa.String(64))
+    to_starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    to_ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    to_zone: Mapped[str] = mapped_column(sa.String(64))
+    # None for moves recorded before this history was kept (only their times are known).
+    moved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    moved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    moved_by: Mapped[User | None] = relationship(lazy="joined")
 
 
 class Participant(db.Model):

@@ -12,16 +12,35 @@ from flask_login import current_user
 
 from webapp.core.access import ADMIN, FOCAL_POINT, ORGANIZER, allow
 from webapp.core.errors import RuleError
-from webapp.core.forms import ActionForm, saving
+from webapp.core.forms import ActionForm, form_status, saving
 from webapp.core.reference import MemberState, member_states
 from webapp.core.timezones import utcnow
 from webapp.directory.models import PointOfContact
 from webapp.extensions import db
 from webapp.meetings import access, invitations, participants
-from webapp.meetings.forms import ContactsForm, GuestForm
+from webapp.meetings.forms import (
+    ContactFilterForm,
+    ContactsForm,
+    GuestForm,
+    ParticipantForm,
+)
 from webapp.meetings.models import CANCELLED, MeetingSeries, Occurrence, Participant
-from webapp.meetings.queries import contacts_to_offer
-from webapp.meetings.views import MANAGERS, VIEWERS, _by_ids, _series_or_404, bp, row
+from webapp.meetings.queries import (
+    ContactFilter,
+    agencies_to_offer,
+    contacts_to_offer,
+    offer_states,
+)
+from webapp.meetings.views import (
+    MANAGERS,
+    MAX_ID,
+    VIEWERS,
+    _areas,
+    _by_ids,
+    _series_or_404,
+    bp,
+    row,
+)
 
 log = logging.getLogger(__name__)
 
@@ -44,21 +63,55 @@ def invitable(found: MeetingSeries) -> list[Occurrence]:
     return [o for o in found.occurrences if o.status != CANCELLED]
 
 
+def _number(value: object) -> int:
+    """A filter's id from the query string or a hidden field; anything else is 0 (any)."""
+    text = str(value or "")
+    return int(text) if text.isdigit() and 0 < int(text) <= MAX_ID else 0
+
+
+def _contact_filter(values: object) -> ContactFilter:
+    return ContactFilter(
+        state_id=_number(values.get("state")),
+        area_id=_number(values.get("area")),
+        agency_id=_number(values.get("agency")),
+    )
+
+
 def _participants(found: MeetingSeries, guest_form: GuestForm, contacts_form) -> str:
     people = participants.for_target(found) + participants.of_occurrences(found)
-    offered = contacts_to_offer(current_user, found)
+    may_propose = access.can_propose(current_user, found)
+    where = _contact_filter(request.args)
+    filter_form = contacts_form_for = None
+    if may_propose:
+        filter_form = ContactFilterForm(
+            request.args,
+            states=[s for s in member_states() if _offered_state(found, s)],
+            areas=_areas(),
+            agencies=agencies_to_offer(current_user, found),
+        )
+        contacts_form_for = contacts_form or ContactsForm(
+            formdata=None,
+            contacts=contacts_to_offer(current_user, found, where),
+            data={"state": where.state_id, "area": where.area_id, "agency": where.agency_id},
+        )
     return render_template(
         "meetings/participants.html",
         series=found,
         people=people,
         counts=participants.counts(people),
         guest_form=guest_form,
-        contacts_form=contacts_form or ContactsForm(contacts=offered),
+        filter_form=filter_form,
+        contacts_form=contacts_form_for,
         send_form=ActionForm(),
         sending=request.args.get("sending") == "1",
         manages=access.manages(current_user),
-        may_propose=access.can_propose(current_user, found),
+        may_propose=may_propose,
     )
+
+
+def _offered_state(found: MeetingSeries, state: MemberState) -> bool:
+    states = offer_states(current_user, found)
+    return states is None or state.id in states
 
 
 @bp.route("/<int:series_id>/participants/guest", methods=["POST"])
@@ -103,15 +156,13 @@ def add_contacts(series_id: int) -> object:
     found = _series_or_404(series_id)
     if not access.can_propose(current_user, found):
         abort(403)
-    form = ContactsForm(contacts=contacts_to_offer(current_user, found))
+    where = _contact_filter(request.form)
+    offered = contacts_to_offer(current_user, found, where)
+    form = ContactsForm(contacts=offered)
     if form.validate_on_submit():
         with saving(form) as saved:
-            added = participants.add_contacts(
-                found,
-                _by_ids(PointOfContact, form.contacts.data),
-                role=form.role.data,
-                by=current_user,
-            )
+            chosen = offered if form.everyone.data else _by_ids(PointOfContact, form.contacts.data)
+            added = participants.add_contacts(found, chosen, role=form.role.data, by=current_user)
         if saved:
             flash(
                 ngettext("%(num)d participant added.", "%(num)d participants added.", len(added)),
@@ -119,6 +170,29 @@ def add_contacts(series_id: int) -> object:
             )
             return redirect(url_for("meetings.participants_page", series_id=found.id))
     return _participants(found, _guest_form(found), form), 400
+
+
+@bp.route("/<int:series_id>/participants/<int:participant_id>/edit", methods=["GET", "POST"])
+@allow(*MANAGERS)
+def edit_participant(series_id: int, participant_id: int) -> object:
+    """Role, language and time zone of one participant (the guesses can be corrected)."""
+    found = _series_or_404(series_id)
+    person = row(Participant, participant_id)
+    if person is None or not participants.belongs_to(person, series_id) or person.is_removed:
+        abort(404)
+    form = ParticipantForm(obj=person)
+    if form.validate_on_submit():
+        with saving(form) as saved:
+            participants.update_participant(
+                person, role=form.role.data, language=form.language.data,
+                timezone=form.timezone.data,
+            )  # fmt: skip
+        if saved:
+            flash(_("Saved."), "success")
+            return redirect(url_for("meetings.participants_page", series_id=found.id))
+    return render_template(
+        "meetings/participant_form.html", form=form, series=found, person=person
+    ), form_status()
 
 
 @bp.route("/<int:series_id>/participants/<int:participant_id>/remove", methods=["POST"])

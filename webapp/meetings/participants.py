@@ -100,6 +100,8 @@ def add_contacts(
     target: Target, contacts: list[PointOfContact], *, role: str, by: User
 ) -> list[Participant]:
     """Directory entries as participants; ones already taking part are skipped."""
+    if not contacts:
+        raise RuleError(_("Choose at least one person."), "contacts")
     if role not in ROLE_LABELS:
         raise RuleError(_("Choose a role."), "role")
     for contact in contacts:

@@ -16,9 +16,10 @@ from webapp.core.errors import RuleError
 from webapp.core.reference import MemberState
 from webapp.directory.models import Area
 from webapp.extensions import db
-from webapp.meetings import activities
+from webapp.meetings import activities, calendar
 from webapp.meetings.models import (
     CANCELLED,
+    DEFAULT_REMINDERS,
     DRAFT,
     HELD,
     POSTPONED,
@@ -26,6 +27,8 @@ from webapp.meetings.models import (
     SCOPE_LABELS,
     MeetingSeries,
     Occurrence,
+    OccurrenceMove,
+    SeriesPart,
     offsets_list,
 )
 from webapp.meetings.wallclock import check_line, check_zone, expand, wall_to_utc
@@ -141,6 +144,38 @@ def create_series(data: SeriesInput, *, organizer: User) -> MeetingSeries:
     return series
 
 
+@dataclass
+class SeriesDetails:
+    """What describes a series, apart from its times (see `change_rule`) and places."""
+
+    title: str
+    description: str = ""
+    scope: str = "regional"
+    is_public: bool = False
+    member_states: list[MemberState] = field(default_factory=list)
+    topics: list[Area] = field(default_factory=list)
+    reminder_offsets: list[int] | None = None
+
+
+def update_series(series: MeetingSeries, data: SeriesDetails) -> None:
+    """Change a series' title, description, scope, visibility, states, topics and default
+    reminders (empty: 14 and 1 days). Past reminders stay sent; the next scan follows
+    the new offsets. Nothing here changes a time, place or status, so no update is sent:
+    the next invitation or update carries the new title."""
+    title = check_line(data.title, "title", required=True)
+    if data.scope not in SCOPE_LABELS:
+        raise RuleError(_("Choose a scope."), "scope")
+    offsets = _check_offsets(data.reminder_offsets)
+    series.title = title
+    series.description = (data.description or "").strip()
+    series.scope = data.scope
+    series.is_public = data.is_public
+    series.member_states = list(data.member_states)
+    series.topics = list(data.topics)
+    series.reminder_offsets = offsets if offsets is not None else DEFAULT_REMINDERS
+    db.session.flush()
+
+
 def change_rule(
     series: MeetingSeries, *, rule: str, first_start: datetime, fold: int | None, now: datetime
 ) -> list[Occurrence]:
@@ -151,6 +186,7 @@ def change_rule(
     if anchor <= now:
         raise RuleError(_("A new rule can only start in the future."), "starts")
     starts = expand(rule, first_start)
+    part = _end_present_rule(series, anchor) if series.rule else None
     cancelled = []
     kept_originals = set()
     for occurrence in list(series.occurrences):
@@ -171,6 +207,9 @@ def change_rule(
     series.first_start = first_start
     series.rule_from = first_start.date()
     series.sequence += 1
+    if part is not None:
+        series.rule_generation += 1
+        part.sequence = series.sequence + max((o.sequence for o in series.occurrences), default=0)
     for occurrence in _occurrences(series, starts, fold):
         if occurrence.original_start in kept_originals:
             continue
@@ -182,6 +221,24 @@ def change_rule(
             occurrence.languages = template.languages
     db.session.flush()
     return cancelled
+
+
+def _end_present_rule(series: MeetingSeries, anchor: datetime) -> SeriesPart:
+    """Keep the present rule as a part of the series, ended at its last occurrence before
+    `anchor`: its calendar event stays in attendees' calendars with the meetings it gave
+    before the change, and the new rule becomes an event of its own (a new UID)."""
+    before = [o.original_start for o in calendar.current_occurrences(series)
+              if o.original_start < anchor]  # fmt: skip
+    part = SeriesPart(
+        uid=calendar.series_uid(series),
+        rule=series.rule,
+        first_start=series.first_start,
+        duration_minutes=series.duration_minutes,
+        zone=series.zone,
+        until=max(before) if before else None,
+    )
+    series.parts.append(part)
+    return part
 
 
 @dataclass
@@ -221,9 +278,12 @@ ALLOWED_STATUS = {
 }
 
 
-def update_occurrence(occurrence: Occurrence, data: OccurrenceInput, *, now: datetime) -> Changes:
+def update_occurrence(
+    occurrence: Occurrence, data: OccurrenceInput, *, now: datetime, by: User | None = None
+) -> Changes:
     """Move, rename, relocate, postpone or cancel one occurrence. Scheduling or moving it
-    over other organizations' activities needs a stated reason."""
+    over other organizations' activities needs a stated reason. A move is kept in the
+    occurrence's history (from, to, when, by whom)."""
     zone = check_zone(data.zone)
     starts_at, ends_at = span(data.starts, data.ends, zone, data.fold)
     title = check_line(data.title, "title")
@@ -251,6 +311,18 @@ def update_occurrence(occurrence: Occurrence, data: OccurrenceInput, *, now: dat
     )
     if moved or zone != occurrence.zone:
         changes.what.append(TIME)
+        occurrence.moves.append(
+            OccurrenceMove(
+                from_starts_at=occurrence.starts_at,
+                from_ends_at=occurrence.ends_at,
+                from_zone=occurrence.zone,
+                to_starts_at=starts_at,
+                to_ends_at=ends_at,
+                to_zone=zone,
+                moved_at=now,
+                moved_by_id=by.id if by is not None else None,
+            )
+        )
     new_place = (venue.address, venue.online_url, venue.host_state)
     if new_place != (occurrence.venue_address, occurrence.online_url, occurrence.host_state):
         changes.what.append(PLACE)

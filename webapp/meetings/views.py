@@ -23,16 +23,25 @@ from flask_login import current_user
 from webapp.contributions.queries import series_funding
 from webapp.core.access import ADMIN, FOCAL_POINT, ORGANIZER, PARTICIPANT, PUBLIC, allow
 from webapp.core.errors import RuleError
-from webapp.core.forms import ActionForm, saving
+from webapp.core.forms import ActionForm, form_status, saving
 from webapp.core.reference import MemberState, member_states
 from webapp.core.timezones import utcnow
 from webapp.directory.models import Area
 from webapp.extensions import db
-from webapp.meetings import access, activities, agenda, cancellation, invitations, series
+from webapp.meetings import (
+    access,
+    activities,
+    agenda,
+    cancellation,
+    invitations,
+    rule_change,
+    series,
+)
 from webapp.meetings.forms import (
     AgendaItemForm,
     OccurrenceForm,
     RuleForm,
+    SeriesDetailsForm,
     SeriesForm,
 )
 from webapp.meetings.models import AgendaItem, MeetingSeries, Occurrence
@@ -119,7 +128,7 @@ def new_series() -> object:
         if saved:
             flash(_("The series is saved with its meetings as drafts."), "success")
             return redirect(url_for("meetings.show_series", series_id=created.id))
-    return render_template("meetings/series_form.html", form=form)
+    return render_template("meetings/series_form.html", form=form), form_status()
 
 
 def _venue(form: SeriesForm | OccurrenceForm) -> series.Venue:
@@ -145,6 +154,38 @@ def show_series(series_id: int) -> str:
         funding=series_funding(found.id) if manages else None,
         sees_participants=access.can_see_participants(current_user, found),
     )
+
+
+@bp.route("/<int:series_id>/edit", methods=["GET", "POST"])
+@allow(*MANAGERS)
+def edit_series(series_id: int) -> object:
+    """What describes the series: title, scope, states, topics, default reminders."""
+    found = _series_or_404(series_id)
+    form = SeriesDetailsForm(states=member_states(), areas=_areas())
+    if form.validate_on_submit():
+        with saving(form) as saved:
+            series.update_series(
+                found,
+                series.SeriesDetails(
+                    title=form.title.data,
+                    description=form.description.data or "",
+                    scope=form.scope.data,
+                    is_public=form.is_public.data,
+                    member_states=_by_ids(MemberState, form.states.data),
+                    topics=_by_ids(Area, form.topics.data),
+                    reminder_offsets=series.reminder_offsets_from(form.reminders.data),
+                ),
+            )
+        if saved:
+            flash(_("Saved."), "success")
+            return redirect(url_for("meetings.show_series", series_id=found.id))
+    if not form.is_submitted():
+        form.title.data, form.description.data = found.title, found.description
+        form.scope.data, form.is_public.data = found.scope, found.is_public
+        form.states.data = [s.id for s in found.member_states]
+        form.topics.data = [a.id for a in found.topics]
+        form.reminders.data = series.offsets_as_days(found.reminder_offsets)
+    return render_template("meetings/series_edit.html", form=form, series=found), form_status()
 
 
 @bp.route("/<int:series_id>/cancel", methods=["GET", "POST"])
@@ -178,6 +219,7 @@ def change_rule(series_id: int) -> object:
     found = _series_or_404(series_id)
     form = RuleForm()
     if form.validate_on_submit():
+        generation = found.rule_generation
         with saving(form) as saved:
             cancelled = series.change_rule(
                 found,
@@ -195,13 +237,16 @@ def change_rule(series_id: int) -> object:
                 invitations.send_updates(
                     occurrence, series.Changes(what=[series.STATUS]), now=utcnow()
                 )
+            if found.rule_generation != generation:
+                # The rule in force ends (its meetings stay); the new one is a new event.
+                rule_change.send_part_endings(found, found.parts[-1], now=utcnow())
             invitations.send_series_update(found, now=utcnow())
         if saved:
             flash(_("The new rule applies from that date; earlier meetings are unchanged."))
             return redirect(url_for("meetings.show_series", series_id=found.id))
     if not form.is_submitted():
         form.zone.data = found.zone
-    return render_template("meetings/rule_form.html", form=form, series=found)
+    return render_template("meetings/rule_form.html", form=form, series=found), form_status()
 
 
 @bp.route("/occurrences/<int:occurrence_id>", methods=["GET", "POST"])
@@ -225,6 +270,7 @@ def edit_occurrence(occurrence_id: int) -> object:
                     overlap_reason=form.overlap_reason.data or "",
                 ),
                 now=utcnow(),
+                by=current_user,
             )
             sent = invitations.send_updates(occurrence, changes, now=utcnow())
         if saved:
@@ -242,7 +288,7 @@ def edit_occurrence(occurrence_id: int) -> object:
         overlaps=overlaps,
         agenda_form=AgendaItemForm(prefix="agenda"),
         remove_form=ActionForm(),
-    )
+    ), form_status()
 
 
 @bp.route("/occurrences/<int:occurrence_id>/agenda", methods=["POST"])
