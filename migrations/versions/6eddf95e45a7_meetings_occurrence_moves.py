@@ -4,7 +4,7 @@ Occurrences already moved get one row from the start their rule gave them, witho
 date of the move (not known).
 
 Revision ID: 6eddf95e45a7
-Revises: fe5f3eab7e3f
+Revises: a7d2c4e91b30
 Create Date: 2026-11-30 23:40:04.922721
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '6eddf95e45a7'
-down_revision = 'fe5f3eab7e3f'
+down_revision = 'a7d2c4e91b30'
 branch_labels = None
 depends_on = None
 
