@@ -257,6 +257,10 @@ def main() -> None:
     parser.add_argument("--participants", type=int, default=100_000)
     parser.add_argument("--invited", type=int, default=1_000, help="for the delivery run")
     parser.add_argument("--workers", type=int, default=2, help="worker processes (prefork)")
+    parser.add_argument("--runs", type=int, default=1, help="delivery runs (figures of each)")
+    parser.add_argument(
+        "--delivery-only", action="store_true", help="only the end-to-end delivery run(s)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
@@ -267,7 +271,10 @@ def main() -> None:
         os.environ.setdefault("SECRET_KEY", "bench-secret-key")
         url = os.environ["DATABASE_URL"]
         print(f"database: {url.split('@')[-1]}; broker: {os.environ['REDIS_URL']}")
-        invitations_delivered(args.invited, args.workers)
+        for _ in range(args.runs):
+            invitations_delivered(args.invited, args.workers)
+        if args.delivery_only:
+            return
         app = make_app(url, work)
         reset_database(app, allow_existing=True)
         invitations_and_pages(app)

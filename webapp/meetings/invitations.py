@@ -41,8 +41,9 @@ def answer_token(participant: Participant) -> str:
     return tokens.sign(ANSWER_PURPOSE, participant.id)
 
 
-def answer_url(participant: Participant, answer: str | None = None) -> str:
-    values = {"participant_id": participant.id, "token": answer_token(participant)}
+def answer_url(participant: Participant, answer: str | None = None, token: str = "") -> str:
+    """The signed link to answer (`token`, when given, is `answer_token(participant)`)."""
+    values = {"participant_id": participant.id, "token": token or answer_token(participant)}
     if answer:
         values["answer"] = answer
     return external_url("meetings.answer", **values)
@@ -115,18 +116,17 @@ def _context(participant: Participant, **extra: object):
             }
             for o in _occurrences_of(participant)
         ]
+        token = answer_token(participant)  # signed once for the five links
         return {
             "participant": participant,
             "series": calendar_series(participant),
             "occurrences": occurrences,
             "links": {
-                answer: answer_url(participant, answer)
+                answer: answer_url(participant, answer, token)
                 for answer in ("accepted", "tentative", "declined", "delegated")
             },
             "ics_url": external_url(
-                "meetings.participant_ics",
-                participant_id=participant.id,
-                token=answer_token(participant),
+                "meetings.participant_ics", participant_id=participant.id, token=token
             ),
             **extra,
         }
