@@ -274,23 +274,22 @@ def _claim(message_ids: list[int], now: datetime) -> list[int]:
     return sorted(claimed)
 
 
-def _renew(message_ids: list[int], since: datetime, now: datetime) -> set[int]:
+def _renew(
+    connection: sa.Connection, message_ids: list[int], since: datetime, now: datetime
+) -> set[int]:
     """Extend our claim on the rows still to send. Our claim is the stamp we wrote
     (`since`): a row that another worker reclaimed after our claim expired carries another
-    stamp and is no longer ours, so we leave it to them. The caller commits."""
+    stamp and is no longer ours, so we leave it to them."""
     if not message_ids:
         return set()
+    table = OutboxMessage.__table__
     return set(
-        db.session.scalars(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.id.in_(message_ids),
-                OutboxMessage.status == SENDING,
-                OutboxMessage.claimed_at == since,
-            )
+        connection.scalars(
+            update(table)
+            .where(table.c.id.in_(message_ids), table.c.status == SENDING)
+            .where(table.c.claimed_at == since)
             .values(claimed_at=now)
-            .returning(OutboxMessage.id)
-            .execution_options(synchronize_session=False)
+            .returning(table.c.id)
         )
     )
 
@@ -328,29 +327,32 @@ def deliver_batch(message_ids: list[int]) -> dict[int, Outcome]:
         .order_by(OutboxMessage.id)
         .execution_options(populate_existing=True)
     ).all()
-    # Detached, so committing each result does not reload the rest of the batch.
+    # Detached, and the session's transaction ended: the results go through `results`.
     for message in messages:
         db.session.expunge(message)
+    db.session.commit()
+    table = OutboxMessage.__table__
     held = set(claimed)
-    for position, message in enumerate(messages):
-        if message.id not in held:
-            continue  # reclaimed by another worker while we were slow: theirs now
-        outcome, values = _send(message, settings, config)
-        outcomes[message.id] = outcome
-        db.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message.id)
-            .values(updated_at=utcnow(), **values)
-            .execution_options(synchronize_session=False)
-        )
-        # The result, and when the claim has aged the renewed claim on the rest, in one
-        # commit (see `RENEW_AFTER`).
-        now = utcnow()
-        if now - claimed_at >= renew_after:
-            rest = [m.id for m in messages[position + 1 :] if m.id in held]
-            held = _renew(rest, claimed_at, now)
-            claimed_at = now
-        db.session.commit()
+    # One connection for the whole batch, in autocommit: each result is one UPDATE that
+    # is its own transaction, committed (durably) before the next message is sent, as a
+    # commit per message did, without a pool checkout, a ping, BEGIN, COMMIT and a reset
+    # around each.
+    with db.engine.connect() as plain:
+        results = plain.execution_options(isolation_level="AUTOCOMMIT")
+        for position, message in enumerate(messages):
+            if message.id not in held:
+                continue  # reclaimed by another worker while we were slow: theirs now
+            outcome, values = _send(message, settings, config)
+            outcomes[message.id] = outcome
+            results.execute(
+                update(table).where(table.c.id == message.id).values(updated_at=utcnow(), **values)
+            )
+            # The claim on the rest renewed once it has aged (see `RENEW_AFTER`).
+            now = utcnow()
+            if now - claimed_at >= renew_after:
+                rest = [m.id for m in messages[position + 1 :] if m.id in held]
+                held = _renew(results, rest, claimed_at, now)
+                claimed_at = now
     return outcomes
 
 
