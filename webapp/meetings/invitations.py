@@ -5,6 +5,7 @@ delivery happens in a worker after commit."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -181,18 +182,51 @@ def check_sendable(target: MeetingSeries | Occurrence) -> None:
         raise RuleError(_("Schedule the meeting before sending invitations."))
 
 
-def send_invitations(
-    target: MeetingSeries | Occurrence, *, now: datetime, limit: int | None = None
-) -> int:
-    """One outbox row per participant not yet holding the current invitation; at most
-    `limit` of them, so a worker can commit (and deliver) batch after batch."""
-    check_sendable(target)
+def invitees(target: MeetingSeries | Occurrence) -> list[Participant]:
+    """Everyone an invitation to `target` is for, in order: its participants and, for a
+    series, those invited to one of its occurrences only, when it takes place."""
     people = for_target(target)
     if isinstance(target, MeetingSeries):
-        # And those invited to one of its occurrences only, when it takes place.
         people += [
             p for p in of_occurrences(target) if p.occurrence.status not in (DRAFT, CANCELLED)
         ]
+    return people
+
+
+def _invitees_among(target: MeetingSeries | Occurrence, ids: Sequence[int]) -> list[Participant]:
+    """Those of `invitees(target)` whose id is in `ids`, in the order of `ids`, loaded in
+    one query (a worker writes a long list slice by slice)."""
+    found = db.session.scalars(
+        sa.select(Participant).where(Participant.id.in_(ids), Participant.removed_at.is_(None))
+    )
+    by_id = {p.id: p for p in found}
+    people = [by_id[i] for i in ids if i in by_id]
+    if isinstance(target, Occurrence):
+        return [p for p in people if p.occurrence_id == target.id]
+    return [
+        p
+        for p in people
+        if p.series_id == target.id
+        or (
+            p.occurrence is not None
+            and p.occurrence.series_id == target.id
+            and p.occurrence.status not in (DRAFT, CANCELLED)
+        )
+    ]
+
+
+def send_invitations(
+    target: MeetingSeries | Occurrence,
+    *,
+    now: datetime,
+    limit: int | None = None,
+    among: Sequence[int] | None = None,
+) -> int:
+    """One outbox row per participant not yet holding the current invitation; at most
+    `limit` of them, and only those whose id is in `among` when it is given, so a worker
+    can commit (and deliver) batch after batch."""
+    check_sendable(target)
+    people = invitees(target) if among is None else _invitees_among(target, among)
     pending = []
     # Rendered one by one, written together (one INSERT per outbox chunk); the
     # participants' marks go in at the end.
