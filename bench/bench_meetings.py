@@ -14,8 +14,10 @@ against plain smtplib sending the same 1,000 messages over one connection (targe
 and the click's own time (target < 300 ms).
 
 Run: `make bench` or `.venv/bin/python bench/bench_meetings.py [--occurrences 10000
---participants 100000 --invited 1000]`. Uses DATABASE_URL and REDIS_URL if set, else
-PostgreSQL `puerto_meetings2` and Redis db 9 (scratch: their contents are dropped).
+--participants 100000 --invited 1000]`; `--delivery-only --runs 3` repeats the delivery
+run alone (it also prints CPU seconds, which a busy machine disturbs less than time).
+Uses DATABASE_URL and REDIS_URL if set, else PostgreSQL `puerto_meetings2` and Redis db 9
+(scratch: their contents are dropped).
 """
 
 from __future__ import annotations
