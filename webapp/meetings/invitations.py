@@ -219,24 +219,21 @@ def send_invitations(
     target: MeetingSeries | Occurrence,
     *,
     now: datetime,
-    limit: int | None = None,
     among: Sequence[int] | None = None,
 ) -> int:
-    """One outbox row per participant not yet holding the current invitation; at most
-    `limit` of them, and only those whose id is in `among` when it is given, so a worker
-    can commit (and deliver) batch after batch."""
+    """One outbox row per participant not yet holding the current invitation; only for
+    those whose id is in `among` when it is given, so a worker can commit (and deliver)
+    slice after slice."""
     check_sendable(target)
     people = invitees(target) if among is None else _invitees_among(target, among)
     pending = []
-    # Rendered one by one, written together (one INSERT per outbox chunk); the
-    # participants' marks go in at the end.
+    # Rendered one by one, written together (one INSERT statement); the participants'
+    # marks go in at the end.
     with db.session.no_autoflush:
         for participant in people:
             prepared = _prepare(participant, now=now)
             if prepared is not None:
                 pending.append((participant, *prepared))
-                if limit is not None and len(pending) >= limit:
-                    break
         written = mailer.compose_many([email for _, _, email in pending])
         for participant, sequence, email in pending:
             if email.idempotency_key in written:
