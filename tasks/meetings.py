@@ -36,15 +36,20 @@ def send_invitations(series_id: int, now: str) -> int:
     """Write a series' invitations, batch after batch. Safe to run twice: a participant
     holding the current invitation is skipped."""
     found = db.session.get(MeetingSeries, series_id)
+    if found is None:
+        return 0
     moment, total = to_utc(datetime.fromisoformat(now)), 0
-    while found is not None:
+    # The list is read once and written a slice at a time (each slice loaded by id), not
+    # read again in full for each batch; a last pass finds anyone added meanwhile.
+    ids = [person.id for person in invitations.invitees(found)]
+    slices = [
+        ids[start : start + INVITATION_BATCH] for start in range(0, len(ids), INVITATION_BATCH)
+    ]
+    for among in [*slices, None]:
         try:
-            written = invitations.send_invitations(found, now=moment, limit=INVITATION_BATCH)
+            total += invitations.send_invitations(found, now=moment, among=among)
         except RuleError:  # unscheduled since the click: nothing to send
             db.session.rollback()
             break
         db.session.commit()
-        total += written
-        if written < INVITATION_BATCH:
-            break
     return total

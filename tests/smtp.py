@@ -10,6 +10,7 @@ import socket
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 
@@ -34,6 +35,16 @@ class _Handler:
         self.lock = threading.Lock()
         self.arrived = threading.Condition(self.lock)
         self.delay = 0.0
+        self.connections = 0
+        self.on_mail: Callable[[int], None] | None = None
+
+    async def handle_EHLO(
+        self, server: object, session: object, envelope: object, hostname: str, responses: list
+    ) -> list:
+        with self.lock:
+            self.connections += 1
+        session.host_name = hostname
+        return responses
 
     async def handle_MAIL(
         self, server: object, session: object, envelope: object, address: str, options: list
@@ -42,6 +53,10 @@ class _Handler:
         # while waiting has not delivered anything.
         if self.delay:
             await asyncio.sleep(self.delay)
+        if self.on_mail is not None:
+            with self.lock:
+                accepted = len(self.received)
+            self.on_mail(accepted)
         envelope.mail_from = address
         envelope.mail_options.extend(options)
         return "250 OK"
@@ -87,6 +102,17 @@ class SMTPServer:
         """Answer the next DATA commands with these replies, e.g. "451 4.3.0 Try later"."""
         with self.handler.lock:
             self.handler.scripted.extend(replies)
+
+    @property
+    def connections(self) -> int:
+        """How many SMTP sessions clients have opened (EHLO) so far."""
+        with self.handler.lock:
+            return self.handler.connections
+
+    def on_mail(self, callback: Callable[[int], None] | None) -> None:
+        """Call `callback(messages accepted so far)` as each message's sender is given,
+        before that message is accepted (on the server's thread)."""
+        self.handler.on_mail = callback
 
     def slow_down(self, seconds: float) -> None:
         """Wait this long before accepting each message's sender (0: answer at once)."""

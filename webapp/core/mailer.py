@@ -11,11 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, get_translations
 from flask_babel import refresh as babel_refresh
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from webapp.core import outbox
 from webapp.core.outbox import Attachment, Email
@@ -78,6 +81,34 @@ def reading_as(language: str, zone: str) -> Iterator[None]:
         else:
             g.reader_zone = previous
         babel_refresh()
+
+
+@lru_cache(maxsize=32)
+def _translating(translations: Any) -> dict[str, Callable[..., str]]:
+    """Template functions bound to one language's translations, as Jinja's i18n extension
+    (newstyle, as Flask-Babel installs it) would call them: a rendering passes them in its
+    context, so each `_()` in a mail template finds the translation directly instead of
+    looking up the current language through Flask-Babel (a third of the rendering time
+    of an invitation)."""
+
+    def formatted(lookup: Callable[..., str], *named: tuple[str, int]) -> Callable[..., str]:
+        @pass_context
+        def translate(context: Any, *args: Any, **variables: Any) -> str:
+            for name, position in named:  # ngettext's `num`, pgettext's `context`
+                variables.setdefault(name, args[position])
+            text = lookup(*args)
+            if context.eval_ctx.autoescape:
+                text = Markup(text)
+            return text % variables  # always a format string, as in Jinja's newstyle
+
+        return translate
+
+    return {
+        "gettext": formatted(translations.ugettext),
+        "ngettext": formatted(translations.ungettext, ("num", 2)),
+        "pgettext": formatted(translations.upgettext, ("context", 0)),
+        "npgettext": formatted(translations.unpgettext, ("context", 0), ("num", 3)),
+    }
 
 
 def compose(
@@ -145,8 +176,10 @@ def render(
             "language": language,
             "zone": zone,
         }
-        text = render_template(f"{template}.txt", **values)
-        html = render_template(f"{template}.html", **values)
+        # The reader's translations looked up once per message, not once per phrase.
+        words = _translating(get_translations())
+        text = render_template(f"{template}.txt", **values, **words)
+        html = render_template(f"{template}.html", **values, **words)
     method, content = calendar if calendar else (None, None)
     return Email(
         kind=kind,

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Literal, get_args
@@ -289,13 +289,42 @@ def _calendar(
         _check_event(event)
     lines = ["BEGIN:VCALENDAR", f"PRODID:{PRODID}", "VERSION:2.0", "CALSCALE:GREGORIAN"]
     lines += [f"METHOD:{method}", *header]
+    parts = [ics.document(lines)]
     for zone in sorted({e.zone for e in events}):
         instants = [t for e in events if e.zone == zone for t in _instants(e)]
-        lines += vtimezone_lines(zone, min(instants), max(instants))
+        parts.append(_vtimezone_text(zone, min(instants), max(instants)))
     for event in events:
-        lines += _vevent(event, dtstamp, status or event.status)
-    lines.append("END:VCALENDAR")
-    return ics.document(lines)
+        parts.append(_vevent_text(event, dtstamp, status or event.status))
+    parts.append(ics.document(["END:VCALENDAR"]))
+    return "".join(parts)
+
+
+# An invitation to a thousand participants writes the same events a thousand times, each
+# with its own ATTENDEE line: the rest of each event, and each zone's VTIMEZONE, is folded
+# once and reused. The keys are the frozen inputs (instants compare as instants, which is
+# all the text depends on), so a changed event is a new key, never a stale text.
+
+
+@lru_cache(maxsize=256)
+def _vtimezone_text(zone: str, first: datetime, last: datetime) -> str:
+    return ics.document(vtimezone_lines(zone, first, last))
+
+
+def _vevent_text(event: Event, dtstamp: datetime, status: Status) -> str:
+    head, tail = _vevent_parts(replace(event, attendees=()), dtstamp, status)
+    return head + ics.document(_attendee(a) for a in event.attendees) + tail
+
+
+@lru_cache(maxsize=256)
+def _vevent_parts(event: Event, dtstamp: datetime, status: Status) -> tuple[str, str]:
+    """The folded text of the event before and after its ATTENDEE lines (it has none)."""
+    lines = _vevent(event, dtstamp, status)
+    at = lines.index(_ATTENDEES)
+    return ics.document(lines[:at]), ics.document(lines[at + 1 :])
+
+
+# Where `_vevent` puts the ATTENDEE lines, for `_vevent_parts` to cut there.
+_ATTENDEES = "\0attendees"
 
 
 def _check_event(event: Event) -> None:
@@ -362,7 +391,7 @@ def _vevent(event: Event, dtstamp: datetime, status: Status) -> list[str]:
     if event.organizer_sent_by:
         organizer += f";SENT-BY={ics.param(ics.mailto(event.organizer_sent_by))}"
     lines.append(f"{organizer}:{ics.mailto(event.organizer_email)}")
-    lines += [_attendee(a) for a in event.attendees]
+    lines.append(_ATTENDEES)
     if event.created is not None:
         lines.append(f"CREATED:{ics.utc(event.created)}")
     if event.last_modified is not None:

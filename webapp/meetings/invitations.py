@@ -5,6 +5,7 @@ delivery happens in a worker after commit."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache, partial
 from zoneinfo import ZoneInfo
@@ -41,8 +42,9 @@ def answer_token(participant: Participant) -> str:
     return tokens.sign(ANSWER_PURPOSE, participant.id)
 
 
-def answer_url(participant: Participant, answer: str | None = None) -> str:
-    values = {"participant_id": participant.id, "token": answer_token(participant)}
+def answer_url(participant: Participant, answer: str | None = None, token: str = "") -> str:
+    """The signed link to answer (`token`, when given, is `answer_token(participant)`)."""
+    values = {"participant_id": participant.id, "token": token or answer_token(participant)}
     if answer:
         values["answer"] = answer
     return external_url("meetings.answer", **values)
@@ -115,18 +117,17 @@ def _context(participant: Participant, **extra: object):
             }
             for o in _occurrences_of(participant)
         ]
+        token = answer_token(participant)  # signed once for the five links
         return {
             "participant": participant,
             "series": calendar_series(participant),
             "occurrences": occurrences,
             "links": {
-                answer: answer_url(participant, answer)
+                answer: answer_url(participant, answer, token)
                 for answer in ("accepted", "tentative", "declined", "delegated")
             },
             "ics_url": external_url(
-                "meetings.participant_ics",
-                participant_id=participant.id,
-                token=answer_token(participant),
+                "meetings.participant_ics", participant_id=participant.id, token=token
             ),
             # A callable is read here, in the reader's language and zone, like the rest.
             **{name: value() if callable(value) else value for name, value in extra.items()},
@@ -182,28 +183,58 @@ def check_sendable(target: MeetingSeries | Occurrence) -> None:
         raise RuleError(_("Schedule the meeting before sending invitations."))
 
 
-def send_invitations(
-    target: MeetingSeries | Occurrence, *, now: datetime, limit: int | None = None
-) -> int:
-    """One outbox row per participant not yet holding the current invitation; at most
-    `limit` of them, so a worker can commit (and deliver) batch after batch."""
-    check_sendable(target)
+def invitees(target: MeetingSeries | Occurrence) -> list[Participant]:
+    """Everyone an invitation to `target` is for, in order: its participants and, for a
+    series, those invited to one of its occurrences only, when it takes place."""
     people = for_target(target)
     if isinstance(target, MeetingSeries):
-        # And those invited to one of its occurrences only, when it takes place.
         people += [
             p for p in of_occurrences(target) if p.occurrence.status not in (DRAFT, CANCELLED)
         ]
+    return people
+
+
+def _invitees_among(target: MeetingSeries | Occurrence, ids: Sequence[int]) -> list[Participant]:
+    """Those of `invitees(target)` whose id is in `ids`, in the order of `ids`, loaded in
+    one query (a worker writes a long list slice by slice)."""
+    found = db.session.scalars(
+        sa.select(Participant).where(Participant.id.in_(ids), Participant.removed_at.is_(None))
+    )
+    by_id = {p.id: p for p in found}
+    people = [by_id[i] for i in ids if i in by_id]
+    if isinstance(target, Occurrence):
+        return [p for p in people if p.occurrence_id == target.id]
+    return [
+        p
+        for p in people
+        if p.series_id == target.id
+        or (
+            p.occurrence is not None
+            and p.occurrence.series_id == target.id
+            and p.occurrence.status not in (DRAFT, CANCELLED)
+        )
+    ]
+
+
+def send_invitations(
+    target: MeetingSeries | Occurrence,
+    *,
+    now: datetime,
+    among: Sequence[int] | None = None,
+) -> int:
+    """One outbox row per participant not yet holding the current invitation; only for
+    those whose id is in `among` when it is given, so a worker can commit (and deliver)
+    slice after slice."""
+    check_sendable(target)
+    people = invitees(target) if among is None else _invitees_among(target, among)
     pending = []
-    # Rendered one by one, written together (one INSERT per outbox chunk); the
-    # participants' marks go in at the end.
+    # Rendered one by one, written together (one INSERT statement); the participants'
+    # marks go in at the end.
     with db.session.no_autoflush:
         for participant in people:
             prepared = _prepare(participant, now=now)
             if prepared is not None:
                 pending.append((participant, *prepared))
-                if limit is not None and len(pending) >= limit:
-                    break
         written = mailer.compose_many([email for _, _, email in pending])
         for participant, sequence, email in pending:
             if email.idempotency_key in written:
