@@ -150,7 +150,8 @@ def test_on_the_page_the_overlap_is_shown_the_reason_asked_then_recorded_and_sho
     occurrence = meeting.occurrences[0]
     login(organizer)
     form = client.get(f"/meetings/occurrences/{occurrence.id}").get_data(as_text=True)
-    assert "UNODC — Container control programme workshop" in form
+    organization = "the United Nations Office on Drugs and Crime"
+    assert f"Container control programme workshop, an activity of {organization}" in form
     data = {
         "title": "", "status": SCHEDULED, "starts": "2027-05-04T10:00",
         "ends": "2027-05-04T17:00", "zone": occurrence.zone, "host_state": "0",
