@@ -62,7 +62,7 @@ def test_times_are_shown_in_the_persons_zone_with_the_zone_named(client, user, l
     db.session.commit()
     login(person)
     page = client.get("/account").get_data(as_text=True)
-    assert "9:00:00" in page  # 12:00 UTC is 09:00 in São Paulo
+    assert "9:00\u202fAM" in page  # 12:00 UTC is 09:00 in São Paulo
     assert "(America/Sao_Paulo)" in page
 
 

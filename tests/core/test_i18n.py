@@ -19,7 +19,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from tests.signin import session_key_for
-from webapp.core.i18n import datetime_with_zone, day, money
+from webapp.core.i18n import datetime_with_zone, day, day_range, money
 from webapp.core.money import Money
 from webapp.extensions import babel, db
 
@@ -175,15 +175,33 @@ def test_times_are_shown_in_the_users_zone_and_name_it(app, client, user, login)
     with client:
         client.get("/")
         shown = datetime_with_zone(datetime(2025, 7, 15, 17, 0, tzinfo=UTC))
-    assert shown == "Jul 15, 2025, 12:00:00\u202fPM (America/Bogota)"
+    assert shown == "Jul 15, 2025, 12:00\u202fPM (America/Bogota)"
 
 
 def test_times_for_visitors_are_in_the_default_zone(app):
     app.config["DEFAULT_TIMEZONE"] = "America/Mexico_City"
     with app.test_request_context():
         shown = datetime_with_zone(datetime(2025, 7, 15, 17, 0, tzinfo=UTC))
-    assert shown.startswith("Jul 15, 2025, 11:00:00")
+    assert shown.startswith("Jul 15, 2025, 11:00\u202fAM")
     assert shown.endswith("(America/Mexico_City)")
+
+
+@pytest.mark.parametrize(
+    ("language", "span", "across_months"),
+    [
+        ("en", "May 3\u2009\u2013\u20095, 2027", "May 30\u2009\u2013\u2009Jun 2, 2027"),
+        ("es", "3\u20135 may 2027", "30 may\u2009\u2013\u20092 jun 2027"),
+        ("fr", "3\u20135 mai 2027", "30 mai\u2009\u2013\u20092 juin 2027"),
+    ],
+)
+def test_a_span_of_days_is_written_once_in_the_sites_date_style(
+    app, language, span, across_months
+):
+    with app.test_request_context(headers={"Accept-Language": language}):
+        assert day_range(date(2027, 5, 3), date(2027, 5, 5)) == span
+        assert day_range(date(2027, 5, 30), date(2027, 6, 2)) == across_months
+        # One day is the day itself, not the same day twice.
+        assert day_range(date(2027, 5, 3), date(2027, 5, 3)) == day(date(2027, 5, 3))
 
 
 def test_an_unknown_zone_in_a_users_setting_falls_back_to_the_default(app, client, user, login):

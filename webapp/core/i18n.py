@@ -101,13 +101,18 @@ def viewer_zone() -> str:
 
 def datetime_with_zone(value: datetime | None, format: str = "medium") -> str:
     """A UTC instant in the viewer's zone, with the zone named. Its date is in the site's
-    one style, the `day` filter's (medium: "Nov 30, 2026"); "short" leaves out the
-    seconds, not the month's name, so that a page never shows "11/30/26" next to
-    "Nov 30, 2026"."""
+    one style, the `day` filter's (medium: "Nov 30, 2026"), and its time to the minute:
+    nobody schedules or reads a meeting to the second, and "short" must not turn the date
+    into "11/30/26" next to "Nov 30, 2026". "long" and "full" are Babel's own."""
     if value is None:
         return ""
-    pattern = _minutes_pattern(str(get_locale())) if format == "short" else format
-    return f"{format_datetime(value, pattern)} ({get_timezone()!s})"
+    return f"{format_datetime(value, datetime_pattern(format))} ({get_timezone()!s})"
+
+
+def datetime_pattern(format: str = "medium") -> str:
+    """What to hand Babel's format_datetime for a date and time in the site's one style:
+    the medium date and the time to the minute for "short" and "medium"."""
+    return _minutes_pattern(str(get_locale())) if format in ("short", "medium") else format
 
 
 @lru_cache(maxsize=16)
@@ -144,6 +149,14 @@ def day(value: date | None, format: str = "medium") -> str:
     return format_date(value, format)
 
 
+def day_range(first: date | None, last: date | None) -> str:
+    """Two calendar days as one span in the site's date style, as the language writes it
+    ("May 3 - 5, 2027" with an en dash, "3-5 may 2027"); one day when both are the same."""
+    if first is None or last is None or first == last:
+        return day(first or last)
+    return babel_dates.format_interval(first, last, "yMMMd", locale=str(get_locale()))
+
+
 DATE_STYLES = frozenset({"short", "medium", "long", "full"})
 
 
@@ -156,6 +169,7 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.filters["datetime_tz"] = datetime_with_zone
     app.jinja_env.filters["day"] = day
+    app.jinja_env.filters["day_range"] = day_range
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["number"] = format_decimal
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES

@@ -23,7 +23,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from webapp.core.forms import TimeZoneField
-from webapp.core.i18n import LANGUAGE_NAMES
+from webapp.core.i18n import LANGUAGE_NAMES, datetime_pattern
 from webapp.core.timezones import zone_choices
 from webapp.meetings.models import ROLE_LABELS, SCOPE_LABELS, STATUS_LABELS
 
@@ -166,7 +166,7 @@ class GuestForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.occurrence.choices = [
             SelectChoice(0, _l("Every meeting of the series")),
-            *(SelectChoice(o.id, f"{format_datetime(o.starts_at, 'medium')} — {o.title}")
+            *(SelectChoice(o.id, f"{format_datetime(o.starts_at, datetime_pattern())} — {o.title}")
               for o in occurrences),
         ]  # fmt: skip
         self.state.choices = _none_and(states)

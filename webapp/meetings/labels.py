@@ -7,10 +7,13 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import format_datetime
 
+from webapp.core.i18n import datetime_pattern
+
 
 def datetime_in(value: datetime | None, zone: str, format: str = "medium") -> str:
     """A UTC instant as the wall clock of `zone` reads it, in the viewer's language, with
     the zone named: the venue's time next to the viewer's."""
     if value is None:
         return ""
-    return f"{format_datetime(value.astimezone(ZoneInfo(zone)), format, rebase=False)} ({zone})"
+    local = value.astimezone(ZoneInfo(zone))
+    return f"{format_datetime(local, datetime_pattern(format), rebase=False)} ({zone})"

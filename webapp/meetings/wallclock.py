@@ -12,6 +12,7 @@ from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 
 from webapp.core.errors import RuleError
+from webapp.core.i18n import datetime_pattern
 from webapp.core.timezones import is_valid_zone
 
 # A series makes at most this many occurrences: a rule must be bounded.
@@ -55,7 +56,7 @@ def wall_to_utc(naive: datetime, zone: str, fold: int | None, field: str) -> dat
     tz = ZoneInfo(check_zone(zone))
     first = naive.replace(tzinfo=tz, fold=0)
     second = naive.replace(tzinfo=tz, fold=1)
-    shown = format_datetime(naive, "medium", rebase=False)
+    shown = format_datetime(naive, datetime_pattern(), rebase=False)
     if first.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
         raise RuleError(
             _(
