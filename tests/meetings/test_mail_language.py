@@ -299,3 +299,24 @@ def test_the_overlap_warning_names_the_organization_with_its_article(
     page = client.get(f"/meetings/occurrences/{meeting.occurrences[0].id}")
     assert page.status_code == 200
     assert UNODC_ACTIVITY[language] in page.get_data(as_text=True).replace("&#39;", "'")
+
+
+# Tuesday 1 June 2027: French writes the first of a month "1er", Portuguese "1º".
+FIRST_OF_JUNE = {
+    "en": "New time: Tuesday, June 1, 2027",
+    "es": "Nueva hora: martes, 1 de junio de 2027",
+    "fr": "Nouvel horaire : mardi 1er juin 2027",
+    "pt": "Novo horário: terça-feira, 1º de junho de 2027",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_first_of_a_month_is_written_as_the_language_writes_it(invited, language, sent_mail):
+    meeting, _person = invited(language)
+    invitations.send_updates(
+        meeting.occurrences[0], _move(meeting.occurrences[0], datetime(2027, 6, 1, 10, 0)), now=NOW
+    )
+    db.session.commit()
+    [message] = sent_mail(invitations.UPDATE)
+    text, _html = bodies(message)
+    assert FIRST_OF_JUNE[language] in text

@@ -109,11 +109,14 @@ def state_number(state: HasCode | str, language: str | None = None) -> int:
 _FIRST_DAY = {"fr": "1er", "pt": "1º"}
 
 
-def long_date(value: date | datetime | None, language: str | None = None) -> str:
-    """The date in full, as mail writes it; a datetime is read in the reader's zone."""
+def long_date(
+    value: date | datetime | None, language: str | None = None, format: str = "long"
+) -> str:
+    """The date in full, as mail writes it ("full" adds the weekday); a datetime is read in
+    the reader's zone."""
     if value is None:
         return ""
-    text = format_date(value, "long")
+    text = format_date(value, format)
     language = _language(language)
     shown = value
     if isinstance(value, datetime):

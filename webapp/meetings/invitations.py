@@ -11,11 +11,12 @@ from functools import lru_cache, partial
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask_babel import format_date, format_time, get_locale, get_timezone
+from flask_babel import format_time, get_locale, get_timezone
 from flask_babel import gettext as _
 
 from webapp.core import mailer, outbox, tokens
 from webapp.core.errors import RuleError
+from webapp.core.grammar import long_date
 from webapp.core.links import external_url
 from webapp.extensions import db
 from webapp.meetings import calendar
@@ -61,7 +62,7 @@ def _when(moment: datetime, zone: str, locale: str, reader_zone: str) -> str:
     # The same few meetings are written for thousands of recipients in a few languages.
     local = moment.astimezone(ZoneInfo(zone))
     # The day of the wall-clock time in `zone`: a date is never rebased to the reader's zone.
-    day = format_date(local.date(), "full")
+    day = long_date(local.date(), locale.split("_")[0], format="full")
     return f"{day}, {format_time(local, 'short', rebase=False)} ({zone})"
 
 
