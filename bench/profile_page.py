@@ -32,7 +32,9 @@ def main() -> int:
     import sqlalchemy as sa
 
     from webapp import create_app
+    from webapp.accounts import sessions
     from webapp.accounts.models import User
+    from webapp.core.timezones import utcnow
     from webapp.extensions import db
 
     app = create_app()
@@ -40,7 +42,9 @@ def main() -> int:
         user = db.session.scalar(
             sa.select(User).where(User.email == f"{args.role}@scale.example.org")
         )
-        key = user.get_id()
+        # A server-side session, as signing in makes (accounts.sessions).
+        key = sessions.start(user, user_agent="profile_page", address="127.0.0.1", now=utcnow())
+        db.session.commit()
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = key

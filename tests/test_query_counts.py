@@ -24,8 +24,30 @@ from webapp.extensions import db
 from webapp.scale import Volumes, fill
 
 SIZES = {
-    "small": Volumes(agencies=80, contacts=50, audit_entries=100, outbox_messages=20),
-    "large": Volumes(agencies=400, contacts=500, audit_entries=2_000, outbox_messages=200),
+    "small": Volumes(
+        agencies=80,
+        contacts=50,
+        audit_entries=100,
+        outbox_messages=20,
+        meeting_series=6,
+        occurrences=30,
+        participants=150,
+        busiest_series_participants=30,
+        pledges=15,
+        receipts=60,
+    ),
+    "large": Volumes(
+        agencies=400,
+        contacts=500,
+        audit_entries=2_000,
+        outbox_messages=200,
+        meeting_series=30,
+        occurrences=300,
+        participants=2_000,
+        busiest_series_participants=300,
+        pledges=100,
+        receipts=800,
+    ),
 }
 
 # page: (who, path, statements). Paths name `{state}`, `{area}`, `{contact}`.
