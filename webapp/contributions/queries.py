@@ -17,18 +17,49 @@ from webapp.contributions.models import (
     Pledge,
     Receipt,
 )
+from webapp.core import freshness
 from webapp.core.money import USD, Money
 from webapp.extensions import db
 from webapp.meetings.models import MeetingSeries
+
+CONTRIBUTIONS = "contributions"
+# What results kept between requests read (`webapp.core.freshness`): the ledger, budgets,
+# and the names shown (donors' reference rows, meeting series as earmarks).
+freshness.watch(
+    CONTRIBUTIONS,
+    "donors",
+    "pledges",
+    "instalments",
+    "receipts",
+    "in_kind_contributions",
+    "activity_budgets",
+    "meeting_series",
+    "member_states",
+    "permanent_observers",
+    "organizations",
+)
 
 
 def earmark_name(kind: str, label: str) -> str:
     if kind == UNEARMARKED:
         return str(EARMARK_LABELS[UNEARMARKED])
     if kind == MEETING_SERIES:  # the label is the series' id; show its title
-        series = db.session.get(MeetingSeries, int(label)) if label.isdigit() else None
-        label = series.title if series is not None else label
+        label = _series_titles().get(int(label), label) if label.isdigit() else label
     return f"{EARMARK_LABELS.get(kind, kind)}: {label}"
+
+
+def _series_titles() -> dict[int, str]:
+    """Every series' title by id, read once and kept until a series or the ledger changes
+    in any process: a report lists hundreds of earmarks, and a query per earmark (with the
+    series' related rows) made it take seconds."""
+
+    def load() -> dict[int, str]:
+        rows = db.session.execute(sa.select(MeetingSeries.id, MeetingSeries.title))
+        return dict(rows.all())
+
+    # A letter names its earmark while its receipt is being flushed.
+    with db.session.no_autoflush:
+        return freshness.cached(CONTRIBUTIONS, "series titles", load)
 
 
 def series_choices() -> list[tuple[int, str]]:

@@ -6,17 +6,16 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.contributions import (
-    charts,
     donors,
     exports,
     ledger,
     pledges,
     receipts,
+    report_cache,
     reports,
 )
 from webapp.contributions.forms import (
@@ -30,7 +29,6 @@ from webapp.contributions.forms import (
 )
 from webapp.contributions.models import (
     DONOR_KIND_LABELS,
-    DONOR_KINDS,
     MEMBER_STATE,
     ORGANIZATION,
     OTHER,
@@ -70,29 +68,13 @@ def _pledge_label(pledge: Pledge) -> str:
 @bp.get("/")
 @allow(*READERS)
 def report() -> str:
-    data = reports.build(_today())
-    return render_template(
-        "contributions/report.html",
-        report=data,
-        chart=_chart(data),
-        buckets=reports.AGEING_BUCKETS,
-    )
-
-
-def _chart(data: reports.Report) -> str:
-    kinds = {kind: str(DONOR_KIND_LABELS[kind]) for kind in DONOR_KINDS}
-    return charts.contributions_over_time(
-        data.over_time,
-        kinds,
-        title=_("Contributions received per year, in US dollars, by kind of donor"),
-        amount_label=lambda value: format_decimal(value, "#,##0"),
-    )
+    return render_template("contributions/report.html", body=report_cache.body(_today()))
 
 
 @bp.get("/chart.svg")
 @allow(*READERS)
 def chart() -> Response:
-    return Response(_chart(reports.build(_today())), mimetype="image/svg+xml")
+    return Response(report_cache.chart(reports.build(_today())), mimetype="image/svg+xml")
 
 
 @bp.get("/report.csv")
