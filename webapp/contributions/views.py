@@ -37,9 +37,10 @@ from webapp.contributions.models import (
     Pledge,
 )
 from webapp.contributions.queries import donor_ledger, earmark_name
-from webapp.contributions.standing import pledge_standings
+from webapp.contributions.standing import payments_of, pledge_standings
 from webapp.core.access import ADMIN, FINANCE, ORGANIZER, allow
 from webapp.core.forms import saving
+from webapp.core.paging import requested_page
 from webapp.core.timezones import utcnow
 from webapp.core.views import download
 
@@ -144,12 +145,17 @@ def donor(donor_id: int) -> str:
 
 
 def _donor_page(found: Donor, contact_form: ContactForm) -> str:
-    ledger_ = donor_ledger(found)
+    ledger_ = donor_ledger(
+        found, receipts_page=requested_page(), pledges_page=requested_page("pledges")
+    )
+    shown = ledger_.pledges
     return render_template(
         "contributions/donor.html",
         donor=found,
         ledger=ledger_,
-        standings=pledge_standings(ledger_.pledges, ledger_.receipts, _today()),
+        standings=pledge_standings(
+            shown, payments_of(shown), _today(), reversed_pledges=ledger_.reversed_pledges
+        ),
         contact_form=contact_form,
     )
 
