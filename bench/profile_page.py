@@ -28,6 +28,7 @@ def main() -> int:
     args = parser.parse_args()
     os.environ.setdefault("DATABASE_URL", "postgresql://127.0.0.1:5432/puerto_bench")
     os.environ["PUERTO_ENV"] = "development"
+    os.environ["QUERY_COUNT_HEADER"] = "1"
 
     import sqlalchemy as sa
 
@@ -50,7 +51,12 @@ def main() -> int:
         session["_user_id"] = key
         session["_fresh"] = True
     for _ in range(3):
-        assert client.get(args.path).status_code == 200
+        response = client.get(args.path)
+        assert response.status_code == 200, response.status_code
+    print(
+        f"{args.path}: {response.headers.get('X-Query-Count', '?')} queries,"
+        f" {len(response.get_data()):,} bytes"
+    )
     profile = cProfile.Profile()
     started = time.perf_counter()
     profile.enable()

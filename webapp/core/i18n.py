@@ -9,6 +9,7 @@ the default zone.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -185,6 +186,21 @@ def _currency_format(locale: str, currency: str) -> CurrencyFormat | None:
         group=get_group_symbol(parsed),
         point=get_decimal_symbol(parsed),
     )
+
+
+def label_filter(labels: Mapping[str, object]) -> Callable[[object], str]:
+    """A template filter naming codes by a dict of lazy labels, each translated once per
+    language (a list of a thousand rows asked the catalog for every cell)."""
+    translated: dict[str, dict[str, str]] = {}
+
+    def label(value: object) -> str:
+        language = str(get_locale())
+        names = translated.get(language)
+        if names is None:
+            names = translated[language] = {code: str(name) for code, name in labels.items()}
+        return names.get(value, str(value))  # type: ignore[call-overload]
+
+    return label
 
 
 def day(value: date | None, format: str = "medium") -> str:

@@ -138,7 +138,13 @@ def _spread(rng, total: int, parts: int) -> list[int]:
     weights = [rng.uniform(0.3, 1.7) for _ in range(parts)]
     scale = total / sum(weights)
     counts = [max(1, int(w * scale)) for w in weights]
-    counts[0] = max(1, counts[0] + total - sum(counts))
+    # What rounding left over (or took too much), one at a time over the parts.
+    step = 1 if total > sum(counts) else -1
+    n = 0
+    while sum(counts) != total and n < 10 * parts:
+        if counts[n % parts] + step >= 1:
+            counts[n % parts] += step
+        n += 1
     return counts
 
 
