@@ -20,6 +20,7 @@ from webapp.extensions import db
 from webapp.meetings import access, invitations, participants
 from webapp.meetings.forms import ContactsForm, GuestForm
 from webapp.meetings.models import CANCELLED, MeetingSeries, Occurrence, Participant
+from webapp.meetings.participants_cache import people_section
 from webapp.meetings.queries import contacts_to_offer
 from webapp.meetings.views import MANAGERS, VIEWERS, _by_ids, _series_or_404, bp, row
 
@@ -45,19 +46,22 @@ def invitable(found: MeetingSeries) -> list[Occurrence]:
 
 
 def _participants(found: MeetingSeries, guest_form: GuestForm, contacts_form) -> str:
-    people = participants.for_target(found) + participants.of_occurrences(found)
-    offered = contacts_to_offer(current_user, found)
+    may_propose = access.can_propose(current_user, found)
+    if contacts_form is None and may_propose:
+        contacts_form = ContactsForm(contacts=contacts_to_offer(current_user, found))
+    send_form = ActionForm()
     return render_template(
         "meetings/participants.html",
         series=found,
-        people=people,
-        counts=participants.counts(people),
+        people_section=people_section(
+            found,
+            manages=access.manages(current_user),
+            sending=request.args.get("sending") == "1",
+            csrf_field=send_form.hidden_tag(),
+        ),
         guest_form=guest_form,
-        contacts_form=contacts_form or ContactsForm(contacts=offered),
-        send_form=ActionForm(),
-        sending=request.args.get("sending") == "1",
-        manages=access.manages(current_user),
-        may_propose=access.can_propose(current_user, found),
+        contacts_form=contacts_form,
+        may_propose=may_propose,
     )
 
 
