@@ -52,6 +52,11 @@ def watch(name: str, *tables: str) -> None:
     _WATCHED[name] = _WATCHED.get(name, frozenset()) | frozenset(tables)
 
 
+def watched_names() -> list[str]:
+    """Every group of tables with results kept between requests."""
+    return sorted(_WATCHED)
+
+
 def touch(session: Session, name: str) -> None:
     """A new token for `name`, in the session's transaction."""
     token = secrets.token_hex(16)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from webapp.accounts.models import User
 from webapp.extensions import db
@@ -47,7 +48,12 @@ def feed_for_token(token: str, *, now: datetime) -> str | None:
     )
     if subscription is None or not subscription.user.is_active:
         return None
-    found = db.session.scalars(visible_series(subscription.user).order_by(MeetingSeries.id))
+    # Each series' meetings in one query for all (a query per series before).
+    found = db.session.scalars(
+        visible_series(subscription.user)
+        .options(selectinload(MeetingSeries.occurrences))
+        .order_by(MeetingSeries.id)
+    )
     events = []
     for series in found:
         if series.occurrences:
