@@ -256,9 +256,13 @@ def pages(database_env: dict[str, str]) -> tuple[list[tuple[str, str, str]], str
     ], f"/?state={state_id}"
 
 
-def record(rows: list[Row], control: Row, memory: list[float], note: str) -> None:
+def record(
+    rows: list[Row], control: Row, memory: list[float], note: str, load: tuple[float, float]
+) -> None:
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    lines = [f"## {stamp}{' — ' + note if note else ''}", "", table(rows, control), ""]
+    machine = f"load average {load[0]:.1f} before the run, {load[1]:.1f} after"
+    heading = f"## {stamp} — {note + '; ' if note else ''}{machine}"
+    lines = [heading, "", table(rows, control), ""]
     lines.append(f"gunicorn worker RSS after the load: {', '.join(f'{m:.0f} MB' for m in memory)}")
     lines.append("")
     head = "# Benchmark results\n\nNewest first. `make bench-http` adds a run (`--record`).\n\n"
@@ -304,6 +308,7 @@ def main() -> int:
         PYTHONPATH=str(ROOT),
     )
     env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/8")
+    load_before = os.getloadavg()[0]  # the machine is shared: say how busy it was
     flask = [str(BIN / "flask"), "--app", "wsgi"]
     if args.fill:
         subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True)
@@ -361,7 +366,7 @@ def main() -> int:
     print(table(rows, control))
     print(f"\ngunicorn worker RSS after the load: {', '.join(f'{m:.0f} MB' for m in memory)}")
     if args.record:
-        record(rows, control, memory, args.note)
+        record(rows, control, memory, args.note, (load_before, os.getloadavg()[0]))
         print(f"recorded in {RESULTS.relative_to(ROOT)}")
     return 0 if all(r.status == 200 and not r.errors for r in rows) else 1
 
