@@ -29,3 +29,13 @@ def test_each_language_names_its_groups(app):
         with force_locale("es"):
             spanish = str(ZoneForm(meta={"csrf": False}).zone())
     assert 'label="The Americas"' in english and 'label="The Americas"' not in spanish
+
+
+def test_a_form_may_give_the_field_choices_of_its_own(app):
+    from webapp.meetings.forms import GuestForm
+
+    with app.test_request_context("/"):
+        form = GuestForm(meta={"csrf": False}, states=[])
+        form.timezone.data = "America/Lima"
+        html = str(form.timezone())
+    assert '<option value="">—</option>' in html and 'selected value="America/Lima"' in html

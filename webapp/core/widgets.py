@@ -84,9 +84,17 @@ class GroupedOptionsOnce(OptionsOnce):
 
     def __call__(self, field: Any, **kwargs: Any) -> Markup:
         groups = field.choices
-        if not isinstance(groups, dict) or self.multiple or field.coerce is not str:
-            return super().__call__(field, **kwargs)
-        if not all(len(c) == 2 for choices in groups.values() for c in choices):
+        plain = (
+            isinstance(groups, dict)
+            and not self.multiple
+            and field.coerce is str
+            and all(
+                isinstance(c, tuple) and len(c) == 2
+                for choices in groups.values()
+                for c in choices
+            )
+        )
+        if not plain:  # a form that set other choices (the guest form's own list)
             return Select.__call__(self, field, **kwargs)
         kwargs.setdefault("id", field.id)
         flags = getattr(field, "flags", {})
