@@ -52,3 +52,25 @@ def test_the_filter_writes_in_the_page_language(app):
                     Decimal("-1234567.891"), "EUR", locale=language
                 )
         assert money(Decimal("2.5"), "JPY") == format_currency(Decimal("2.5"), "JPY", locale="en")
+
+
+def test_an_instant_kept_once_written_still_reads_in_each_zone_and_language(app):
+    from datetime import UTC, datetime
+
+    from flask import g
+    from flask_babel import format_datetime, refresh
+
+    from webapp.core.i18n import datetime_with_zone
+
+    instant = datetime(2027, 3, 14, 15, 30, tzinfo=UTC)
+    seen = set()
+    for zone in ("America/Bogota", "Asia/Tokyo"):
+        for language in ("en", "fr"):
+            with app.test_request_context("/"), force_locale(language):
+                g.reader_zone = zone  # as mail read in its reader's zone sets it
+                refresh()
+                for _twice in range(2):
+                    written = datetime_with_zone(instant)
+                    assert written == f"{format_datetime(instant, 'medium')} ({zone})"
+                seen.add(written)
+    assert len(seen) == 4

@@ -9,6 +9,7 @@ the default zone.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -112,7 +113,24 @@ def datetime_with_zone(value: datetime | None, format: str = "medium") -> str:
     """A UTC instant in the viewer's zone, with the zone named."""
     if value is None:
         return ""
-    return f"{format_datetime(value, format)} ({get_timezone()!s})"
+    zone = str(get_timezone())
+    if value.tzinfo is None or not has_request_context():
+        return f"{format_datetime(value, format)} ({zone})"
+    # Lists show the same instants on every request (a meeting's start): each is written
+    # once per language and zone, as Babel writes it.
+    key = (value, format, str(get_locale()), zone)
+    found = _instants.get(key)
+    if found is None:
+        found = f"{format_datetime(value, format)} ({zone})"
+        with _instants_lock:
+            if len(_instants) >= 8192:
+                _instants.clear()
+            _instants[key] = found
+    return found
+
+
+_instants: dict[tuple, str] = {}
+_instants_lock = threading.Lock()
 
 
 def money(amount: Money | Decimal | None, currency: str | None = None) -> str:
