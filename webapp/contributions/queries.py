@@ -134,15 +134,20 @@ class DonorLedger:
 
 
 def _page_of(query: sa.Select, model: type, donor: Donor, number: int, size: int) -> Page:
-    """One page of a donor's entries, newest first; the database counts them."""
+    """One page of a donor's entries, newest first, each reversal after what it reverses;
+    the database counts them."""
     total = db.session.scalar(
         sa.select(sa.func.count()).select_from(model).where(model.donor_id == donor.id)
     )
     number = min(number, page_count(total, size))
     day = Pledge.pledged_on if model is Pledge else Receipt.received_on
+    # A reversal (same day, later id) right after the entry it reverses, as oldest first.
+    entry = sa.func.coalesce(model.reverses_id, model.id)
     items = list(
         db.session.scalars(
-            query.order_by(day.desc(), model.id.desc()).limit(size).offset((number - 1) * size)
+            query.order_by(day.desc(), entry.desc(), model.id)
+            .limit(size)
+            .offset((number - 1) * size)
         )
     )
     return Page(items, number, size, total)
