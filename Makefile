@@ -81,12 +81,13 @@ format: install
 # bench/RESULTS.md. BENCH_DATABASE_URL is wiped and refilled.
 BENCH_DATABASE_URL ?= postgresql://127.0.0.1:5432/puerto_bench
 BENCH_SECONDS ?= 10
+BENCH_NOTE ?=
 
 bench: bench-http bench-client
 
 bench-http: translations
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/bench_http.py --fill --record \
-		--seconds $(BENCH_SECONDS)
+		--seconds $(BENCH_SECONDS) --note "$(BENCH_NOTE)"
 
 # The test-client benchmarks, one request at a time, on temporary SQLite files.
 bench-client: translations

@@ -170,7 +170,9 @@ def load(url: str, cookie: str, seconds: int, connections: int, warmup: int) -> 
 
 def pages(database_env: dict[str, str]) -> tuple[list[tuple[str, str, str]], str]:
     """(label, role, path) for every main page, and the control's path: the ids come from
-    the database (the busiest state, one of its contacts)."""
+    the database (the busiest state, one of its contacts, the busiest meeting series, the
+    participant's calendar feed, the donor with the most receipts); role "" reads the page
+    without signing in."""
     import sqlalchemy as sa
 
     import config
@@ -192,7 +194,48 @@ def pages(database_env: dict[str, str]) -> tuple[list[tuple[str, str, str]], str
             {"s": state_id},
         ).scalar()
         area = c.execute(sa.text("SELECT code FROM directory_areas ORDER BY id")).scalar()
+        # The series with the most series-wide participants (1,000), its next meeting (or
+        # its last), the participant's feed, the donor with the most receipts.
+        series = c.execute(
+            sa.text(
+                "SELECT series_id FROM meeting_participants WHERE series_id IS NOT NULL"
+                " GROUP BY series_id ORDER BY count(*) DESC, series_id LIMIT 1"
+            )
+        ).scalar()
+        occurrence = c.execute(
+            sa.text(
+                "SELECT id FROM meeting_occurrences WHERE series_id = :s"
+                " ORDER BY status = 'scheduled' DESC, starts_at LIMIT 1"
+            ),
+            {"s": series},
+        ).scalar()
+        feed = c.execute(
+            sa.text(
+                "SELECT token FROM meeting_calendar_subscriptions f JOIN users u"
+                " ON u.id = f.user_id WHERE u.email = 'participant@scale.example.org'"
+                " AND f.revoked_at IS NULL"
+            )
+        ).scalar()
+        donor = c.execute(
+            sa.text(
+                "SELECT donor_id FROM receipts GROUP BY donor_id ORDER BY count(*) DESC LIMIT 1"
+            )
+        ).scalar()
     engine.dispose()
+    later_parts = []
+    if series and occurrence and feed:
+        later_parts = [
+            ("meetings, organizer", "organizer", "/meetings/"),
+            ("a meeting series", "organizer", f"/meetings/{series}"),
+            ("a meeting (occurrence)", "organizer", f"/meetings/occurrences/{occurrence}"),
+            ("participants (1,000)", "organizer", f"/meetings/{series}/participants"),
+            ("calendar feed", "", f"/meetings/feed/{feed}.ics"),
+        ]
+    if donor:
+        later_parts += [
+            ("contributions report", "finance", "/contributions/"),
+            ("a donor", "finance", f"/contributions/donors/{donor}"),
+        ]
     return [
         ("home, admin", "admin", "/"),
         ("home, organizer", "organizer", "/"),
@@ -209,12 +252,17 @@ def pages(database_env: dict[str, str]) -> tuple[list[tuple[str, str, str]], str
         ("a contact", "admin", f"/directory/contacts/{contact}"),
         ("agencies", "admin", f"/directory/agencies?state={code}"),
         ("refresh requests, fp", "focal1.mx", "/directory/refresh-requests"),
+        *later_parts,
     ], f"/?state={state_id}"
 
 
-def record(rows: list[Row], control: Row, memory: list[float], note: str) -> None:
+def record(
+    rows: list[Row], control: Row, memory: list[float], note: str, load: tuple[float, float]
+) -> None:
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    lines = [f"## {stamp}{' — ' + note if note else ''}", "", table(rows, control), ""]
+    machine = f"load average {load[0]:.1f} before the run, {load[1]:.1f} after"
+    heading = f"## {stamp} — {note + '; ' if note else ''}{machine}"
+    lines = [heading, "", table(rows, control), ""]
     lines.append(f"gunicorn worker RSS after the load: {', '.join(f'{m:.0f} MB' for m in memory)}")
     lines.append("")
     head = "# Benchmark results\n\nNewest first. `make bench-http` adds a run (`--record`).\n\n"
@@ -260,6 +308,7 @@ def main() -> int:
         PYTHONPATH=str(ROOT),
     )
     env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/8")
+    load_before = os.getloadavg()[0]  # the machine is shared: say how busy it was
     flask = [str(BIN / "flask"), "--app", "wsgi"]
     if args.fill:
         subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True)
@@ -277,7 +326,7 @@ def main() -> int:
         base, control_base = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{control_port}"
         wait_for(f"{base}/healthz")
         wait_for(control_base + control_path)
-        cookies = {}
+        cookies = {"": ""}  # a page read without signing in (the calendar feed)
         for _label, role, _path in page_list:
             if role not in cookies:
                 cookies[role] = sign_in(base, f"{role}@scale.example.org")
@@ -317,7 +366,7 @@ def main() -> int:
     print(table(rows, control))
     print(f"\ngunicorn worker RSS after the load: {', '.join(f'{m:.0f} MB' for m in memory)}")
     if args.record:
-        record(rows, control, memory, args.note)
+        record(rows, control, memory, args.note, (load_before, os.getloadavg()[0]))
         print(f"recorded in {RESULTS.relative_to(ROOT)}")
     return 0 if all(r.status == 200 and not r.errors for r in rows) else 1
 

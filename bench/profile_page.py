@@ -28,11 +28,14 @@ def main() -> int:
     args = parser.parse_args()
     os.environ.setdefault("DATABASE_URL", "postgresql://127.0.0.1:5432/puerto_bench")
     os.environ["PUERTO_ENV"] = "development"
+    os.environ["QUERY_COUNT_HEADER"] = "1"
 
     import sqlalchemy as sa
 
     from webapp import create_app
+    from webapp.accounts import sessions
     from webapp.accounts.models import User
+    from webapp.core.timezones import utcnow
     from webapp.extensions import db
 
     app = create_app()
@@ -40,13 +43,20 @@ def main() -> int:
         user = db.session.scalar(
             sa.select(User).where(User.email == f"{args.role}@scale.example.org")
         )
-        key = user.get_id()
+        # A server-side session, as signing in makes (accounts.sessions).
+        key = sessions.start(user, user_agent="profile_page", address="127.0.0.1", now=utcnow())
+        db.session.commit()
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = key
         session["_fresh"] = True
     for _ in range(3):
-        assert client.get(args.path).status_code == 200
+        response = client.get(args.path)
+        assert response.status_code == 200, response.status_code
+    print(
+        f"{args.path}: {response.headers.get('X-Query-Count', '?')} queries,"
+        f" {len(response.get_data()):,} bytes"
+    )
     profile = cProfile.Profile()
     started = time.perf_counter()
     profile.enable()

@@ -4,6 +4,7 @@ and (when `DATABASE_URL` names one) PostgreSQL."""
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterator
 
 import flask_migrate
@@ -62,7 +63,14 @@ def table_names() -> set[str]:
 def test_upgrade_builds_every_table_the_models_describe_and_nothing_differs(migrating_app):
     flask_migrate.upgrade()
     assert {t.name for t in db.metadata.sorted_tables} <= table_names()
-    with db.engine.connect() as conn:
+    with db.engine.connect() as conn, warnings.catch_warnings():
+        # SQLite's reflection cannot read an index on an expression (lower(email)); it says
+        # so and leaves it out. PostgreSQL's reads it, and compares it too.
+        if conn.dialect.name == "sqlite":
+            warnings.filterwarnings(
+                "ignore", "Skipped unsupported reflection of expression-based index"
+            )
+            warnings.filterwarnings("ignore", ".*can't reflect these indexes", UserWarning)
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         differences = compare_metadata(context, db.metadata)
     assert differences == []

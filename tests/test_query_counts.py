@@ -1,5 +1,6 @@
 """Each main page issues the same, pinned number of SQL statements at 50 and at 500
-contacts: a change that adds a query per row (or per state, agency...) fails here.
+contacts (6 and 30 meeting series, 150 and 2,000 participants, 60 and 800 receipts): a
+change that adds a query per row (or per state, agency, series...) fails here.
 Counted with nothing kept from earlier requests (webapp.core.freshness), the whole work.
 
 The data comes from `flask demo scale`'s fillers at two volumes; the pages are requested
@@ -17,15 +18,39 @@ from flask.testing import FlaskClient
 from tests.querycount import count_queries
 from tests.signin import session_key_for
 from webapp.accounts.models import User
+from webapp.contributions.models import Receipt
 from webapp.core import freshness
 from webapp.core.reference import MemberState
 from webapp.directory.models import PointOfContact
 from webapp.extensions import db
+from webapp.meetings.models import CalendarSubscription, MeetingSeries, Occurrence
 from webapp.scale import Volumes, fill
 
 SIZES = {
-    "small": Volumes(agencies=80, contacts=50, audit_entries=100, outbox_messages=20),
-    "large": Volumes(agencies=400, contacts=500, audit_entries=2_000, outbox_messages=200),
+    "small": Volumes(
+        agencies=80,
+        contacts=50,
+        audit_entries=100,
+        outbox_messages=20,
+        meeting_series=6,
+        occurrences=30,
+        participants=150,
+        busiest_series_participants=30,
+        pledges=15,
+        receipts=60,
+    ),
+    "large": Volumes(
+        agencies=400,
+        contacts=500,
+        audit_entries=2_000,
+        outbox_messages=200,
+        meeting_series=30,
+        occurrences=300,
+        participants=2_000,
+        busiest_series_participants=300,
+        pledges=100,
+        receipts=800,
+    ),
 }
 
 # page: (who, path, statements). Paths name `{state}`, `{area}`, `{contact}`.
@@ -46,6 +71,14 @@ PAGES = {
     "agencies": ("admin", "/directory/agencies?state={state}", 6),
     "agencies, focal point": ("focal1.mx", "/directory/agencies", 6),
     "refresh requests": ("focal1.mx", "/directory/refresh-requests", 4),
+    "meetings, organizer": ("organizer", "/meetings/", 4),
+    "meetings, participant": ("participant", "/meetings/", 4),
+    "a meeting series": ("organizer", "/meetings/{series}", 16),
+    "a meeting": ("organizer", "/meetings/occurrences/{occurrence}", 11),
+    "participants": ("organizer", "/meetings/{series}/participants", 17),
+    "calendar feed": (None, "/meetings/feed/{feed}.ics", 14),
+    "contributions report": ("finance", "/contributions/", 16),
+    "a donor": ("finance", "/contributions/donors/{donor}", 16),
 }
 
 
@@ -61,14 +94,36 @@ def statements(app: Flask, client: FlaskClient, volumes: Volumes, who: str, path
         .limit(1)
     ).one()
     area = db.session.get(PointOfContact, contact).areas[0].code
-    user = db.session.scalar(sa.select(User).where(User.email == f"{who}@scale.example.org"))
-    with client.session_transaction() as session:
-        session["_user_id"] = session_key_for(user)
-        session["_fresh"] = True
-    url = path.format(state=state, area=area, contact=contact)
+    # The busiest series (its first meeting), the participant's feed, the busiest donor.
+    series = db.session.scalar(sa.select(sa.func.min(MeetingSeries.id)))
+    occurrence = db.session.scalar(
+        sa.select(sa.func.min(Occurrence.id)).where(Occurrence.series_id == series)
+    )
+    feed = db.session.scalar(sa.select(CalendarSubscription.token))
+    donor = db.session.scalar(
+        sa.select(Receipt.donor_id)
+        .group_by(Receipt.donor_id)
+        .order_by(sa.func.count().desc(), Receipt.donor_id)
+        .limit(1)
+    )
+    if who is not None:
+        user = db.session.scalar(sa.select(User).where(User.email == f"{who}@scale.example.org"))
+        with client.session_transaction() as session:
+            session["_user_id"] = session_key_for(user)
+            session["_fresh"] = True
+    url = path.format(
+        state=state,
+        area=area,
+        contact=contact,
+        series=series,
+        occurrence=occurrence,
+        feed=feed,
+        donor=donor,
+    )
     assert client.get(url).status_code == 200  # templates compiled
     # Results kept between requests are dropped, so that the whole work is counted.
-    freshness.touch(db.session, "directory")
+    for name in freshness.watched_names():
+        freshness.touch(db.session, name)
     db.session.commit()
     with count_queries() as counted:
         response = client.get(url)

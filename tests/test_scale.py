@@ -6,14 +6,29 @@ import sqlalchemy as sa
 
 from webapp.accounts.models import User
 from webapp.accounts.signin import authenticate
+from webapp.contributions.models import Pledge, Receipt
 from webapp.core.audit import AuditEntry
 from webapp.core.outbox import OutboxMessage
 from webapp.core.reference import MemberState
 from webapp.directory.models import Agency, PointOfContact, RefreshRequest
 from webapp.extensions import db
+from webapp.meetings.access import visible_series
+from webapp.meetings.models import CalendarSubscription, MeetingSeries, Occurrence, Participant
+from webapp.meetings.wallclock import expand, wall_to_utc
 from webapp.scale import SCALE_PASSWORD, Volumes, empty_tables, fill
 
-SMALL = Volumes(agencies=90, contacts=300, audit_entries=200, outbox_messages=120)
+SMALL = Volumes(
+    agencies=90,
+    contacts=300,
+    audit_entries=200,
+    outbox_messages=120,
+    meeting_series=12,
+    occurrences=120,
+    participants=900,
+    busiest_series_participants=200,
+    pledges=40,
+    receipts=300,
+)
 DAY = date(2026, 6, 1)
 
 
@@ -45,6 +60,36 @@ def test_the_volumes_asked_for_are_made(app):
     assert count(Agency) == 90 and count(PointOfContact) == 300
     assert count(OutboxMessage) == 120 and count(AuditEntry) >= 200
     assert count(RefreshRequest) == made["refresh requests"] > 0
+    assert count(MeetingSeries) == 12 and count(Occurrence) == 120
+    assert count(Participant) == 900
+    assert count(Pledge) == 40 and count(Receipt) == 300
+
+
+def test_the_first_series_has_the_busiest_participants_page(app):
+    list(fill(3, DAY, SMALL))
+    db.session.commit()
+    first = db.session.scalar(sa.select(sa.func.min(MeetingSeries.id)))
+    wide = db.session.scalar(sa.select(sa.func.count()).where(Participant.series_id == first))
+    assert wide == 200
+
+
+def test_occurrences_follow_their_series_rule_in_the_venue_zone(app):
+    list(fill(3, DAY, SMALL))
+    db.session.commit()
+    for found in db.session.scalars(sa.select(MeetingSeries)):
+        starts = expand(found.rule, found.first_start)
+        made = sorted(o.original_start for o in found.occurrences)
+        assert made == [wall_to_utc(s, found.zone, 0, "rule") for s in starts]
+
+
+def test_the_participant_account_has_meetings_and_a_calendar_feed(app):
+    list(fill(3, DAY, SMALL))
+    db.session.commit()
+    user = db.session.scalar(sa.select(User).where(User.email == "participant@scale.example.org"))
+    assert db.session.scalars(visible_series(user)).all()
+    assert db.session.scalar(
+        sa.select(CalendarSubscription).where(CalendarSubscription.user_id == user.id)
+    )
 
 
 def test_the_same_seed_gives_the_same_rows_and_another_seed_others(app):

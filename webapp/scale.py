@@ -41,6 +41,12 @@ class Volumes:
     focal_points_per_state: int = 2
     states_without_focal_point: int = 5
     refresh_cycles: int = 4
+    meeting_series: int = 500
+    occurrences: int = 10_000
+    participants: int = 100_000
+    busiest_series_participants: int = 1_000  # series-wide, in the first series
+    pledges: int = 1_000
+    receipts: int = 20_000
     extra: dict[str, int] = field(default_factory=dict)
 
 
@@ -281,6 +287,10 @@ def fill_contacts(scale: Scale) -> int:
         ],
     )
     scale.ids["contacts"] = ids
+    scale.ids["contact_details"] = {
+        contact_id: (row["member_state_id"], row["email"], row["name"])
+        for contact_id, row in zip(ids, rows, strict=True)
+    }
     return len(rows)
 
 
@@ -392,10 +402,17 @@ def fill_outbox(scale: Scale) -> int:
 # --- Running ------------------------------------------------------------------------
 
 
+# Modules whose import registers a part's filler, in the order they run.
+LATER_PARTS = ("webapp.meetings.scale", "webapp.contributions.scale")
+
+
 def load_parts() -> None:
-    """Import the modules of parts that register their own fillers (none yet): for
-    example `import webapp.meetings.scale  # noqa: F401`. The meetings' and contributions'
-    tables exist (emptied by `--reset` like every other) but are not filled yet."""
+    """Import the modules of parts that register their own fillers, in the order they run
+    (contributions earmark meeting series). Training has none yet."""
+    import importlib
+
+    for module in LATER_PARTS:
+        importlib.import_module(module)
 
 
 def empty_tables() -> None:

@@ -14,7 +14,8 @@ from openpyxl import load_workbook
 
 from tests.querycount import count_queries
 from webapp.contributions import budgets, exports, ledger, pledges, receipts, reports
-from webapp.contributions.queries import earmark_name
+from webapp.contributions.queries import CONTRIBUTIONS, earmark_name
+from webapp.core import freshness
 from webapp.core.money import Money
 from webapp.extensions import db
 
@@ -279,6 +280,9 @@ def test_the_report_page_issues_the_same_queries_whatever_the_data(donor, financ
     login(finance)
     _add_data(donor, finance, 2, "BR")
     client.get("/contributions/")
+    # The body kept from the request before is dropped: both counts are of the whole work.
+    freshness.touch(db.session, CONTRIBUTIONS)
+    db.session.commit()
     with count_queries() as small:
         assert client.get("/contributions/").status_code == 200
     _add_data(donor, finance, 12, "MX")

@@ -236,3 +236,26 @@ def test_a_reversed_receipt_no_longer_funds_the_series(donor, finance, organizer
     assert reversal.meeting_series_id == ports.id
     assert series_funding(ports.id).received_usd == Money(Decimal("0"), "USD")
     assert not series_funding(ports.id).funded
+
+
+def test_the_report_kept_between_requests_shows_a_series_new_title_at_once(
+    donor, finance, ports, client, login
+):
+    receive(donor(), finance, ports, "100")
+    login(finance)
+    assert "Caribbean ports meeting" in client.get("/contributions/").get_data(as_text=True)
+    ports.title = "Andean ports meeting"
+    db.session.commit()
+    page = client.get("/contributions/").get_data(as_text=True)
+    assert "Andean ports meeting" in page and "Caribbean ports meeting" not in page
+
+
+def test_the_report_kept_between_requests_shows_a_new_receipt_at_once(
+    donor, finance, ports, client, login
+):
+    giver = donor()
+    receive(giver, finance, ports, "100")
+    login(finance)
+    assert "$1,234.00" not in client.get("/contributions/").get_data(as_text=True)
+    receive(giver, finance, ports, "1134")
+    assert "$1,234.00" in client.get("/contributions/").get_data(as_text=True)

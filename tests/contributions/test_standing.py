@@ -9,8 +9,15 @@ from decimal import Decimal
 import pytest
 
 from webapp.contributions import ledger, pledges, receipts
-from webapp.contributions.queries import donor_ledger
-from webapp.contributions.standing import DUE, OVERDUE, PAID, PARTLY_PAID, pledge_standings
+from webapp.contributions.queries import PLEDGES_PER_PAGE, RECEIPTS_PER_PAGE, donor_ledger
+from webapp.contributions.standing import (
+    DUE,
+    OVERDUE,
+    PAID,
+    PARTLY_PAID,
+    payments_of,
+    pledge_standings,
+)
 from webapp.core.money import Money
 from webapp.extensions import db
 
@@ -158,3 +165,68 @@ def test_the_donor_page_shows_paid_outstanding_and_each_instalments_state(
     assert row.count("instalment-overdue") == 1
     assert row.count("instalment-due") == 1
     assert "Overdue" in row and "$200.00 left" in row
+
+
+def test_the_sums_the_database_makes_give_the_same_standing_as_the_rows(brazil, finance, pledge):
+    first = pledge.instalments[0]
+    pay(brazil, finance, "2500", pledge=pledge, instalment=first)
+    pay(brazil, finance, "4000", pledge=pledge)
+    wrong = pay(brazil, finance, "100", pledge=pledge)
+    ledger.reverse(wrong, reason="Keyed twice", by=finance, now=NOW)
+    db.session.commit()
+    rows = donor_ledger(brazil)
+    from_rows = pledge_standings(rows.pledges, rows.receipts, date(2026, 6, 1))[pledge.id]
+    summed = pledge_standings(rows.pledges, payments_of(rows.pledges), date(2026, 6, 1))
+    assert summed[pledge.id] == from_rows
+    assert summed[pledge.id].paid == money("6500")
+
+
+def test_a_large_donor_page_shows_the_newest_receipts_and_pages_to_the_older(
+    brazil, finance, pledge, client, login
+):
+    for n in range(RECEIPTS_PER_PAGE + 1):
+        receipts.record_receipt(
+            donor=brazil,
+            amount=str(100 + n),
+            currency="USD",
+            received_on=date(2026, 1, 1) + timedelta(days=n),
+            pledge=pledge,
+            by=finance,
+            now=NOW,
+        )
+    db.session.commit()
+    login(finance)
+    first = client.get(f"/contributions/donors/{brazil.id}").get_data(as_text=True)
+    assert "$150.00" in first and "$100.00" not in first  # the newest, not the oldest
+    assert "page=2" in first
+    second = client.get(f"/contributions/donors/{brazil.id}?page=2").get_data(as_text=True)
+    assert "$100.00" in second and "$150.00" not in second
+    # The pledge's standing counts every receipt, shown on this page or not.
+    paid = sum(100 + n for n in range(RECEIPTS_PER_PAGE + 1))
+    assert f"${paid:,}.00" in first
+
+
+def test_a_reversed_pledge_on_another_page_still_reads_reversed(brazil, finance, client, login):
+    made = [
+        pledges.record_pledge(
+            donor=brazil,
+            amount=str(1000 + n),
+            currency="USD",
+            pledged_on=date(2025, 1, 1) + timedelta(days=n),
+            by=finance,
+        )
+        for n in range(PLEDGES_PER_PAGE + 1)
+    ]
+    db.session.commit()
+    # Newest first, the pledge is the last row of page 1 and its reversal (same day, right
+    # after it) the first of page 2.
+    reversal = ledger.reverse(made[1], reason="Withdrawn", by=finance, now=NOW)
+    db.session.commit()
+    login(finance)
+    first = client.get(f"/contributions/donors/{brazil.id}").get_data(as_text=True)
+    assert f'id="pledge-{reversal.id}"' not in first
+    row = first[first.index(f'id="pledge-{made[1].id}"') :]
+    row = row[: row.index("</tr>")]
+    assert "Reversed" in row and "outstanding" in row and "—" in row
+    older = client.get(f"/contributions/donors/{brazil.id}?pledges=2").get_data(as_text=True)
+    assert f'id="pledge-{reversal.id}"' in older

@@ -175,3 +175,29 @@ def test_query_counts_do_not_grow_with_the_participants(
             assert client.get(path.format(id=meeting.id)).status_code == 200
         counts.append(counted.count)
     assert counts[0] == counts[1], counts
+
+
+def test_the_list_shows_each_series_next_meeting_not_cancelled_and_how_many_it_has(
+    client, login, organizer
+):
+    from datetime import datetime
+
+    from webapp.meetings.models import CANCELLED
+
+    yearly = make_series(
+        organizer,
+        title="Yearly ports meeting",
+        first_start=datetime(2027, 5, 4, 10, 0),
+        first_end=datetime(2027, 5, 4, 17, 0),
+        rule="FREQ=YEARLY;COUNT=3",
+    )
+    yearly.occurrences[0].status = CANCELLED  # the next one is then May 2028
+    make_series(organizer, title="Past meeting", first_start=datetime(2020, 1, 7, 10, 0),
+                first_end=datetime(2020, 1, 7, 12, 0))  # fmt: skip
+    db.session.commit()
+    login(organizer)
+    page = client.get("/meetings/").get_data(as_text=True)
+    row = page[page.index("Yearly ports meeting") :].split("</tr>")[0]
+    assert "2028" in row and "2027" not in row and ">3<" in row
+    past = page[page.index("Past meeting") :].split("</tr>")[0]
+    assert "—" in past and ">1<" in past

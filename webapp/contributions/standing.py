@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
+import sqlalchemy as sa
 from flask_babel import lazy_pgettext
 
 from webapp.contributions.models import Instalment, Pledge, Receipt
 from webapp.core.money import Money
+from webapp.extensions import db
 
 PAID, PARTLY_PAID, DUE, OVERDUE = "paid", "partly_paid", "due", "overdue"
 INSTALMENT_STATES = {
@@ -81,23 +83,56 @@ class PledgeStanding:
         return self.pledge.money - self.paid
 
 
+@dataclass
+class Payments:
+    """What was received against a donor's pledges, in each pledge's currency's minor
+    units: in all (`paid`), against each instalment (`direct`), against the pledge as a
+    whole (`general`). Reversals are negative receipts, so they net out."""
+
+    paid: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    direct: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    general: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+
+    def add(self, pledge_id: int | None, instalment_id: int | None, amount: int) -> None:
+        if pledge_id is None:
+            return
+        self.paid[pledge_id] += amount
+        if instalment_id is None:
+            self.general[pledge_id] += amount
+        else:
+            self.direct[instalment_id] += amount
+
+
+def payments_of(pledges: Sequence[Pledge]) -> Payments:
+    """What was paid against these pledges, summed by the database (one query, whatever
+    the number of receipts)."""
+    found = Payments()
+    for pledge_id, instalment_id, amount in db.session.execute(
+        sa.select(Receipt.pledge_id, Receipt.instalment_id, sa.func.sum(Receipt.amount_minor))
+        .where(Receipt.pledge_id.in_([p.id for p in pledges] or [0]))
+        .group_by(Receipt.pledge_id, Receipt.instalment_id)
+    ):
+        found.add(pledge_id, instalment_id, int(amount))
+    return found
+
+
 def pledge_standings(
-    pledges: Sequence[Pledge], receipts: Sequence[Receipt], today: date
+    pledges: Sequence[Pledge],
+    receipts: Sequence[Receipt] | Payments,
+    today: date,
+    reversed_pledges: set[int] | None = None,
 ) -> dict[int, PledgeStanding]:
     """The standing of each pledge that is neither a reversal nor reversed, by id, from
-    the rows the donor page already loaded (no query). Reversed receipts net out."""
-    direct: dict[int, int] = defaultdict(int)
-    general: dict[int, int] = defaultdict(int)
-    paid: dict[int, int] = defaultdict(int)
-    for receipt in receipts:
-        if receipt.pledge_id is None:
-            continue
-        paid[receipt.pledge_id] += receipt.amount_minor
-        if receipt.instalment_id is None:
-            general[receipt.pledge_id] += receipt.amount_minor
-        else:
-            direct[receipt.instalment_id] += receipt.amount_minor
-    reversed_ids = {p.reverses_id for p in pledges if p.reverses_id}
+    the donor's receipts or their sums (`payments_of`). Reversed receipts net out. The
+    ids of reversed pledges come from `pledges`, or are given when they are one page."""
+    if isinstance(receipts, Payments):
+        payments = receipts
+    else:
+        payments = Payments()
+        for receipt in receipts:
+            payments.add(receipt.pledge_id, receipt.instalment_id, receipt.amount_minor)
+    direct, general, paid = payments.direct, payments.general, payments.paid
+    reversed_ids = {p.reverses_id for p in pledges if p.reverses_id} | (reversed_pledges or set())
     standings = {}
     for pledge in pledges:
         if pledge.reverses_id is not None or pledge.id in reversed_ids:

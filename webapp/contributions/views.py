@@ -6,17 +6,16 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.contributions import (
-    charts,
     donors,
     exports,
     ledger,
     pledges,
     receipts,
+    report_cache,
     reports,
 )
 from webapp.contributions.forms import (
@@ -30,7 +29,6 @@ from webapp.contributions.forms import (
 )
 from webapp.contributions.models import (
     DONOR_KIND_LABELS,
-    DONOR_KINDS,
     MEMBER_STATE,
     ORGANIZATION,
     OTHER,
@@ -39,10 +37,11 @@ from webapp.contributions.models import (
     Pledge,
 )
 from webapp.contributions.queries import donor_ledger, earmark_name
-from webapp.contributions.standing import pledge_standings
+from webapp.contributions.standing import payments_of, pledge_standings
 from webapp.core.access import ADMIN, FINANCE, ORGANIZER, allow
 from webapp.core.forms import saving
 from webapp.core.i18n import day
+from webapp.core.paging import requested_page
 from webapp.core.timezones import utcnow
 from webapp.core.views import download
 
@@ -71,29 +70,13 @@ def _pledge_label(pledge: Pledge) -> str:
 @bp.get("/")
 @allow(*READERS)
 def report() -> str:
-    data = reports.build(_today())
-    return render_template(
-        "contributions/report.html",
-        report=data,
-        chart=_chart(data),
-        buckets=reports.AGEING_BUCKETS,
-    )
-
-
-def _chart(data: reports.Report) -> str:
-    kinds = {kind: str(DONOR_KIND_LABELS[kind]) for kind in DONOR_KINDS}
-    return charts.contributions_over_time(
-        data.over_time,
-        kinds,
-        title=_("Contributions received per year, in US dollars, by kind of donor"),
-        amount_label=lambda value: format_decimal(value, "#,##0"),
-    )
+    return render_template("contributions/report.html", body=report_cache.body(_today()))
 
 
 @bp.get("/chart.svg")
 @allow(*READERS)
 def chart() -> Response:
-    return Response(_chart(reports.build(_today())), mimetype="image/svg+xml")
+    return Response(report_cache.chart(reports.build(_today())), mimetype="image/svg+xml")
 
 
 @bp.get("/report.csv")
@@ -163,12 +146,17 @@ def donor(donor_id: int) -> str:
 
 
 def _donor_page(found: Donor, contact_form: ContactForm) -> str:
-    ledger_ = donor_ledger(found)
+    ledger_ = donor_ledger(
+        found, receipts_page=requested_page(), pledges_page=requested_page("pledges")
+    )
+    shown = ledger_.pledges
     return render_template(
         "contributions/donor.html",
         donor=found,
         ledger=ledger_,
-        standings=pledge_standings(ledger_.pledges, ledger_.receipts, _today()),
+        standings=pledge_standings(
+            shown, payments_of(shown), _today(), reversed_pledges=ledger_.reversed_pledges
+        ),
         contact_form=contact_form,
     )
 

@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, Optional, ValidationError
 from webapp.core import errors
 from webapp.core.i18n import LANGUAGE_NAMES
 from webapp.core.timezones import is_valid_zone, zone_choices
+from webapp.core.widgets import GroupedOptionsOnce
 from webapp.extensions import db
 
 
@@ -79,7 +80,10 @@ def _zone_groups() -> dict[str, list[tuple[str, str]]]:
 
 
 class TimeZoneField(SelectField):
-    """A zone from the one list (`core.timezones.zone_choices`), nothing else."""
+    """A zone from the one list (`core.timezones.zone_choices`), nothing else; its
+    options rendered once per language (`core.widgets`)."""
+
+    widget = GroupedOptionsOnce()
 
     def __init__(self, label: object = None, **kwargs: object) -> None:
         super().__init__(label, choices=_zone_groups, **kwargs)

@@ -31,6 +31,7 @@ from webapp.extensions import db
 
 T = TypeVar("T")
 MAX_ENTRIES = 256
+MAX_TEXT = 32_000_000  # characters of rendered HTML kept per process, about 32 MB
 
 
 class DataVersion(db.Model):
@@ -43,6 +44,7 @@ class DataVersion(db.Model):
 _WATCHED: dict[str, frozenset[str]] = {}
 _store: OrderedDict[tuple[str, Hashable], tuple[str, Any]] = OrderedDict()
 _lock = threading.Lock()
+_text_size = 0  # characters of the str results in `_store`
 _PENDING = "freshness.pending"
 _MEMO = "_freshness_tokens"
 
@@ -50,6 +52,11 @@ _MEMO = "_freshness_tokens"
 def watch(name: str, *tables: str) -> None:
     """Name a group of tables whose changes drop the results kept under `name`."""
     _WATCHED[name] = _WATCHED.get(name, frozenset()) | frozenset(tables)
+
+
+def watched_names() -> list[str]:
+    """Every group of tables with results kept between requests."""
+    return sorted(_WATCHED)
 
 
 def touch(session: Session, name: str) -> None:
@@ -87,10 +94,20 @@ def cached(name: str, key: Hashable, compute: Callable[[], T]) -> T:
             return found[1]
     value = compute()
     with _lock:
+        old = _store.pop((name, key), None)
+        global _text_size
+        _text_size += _size(value) - (_size(old[1]) if old else 0)
         _store[(name, key)] = (token, value)
-        while len(_store) > MAX_ENTRIES:
-            _store.popitem(last=False)
+        # The oldest go first, past a number of results or of characters of rendered
+        # pages (a participants table of a thousand rows is close to a megabyte).
+        while len(_store) > MAX_ENTRIES or (_text_size > MAX_TEXT and len(_store) > 1):
+            _key, (_token, dropped) = _store.popitem(last=False)
+            _text_size -= _size(dropped)
     return value
+
+
+def _size(value: object) -> int:
+    return len(value) if isinstance(value, str) else 0
 
 
 def _names_for(tables: set[str]) -> set[str]:

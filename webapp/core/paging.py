@@ -12,9 +12,10 @@ from flask import request
 MAX_PAGE = 100_000
 
 
-def requested_page() -> int:
-    """The `page` query argument as a usable page number: 1 when missing or malformed."""
-    page = request.args.get("page", 1, type=int) or 1
+def requested_page(argument: str = "page") -> int:
+    """The `page` query argument (or another, for a second list on the page) as a usable
+    page number: 1 when missing or malformed."""
+    page = request.args.get(argument, 1, type=int) or 1
     return min(max(page, 1), MAX_PAGE)
 
 

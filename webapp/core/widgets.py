@@ -68,3 +68,46 @@ class OptionsOnceField(SelectField):
             raise ValidationError(
                 self.invalid_choice_message or self.gettext("Not a valid choice.")
             )
+
+
+@lru_cache(maxsize=32)
+def _grouped_options(groups: tuple[tuple[str, Choices], ...]) -> str:
+    return "".join(
+        f'<optgroup label="{escape(label)}">{_options(choices)}</optgroup>'
+        for label, choices in groups
+    )
+
+
+class GroupedOptionsOnce(OptionsOnce):
+    """`OptionsOnce` for choices given in groups (a dict of label to choices), as the time
+    zone fields are: some five hundred options on every form that asks for a zone."""
+
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        groups = field.choices
+        plain = (
+            isinstance(groups, dict)
+            and not self.multiple
+            and field.coerce is str
+            and all(
+                isinstance(c, tuple) and len(c) == 2
+                for choices in groups.values()
+                for c in choices
+            )
+        )
+        if not plain:  # a form that set other choices (the guest form's own list)
+            return Select.__call__(self, field, **kwargs)
+        kwargs.setdefault("id", field.id)
+        flags = getattr(field, "flags", {})
+        for name in self.validation_attrs:
+            if name not in kwargs and getattr(flags, name, False):
+                kwargs[name] = getattr(flags, name)
+        options = _grouped_options(
+            tuple(
+                (str(label), tuple((str(v), str(text)) for v, text in choices))
+                for label, choices in groups.items()
+            )
+        )
+        if field.data is not None:  # marked as WTForms marks it: the same markup
+            chosen = f'<option value="{escape(field.data)}">'
+            options = options.replace(chosen, f'<option selected value="{escape(field.data)}">', 1)
+        return Markup(f"<select {html_params(name=field.name, **kwargs)}>{options}</select>")

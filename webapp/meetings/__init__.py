@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 def init_app(app: Flask) -> None:
     from webapp.core import navigation
+    from webapp.core.i18n import label_filter
     from webapp.meetings import (  # noqa: F401 - routes on bp
         activity_views,
         followup_views,
@@ -42,4 +43,4 @@ def init_app(app: Flask) -> None:
         ("meeting_scope", SCOPE_LABELS),
         ("action_status", ACTION_STATUS_LABELS),
     ):
-        app.jinja_env.filters[name] = lambda value, labels=labels: str(labels.get(value, value))
+        app.jinja_env.filters[name] = label_filter(labels)

@@ -211,7 +211,7 @@ class ContactsForm(FlaskForm):
     def __init__(self, *args: object, contacts: list, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.contacts.choices = choices(
-            (c.id, f"{c.name} — {c.agency.name} ({c.member_state.code})") for c in contacts
+            (c.id, f"{c.name} — {c.agency_name} ({c.state_code})") for c in contacts
         )
 
 

@@ -292,6 +292,8 @@ class Participant(db.Model):
     __table_args__ = (
         sa.CheckConstraint("(series_id IS NULL) <> (occurrence_id IS NULL)", name="one_meeting"),
         sa.Index("ix_meeting_participants_email", "email"),
+        # Who may see a meeting is asked by address in any case (access.visible_series).
+        sa.Index("ix_meeting_participants_email_lower", sa.text("lower(email)")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -25,6 +25,7 @@ from webapp.meetings.forms import (
     ParticipantForm,
 )
 from webapp.meetings.models import CANCELLED, MeetingSeries, Occurrence, Participant
+from webapp.meetings.participants_cache import people_section
 from webapp.meetings.queries import (
     ContactFilter,
     agencies_to_offer,
@@ -78,7 +79,6 @@ def _contact_filter(values: object) -> ContactFilter:
 
 
 def _participants(found: MeetingSeries, guest_form: GuestForm, contacts_form) -> str:
-    people = participants.for_target(found) + participants.of_occurrences(found)
     may_propose = access.can_propose(current_user, found)
     where = _contact_filter(request.args)
     filter_form = contacts_form_for = None
@@ -94,15 +94,20 @@ def _participants(found: MeetingSeries, guest_form: GuestForm, contacts_form) ->
             contacts=contacts_to_offer(current_user, found, where),
             data={"state": where.state_id, "area": where.area_id, "agency": where.agency_id},
         )
+    send_form = ActionForm()
     return render_template(
         "meetings/participants.html",
         series=found,
-        people=people,
-        counts=participants.counts(people),
+        people_section=people_section(
+            found,
+            manages=access.manages(current_user),
+            sending=request.args.get("sending") == "1",
+            csrf_field=send_form.hidden_tag(),
+        ),
         guest_form=guest_form,
         filter_form=filter_form,
         contacts_form=contacts_form_for,
-        send_form=ActionForm(),
+        send_form=send_form,
         sending=request.args.get("sending") == "1",
         manages=access.manages(current_user),
         may_propose=may_propose,
@@ -161,7 +166,9 @@ def add_contacts(series_id: int) -> object:
     form = ContactsForm(contacts=offered)
     if form.validate_on_submit():
         with saving(form) as saved:
-            chosen = offered if form.everyone.data else _by_ids(PointOfContact, form.contacts.data)
+            # The offer holds only the columns shown: the entries themselves are read here.
+            ids = [c.id for c in offered] if form.everyone.data else form.contacts.data
+            chosen = _by_ids(PointOfContact, ids)
             added = participants.add_contacts(found, chosen, role=form.role.data, by=current_user)
         if saved:
             flash(

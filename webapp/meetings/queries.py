@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from webapp.accounts.models import User
 from webapp.core.access import ADMIN, ORGANIZER
+from webapp.core.reference import MemberState
 from webapp.directory.models import ACTIVE, Agency, Area, PointOfContact
 from webapp.extensions import db
 from webapp.meetings.access import visible_series
@@ -20,23 +21,40 @@ OFFER_LIMIT = 500
 
 @dataclass
 class SeriesRow:
-    series: MeetingSeries
-    next: Occurrence | None
+    series: sa.Row  # id, title, scope
+    next_start: datetime | None  # of the next meeting not cancelled
     count: int
 
 
 def page_of_series(user: User, now: datetime, limit: int = 200) -> list[SeriesRow]:
-    found = db.session.scalars(
+    """The newest series one may see, with their next meeting's start and how many
+    meetings they have: two queries, the database counting (a series has up to hundreds
+    of meetings, and loading them all made the list take most of a second)."""
+    found = db.session.execute(
         visible_series(user)
-        .options(selectinload(MeetingSeries.occurrences))
+        .with_only_columns(MeetingSeries.id, MeetingSeries.title, MeetingSeries.scope)
         .order_by(MeetingSeries.id.desc())
         .limit(limit)
     ).all()
-    rows = []
-    for item in found:
-        upcoming = [o for o in item.occurrences if o.starts_at > now and o.status != CANCELLED]
-        rows.append(SeriesRow(item, upcoming[0] if upcoming else None, len(item.occurrences)))
-    return rows
+    upcoming = sa.case(
+        (sa.and_(Occurrence.starts_at > now, Occurrence.status != CANCELLED), Occurrence.starts_at)
+    )
+    figures = {
+        series_id: (count, first)
+        for series_id, count, first in db.session.execute(
+            sa.select(
+                Occurrence.series_id,
+                sa.func.count(),
+                sa.func.min(sa.type_coerce(upcoming, Occurrence.starts_at.type)),
+            )
+            .where(Occurrence.series_id.in_([row.id for row in found] or [0]))
+            .group_by(Occurrence.series_id)
+        )
+    }
+    return [
+        SeriesRow(row, figures.get(row.id, (0, None))[1], figures.get(row.id, (0, None))[0])
+        for row in found
+    ]
 
 
 def series_page(series: MeetingSeries) -> list[Occurrence]:
@@ -71,11 +89,22 @@ def offer_states(user: User, series: MeetingSeries) -> set[int] | None:
 
 def contacts_to_offer(
     user: User, series: MeetingSeries, where: ContactFilter | None = None
-) -> list[PointOfContact]:
-    """Directory entries one may add (see `offer_states`), narrowed by `where`."""
+) -> list[sa.Row]:
+    """Directory entries one may add (see `offer_states`), narrowed by `where`: id, name,
+    agency_name, state_code. Only the columns the form shows are read: it offers hundreds."""
     states = offer_states(user, series)
     where = where or ContactFilter()
-    query = sa.select(PointOfContact).where(PointOfContact.status == ACTIVE)
+    query = (
+        sa.select(
+            PointOfContact.id,
+            PointOfContact.name,
+            Agency.name.label("agency_name"),
+            MemberState.code.label("state_code"),
+        )
+        .join(Agency, Agency.id == PointOfContact.agency_id)
+        .join(MemberState, MemberState.id == PointOfContact.member_state_id)
+        .where(PointOfContact.status == ACTIVE)
+    )
     if states is not None:
         query = query.where(PointOfContact.member_state_id.in_(states or [0]))
     if where.state_id:
@@ -85,7 +114,7 @@ def contacts_to_offer(
     if where.agency_id:
         query = query.where(PointOfContact.agency_id == where.agency_id)
     return list(
-        db.session.scalars(
+        db.session.execute(
             query.order_by(PointOfContact.member_state_id, PointOfContact.name).limit(OFFER_LIMIT)
         )
     )

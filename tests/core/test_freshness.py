@@ -1,0 +1,29 @@
+"""Results kept between requests stay within a bound of rendered text per process: the
+oldest go first, and the newest is always kept."""
+
+from webapp.core import freshness
+from webapp.extensions import db
+
+
+def test_the_oldest_pages_go_when_the_kept_text_passes_its_bound(app):
+    freshness.touch(db.session, "directory")
+    db.session.commit()
+    half = freshness.MAX_TEXT // 2 + 1
+    freshness.cached("directory", "bound-small", lambda: "small")
+    freshness.cached("directory", "bound-first", lambda: "a" * half)
+    freshness.cached("directory", "bound-second", lambda: "b" * half)
+    computed = []
+
+    def again(text: str):
+        def compute() -> str:
+            computed.append(text)
+            return text
+
+        return compute
+
+    freshness.cached("directory", "bound-second", again("b"))
+    freshness.cached("directory", "bound-first", again("a"))
+    # The second page is kept; the first and the small one, older, had to go.
+    assert computed == ["a"]
+    freshness.cached("directory", "bound-small", again("small"))
+    assert computed == ["a", "small"]
