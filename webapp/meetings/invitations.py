@@ -5,7 +5,7 @@ delivery happens in a worker after commit."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache, partial
 from zoneinfo import ZoneInfo
@@ -108,33 +108,46 @@ def _occurrences_of(participant: Participant) -> list[Occurrence]:
     return [target]
 
 
-def _context(participant: Participant, **extra: object):
-    def build() -> dict[str, object]:
-        occurrences = [
-            {
-                "occurrence": o,
-                "here": when(o.starts_at, participant.timezone),
-                "venue": when(o.starts_at, o.zone),
-            }
-            for o in _occurrences_of(participant)
-        ]
-        token = answer_token(participant)  # signed once for the five links
-        return {
-            "participant": participant,
-            "series": calendar_series(participant),
-            "occurrences": occurrences,
-            "links": {
-                answer: answer_url(participant, answer, token)
-                for answer in ("accepted", "tentative", "declined", "delegated")
-            },
-            "ics_url": external_url(
-                "meetings.participant_ics", participant_id=participant.id, token=token
-            ),
-            # A callable is read here, in the reader's language and zone, like the rest.
-            **{name: value() if callable(value) else value for name, value in extra.items()},
-        }
+ANSWERS = ("accepted", "tentative", "declined", "delegated")
+# The participant's own links in a message: the four answers and the calendar file.
+LINKS = (*ANSWERS, "ics")
 
-    return build
+
+def _links(participant: Participant) -> dict[str, str]:
+    token = answer_token(participant)  # signed once for the five links
+    links = {answer: answer_url(participant, answer, token) for answer in ANSWERS}
+    links["ics"] = external_url(
+        "meetings.participant_ics", participant_id=participant.id, token=token
+    )
+    return links
+
+
+def _values(
+    participant: Participant, links: Mapping[str, str], **extra: object
+) -> dict[str, object]:
+    """A message's context: what the participant is invited to, the times in their zone
+    and the venue's, their `links` (see `LINKS`), and `extra`."""
+    occurrences = [
+        {
+            "occurrence": o,
+            "here": when(o.starts_at, participant.timezone),
+            "venue": when(o.starts_at, o.zone),
+        }
+        for o in _occurrences_of(participant)
+    ]
+    return {
+        "participant": participant,
+        "series": calendar_series(participant),
+        "occurrences": occurrences,
+        "links": {answer: links[answer] for answer in ANSWERS},
+        "ics_url": links["ics"],
+        # A callable is read here, in the reader's language and zone, like the rest.
+        **{name: value() if callable(value) else value for name, value in extra.items()},
+    }
+
+
+def _context(participant: Participant, **extra: object):
+    return lambda: _values(participant, _links(participant), **extra)
 
 
 def calendar_series(participant: Participant) -> MeetingSeries:
@@ -142,9 +155,28 @@ def calendar_series(participant: Participant) -> MeetingSeries:
     return target if isinstance(target, MeetingSeries) else target.series
 
 
-def _prepare(participant: Participant, *, now: datetime, force: bool = False):
+def _invitation_stencil(series: MeetingSeries) -> mailer.Stencil:
+    """The invitation to `series` (or one of its occurrences), rendered once per shape
+    (see `_prepare`) and completed for each participant."""
+    return mailer.Stencil(
+        INVITATION,
+        subject=lambda: _("Invitation: %(title)s", title=series.title),
+        template="meetings/mail/invitation",
+        slots=LINKS,
+        reply_to=_reply_to(series),
+    )
+
+
+def _prepare(
+    participant: Participant,
+    *,
+    now: datetime,
+    force: bool = False,
+    stencil: mailer.Stencil | None = None,
+):
     """(sequence, rendered message) of this participant's invitation, or None when they
-    need none (the organizer, or someone holding the current one)."""
+    need none (the organizer, or someone holding the current one). `stencil`, when given,
+    is `_invitation_stencil(series)` shared by the participants being invited together."""
     series = calendar_series(participant)
     if participant.email.lower() in _organizer_emails(series):
         return None  # Outlook would swallow an invitation to its own organizer
@@ -152,15 +184,17 @@ def _prepare(participant: Participant, *, now: datetime, force: bool = False):
     if participant.invited_sequence == sequence and not force:
         return None
     content = calendar_request(participant, now=now)
-    return sequence, mailer.render(
-        INVITATION,
+    stencil = stencil or _invitation_stencil(series)
+    # The message depends on the participant through what they are invited to, their
+    # language and zone (the shape), their name and their links.
+    shape = (participant.series_id, participant.occurrence_id, participant.timezone)
+    return sequence, stencil.render(
         _recipient(participant),
-        subject=lambda: _("Invitation: %(title)s", title=series.title),
-        template="meetings/mail/invitation",
+        shape=shape,
         key=f"meeting-invite:{participant.id}:{sequence}"
         + (f":{now.isoformat()}" if force else ""),
-        context=_context(participant),
-        reply_to=_reply_to(series),
+        context=partial(_values, participant),
+        slots=_links(participant),
         calendar=("REQUEST", content),
     )
 
@@ -229,11 +263,12 @@ def send_invitations(
     check_sendable(target)
     people = invitees(target) if among is None else _invitees_among(target, among)
     pending = []
-    # Rendered one by one, written together (one INSERT statement); the participants'
-    # marks go in at the end.
+    # Rendered once per shape and completed for each, written together (one INSERT
+    # statement); the participants' marks go in at the end.
+    stencil = _invitation_stencil(target if isinstance(target, MeetingSeries) else target.series)
     with db.session.no_autoflush:
         for participant in people:
-            prepared = _prepare(participant, now=now)
+            prepared = _prepare(participant, now=now, stencil=stencil)
             if prepared is not None:
                 pending.append((participant, *prepared))
         written = mailer.compose_many([email for _, _, email in pending])
