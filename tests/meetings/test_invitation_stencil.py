@@ -85,9 +85,7 @@ def test_each_invitation_written_together_is_the_one_rendered_for_that_participa
             assert tokens.verify(ANSWER_PURPOSE, token, max_age=None) == person.id
 
 
-def test_two_participants_invitations_differ_only_in_their_names_and_links(
-    organizer, sent_mail
-):
+def test_two_participants_invitations_differ_only_in_their_names_and_links(organizer, sent_mail):
     meeting = make_series(organizer, rule="FREQ=MONTHLY;INTERVAL=6;COUNT=3")
     first = guest(meeting, organizer, "ana@customs.example", language="fr", name="Ana Pérez")
     second = guest(meeting, organizer, "bruno@customs.example", language="fr", name="B & <C>")
