@@ -12,6 +12,7 @@ from markupsafe import escape
 
 from tests.meetings.support import NOW, guest, make_series
 from webapp.core import mailer, tokens
+from webapp.core.links import external_url
 from webapp.extensions import db
 from webapp.meetings import invitations
 from webapp.meetings.invitations import ANSWER_PURPOSE, INVITATION
@@ -76,6 +77,7 @@ def test_each_invitation_written_together_is_the_one_rendered_for_that_participa
     for person in people:
         written, alone = written_for(sent_mail, person), rendered_alone(person)
         assert written.subject == alone.subject
+        assert written.calendar_content == invitations.calendar_request(person, now=NOW)
         assert without_tokens(written.body_text) == without_tokens(alone.body_text)
         assert without_tokens(written.body_html) == without_tokens(alone.body_html)
         links = TOKEN.findall(written.body_text + written.body_html)
@@ -83,6 +85,12 @@ def test_each_invitation_written_together_is_the_one_rendered_for_that_participa
         for _, participant_id, token in links:
             assert int(participant_id) == person.id
             assert tokens.verify(ANSWER_PURPOSE, token, max_age=None) == person.id
+        # As the routes build them.
+        token = links[0][2]
+        assert re.findall(r"http://\S+", written.body_text) == [
+            *(invitations.answer_url(person, answer, token) for answer in invitations.ANSWERS),
+            external_url("meetings.participant_ics", participant_id=person.id, token=token),
+        ]
 
 
 def test_two_participants_invitations_differ_only_in_their_names_and_links(organizer, sent_mail):

@@ -6,6 +6,7 @@ delivery happens in a worker after commit."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache, partial
 from zoneinfo import ZoneInfo
@@ -92,13 +93,24 @@ def current_sequence(participant: Participant) -> int:
     return target.sequence + target.series.sequence
 
 
-def calendar_request(participant: Participant, *, now: datetime) -> str:
-    """The current REQUEST for this participant: the whole series, or their occurrence."""
-    me = (calendar.attendee(participant),)
-    target = target_of(participant)
+def _target_events(
+    target: MeetingSeries | Occurrence, attendees: tuple[object, ...]
+) -> list[object]:
     if isinstance(target, MeetingSeries):
-        return calendar.request(calendar.series_events(target, me), dtstamp=now)
-    return calendar.request([calendar.occurrence_event(target, me)], dtstamp=now)
+        return calendar.series_events(target, attendees)
+    return [calendar.occurrence_event(target, attendees)]
+
+
+def calendar_request(
+    participant: Participant, *, now: datetime, events: Sequence[object] | None = None
+) -> str:
+    """The current REQUEST for this participant: the whole series, or their occurrence.
+    `events`, when given, are those of `_target_events(target, ())`, built once for the
+    participants invited together: each participant's own is them with their ATTENDEE."""
+    me = (calendar.attendee(participant),)
+    if events is None:
+        return calendar.request(_target_events(target_of(participant), me), dtstamp=now)
+    return calendar.request([replace(e, attendees=me) for e in events], dtstamp=now)
 
 
 def _occurrences_of(participant: Participant) -> list[Occurrence]:
@@ -115,10 +127,11 @@ LINKS = (*ANSWERS, "ics")
 
 def _links(participant: Participant) -> dict[str, str]:
     token = answer_token(participant)  # signed once for the five links
-    links = {answer: answer_url(participant, answer, token) for answer in ANSWERS}
-    links["ics"] = external_url(
-        "meetings.participant_ics", participant_id=participant.id, token=token
-    )
+    # Built once and completed, as the routes spell them: the answer page's address with
+    # `?answer=...`, and the calendar file's below it (the invitations' tests compare).
+    page = answer_url(participant, token=token)
+    links = {answer: f"{page}?answer={answer}" for answer in ANSWERS}
+    links["ics"] = f"{page}/invite.ics"
     return links
 
 
@@ -167,28 +180,44 @@ def _invitation_stencil(series: MeetingSeries) -> mailer.Stencil:
     )
 
 
+@dataclass
+class _Together:
+    """What the invitations written together share: their rendering (a stencil) and
+    each target's calendar events, without attendees."""
+
+    stencil: mailer.Stencil
+    events: dict[tuple[int | None, int | None], list[object]] = field(default_factory=dict)
+
+    def events_of(self, participant: Participant) -> list[object]:
+        key = (participant.series_id, participant.occurrence_id)
+        if key not in self.events:
+            self.events[key] = _target_events(target_of(participant), ())
+        return self.events[key]
+
+
 def _prepare(
     participant: Participant,
     *,
     now: datetime,
     force: bool = False,
-    stencil: mailer.Stencil | None = None,
+    together: _Together | None = None,
 ):
     """(sequence, rendered message) of this participant's invitation, or None when they
-    need none (the organizer, or someone holding the current one). `stencil`, when given,
-    is `_invitation_stencil(series)` shared by the participants being invited together."""
+    need none (the organizer, or someone holding the current one). `together`, when
+    given, is shared by the participants being invited together."""
     series = calendar_series(participant)
     if participant.email.lower() in _organizer_emails(series):
         return None  # Outlook would swallow an invitation to its own organizer
     sequence = current_sequence(participant)
     if participant.invited_sequence == sequence and not force:
         return None
-    content = calendar_request(participant, now=now)
-    stencil = stencil or _invitation_stencil(series)
+    if together is None:
+        together = _Together(_invitation_stencil(series))
+    content = calendar_request(participant, now=now, events=together.events_of(participant))
     # The message depends on the participant through what they are invited to, their
     # language and zone (the shape), their name and their links.
     shape = (participant.series_id, participant.occurrence_id, participant.timezone)
-    return sequence, stencil.render(
+    return sequence, together.stencil.render(
         _recipient(participant),
         shape=shape,
         key=f"meeting-invite:{participant.id}:{sequence}"
@@ -265,10 +294,11 @@ def send_invitations(
     pending = []
     # Rendered once per shape and completed for each, written together (one INSERT
     # statement); the participants' marks go in at the end.
-    stencil = _invitation_stencil(target if isinstance(target, MeetingSeries) else target.series)
+    series = target if isinstance(target, MeetingSeries) else target.series
+    together = _Together(_invitation_stencil(series))
     with db.session.no_autoflush:
         for participant in people:
-            prepared = _prepare(participant, now=now, stencil=stencil)
+            prepared = _prepare(participant, now=now, together=together)
             if prepared is not None:
                 pending.append((participant, *prepared))
         written = mailer.compose_many([email for _, _, email in pending])
