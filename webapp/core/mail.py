@@ -25,6 +25,7 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.policy import compat32
 from email.utils import format_datetime, formataddr, parseaddr
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -64,18 +65,30 @@ class SMTPSettings:
         )
 
 
+# Text parts as quoted-printable UTF-8: readable in the raw message and 7-bit safe.
+_UTF8 = Charset("utf-8")
+_UTF8.header_encoding = QP
+_UTF8.body_encoding = QP
+
+
+@lru_cache(maxsize=16)
+def _sender(mail_from: str) -> tuple[str, str]:
+    """(the From header, the envelope address) of the MAIL_FROM setting, parsed once."""
+    name, address = parseaddr(mail_from)
+    return formataddr((name, address), charset=_UTF8), address
+
+
 def message_id_for(idempotency_key: str, mail_from: str) -> str:
     """A Message-ID derived from the idempotency key: a re-send is recognisably the same."""
     digest = hashlib.sha256(idempotency_key.encode()).hexdigest()[:32]
-    domain = parseaddr(mail_from)[1].rpartition("@")[2] or "puerto.invalid"
+    domain = _sender(mail_from)[1].rpartition("@")[2] or "puerto.invalid"
     return f"<{digest}@{domain}>"
 
 
 def _mime_headers(message: OutboxMessage, mail_from: str) -> list[tuple[str, object]]:
     """The message's own headers, after those of its outer part, in `build_mime`'s order."""
-    name, address = parseaddr(mail_from)
     headers: list[tuple[str, object]] = [
-        ("From", formataddr((name, address), charset=_UTF8)),
+        ("From", _sender(mail_from)[0]),
         ("To", message.recipient),
     ]
     if message.reply_to:
@@ -89,12 +102,6 @@ def _mime_headers(message: OutboxMessage, mail_from: str) -> list[tuple[str, obj
     if message.calendar_method is None:
         headers.append(("Auto-Submitted", "auto-generated"))
     return headers
-
-
-# Text parts as quoted-printable UTF-8: readable in the raw message and 7-bit safe.
-_UTF8 = Charset("utf-8")
-_UTF8.header_encoding = QP
-_UTF8.body_encoding = QP
 
 
 def _text(content: str, subtype: str) -> MIMEText:
@@ -235,7 +242,7 @@ def _split(part: bytes) -> tuple[bytes, bytes]:
 def wire_bytes(message: OutboxMessage, mail_from: str) -> bytes | None:
     """What smtplib would send for `build_mime(message, mail_from)` (its boundaries those
     of `boundaries_for`), or None when the message needs the general path."""
-    if message.attachments or not (message.recipient + parseaddr(mail_from)[1]).isascii():
+    if message.attachments or not (message.recipient + _sender(mail_from)[1]).isascii():
         return None  # attachments, or an envelope that needs SMTPUTF8 (send_message's care)
     method = message.calendar_method
     calendar = method and message.calendar_content
@@ -319,7 +326,7 @@ class SMTPTransport:
 
     def send(self, mime: Message | bytes, recipient: str, mail_from: str) -> None:
         """Send a message: a `build_mime` tree, or the bytes `wire_bytes` wrote."""
-        envelope_from = parseaddr(mail_from)[1]
+        envelope_from = _sender(mail_from)[1]
         for attempt in (1, 2):
             conn, reused = self._connection()
             try:
