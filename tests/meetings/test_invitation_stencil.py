@@ -57,7 +57,8 @@ def test_each_invitation_written_together_is_the_one_rendered_for_that_participa
     )
     people = [
         guest(meeting, organizer, "ana@customs.example", language="es"),
-        guest(meeting, organizer, "bea@customs.example", language="es", name="Beatriz Núñez"),
+        guest(meeting, organizer, "bea@customs.example", language="es", name="Beatriz Núñez",
+              role="observer"),
         guest(meeting, organizer, "chris@customs.example", language="en", name="Chris <b>&amp;"),
         guest(meeting, organizer, "dom@customs.example", language="fr", name='Dominique "Dom"'),
         guest(meeting, organizer, "eva@customs.example", language="fr", name="Ève O'Neil",

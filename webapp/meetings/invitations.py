@@ -215,8 +215,14 @@ def _prepare(
         together = _Together(_invitation_stencil(series))
     content = calendar_request(participant, now=now, events=together.events_of(participant))
     # The message depends on the participant through what they are invited to, their
-    # language and zone (the shape), their name and their links.
-    shape = (participant.series_id, participant.occurrence_id, participant.timezone)
+    # language and zone (the shape), their name and their links; their role is in the
+    # shape too, so that a template that names it stays right.
+    shape = (
+        participant.series_id,
+        participant.occurrence_id,
+        participant.timezone,
+        participant.role,
+    )
     return sequence, together.stencil.render(
         _recipient(participant),
         shape=shape,
