@@ -305,7 +305,9 @@ def main() -> None:
     parser.add_argument("--occurrences", type=int, default=10_000)
     parser.add_argument("--participants", type=int, default=100_000)
     parser.add_argument("--invited", type=int, default=1_000, help="for the delivery run")
-    parser.add_argument("--workers", type=int, default=2, help="worker processes (prefork)")
+    parser.add_argument(
+        "--workers", type=int, default=4, help="worker processes (prefork), 4 as README deploys"
+    )
     parser.add_argument("--runs", type=int, default=1, help="delivery runs (figures of each)")
     parser.add_argument(
         "--delivery-only", action="store_true", help="only the end-to-end delivery run(s)"

@@ -8,7 +8,8 @@ is written in the caller's transaction; delivery happens after commit. The calle
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import secrets
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,7 +19,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale, get_translations
 from flask_babel import refresh as babel_refresh
 from jinja2 import pass_context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from webapp.core import outbox
 from webapp.core.outbox import Attachment, Email
@@ -194,3 +195,94 @@ def render(
         calendar_content=content,
         attachments=list(attachments),
     )
+
+
+class Stencil:
+    """One message rendered once for many recipients who read it alike, then completed
+    for each: rendering the templates is most of the cost of writing an invitation, and a
+    thousand invitations to one series in four languages need a handful of renderings.
+
+    A recipient's message differs from the stencil's only in the name in its salutation
+    and in `slots`, strings (links) placed after rendering, escaped in the HTML part as
+    Jinja escapes them. The caller names what else the message depends on as the `shape`
+    of each recipient (what they are invited to, their language and zone): a recipient's
+    context, given the slots' values, must depend on nothing else; it is called with
+    placeholders once per shape. A name that would change the salutation's lines is
+    rendered in full.
+    (tests/meetings/test_invitation_stencil.py compares both ways.)"""
+
+    def __init__(
+        self,
+        kind: str,
+        *,
+        subject: Callable[[], str],
+        template: str,
+        slots: Sequence[str],
+        reply_to: str | None = None,
+    ) -> None:
+        self.kind, self.subject, self.template, self.reply_to = kind, subject, template, reply_to
+        # Placeholders that escaping leaves alone and no text holds by chance.
+        marker = secrets.token_hex(6)
+        self._placeholders = {slot: f"PUERTOSLOT{n}X{marker}" for n, slot in enumerate(slots)}
+        self._name = f"PUERTONAMEX{marker}"
+        self._rendered: dict[tuple[object, ...], Email] = {}
+
+    def render(
+        self,
+        to: Recipient,
+        *,
+        shape: Hashable,
+        key: str,
+        context: Callable[[Mapping[str, str]], Mapping[str, Any]],
+        slots: Mapping[str, str],
+        calendar: tuple[str, str] | None = None,
+    ) -> Email:
+        """The message `render` would write for `to`, its context `context(slots)`.
+        `context` is given the placeholders instead when this shape is first rendered."""
+        if slots.keys() != self._placeholders.keys():
+            raise ValueError(f"slots {sorted(slots)} are not {sorted(self._placeholders)}")
+        name = (to.name or "").strip()
+        named = bool(name) and "@" not in name  # as grammar.salutation decides
+        if named and name.splitlines() != [name]:
+            return render(
+                self.kind,
+                to,
+                subject=self.subject,
+                template=self.template,
+                key=key,
+                context=lambda: context(slots),
+                reply_to=self.reply_to,
+                calendar=calendar,
+            )
+        stencil_key = (shape, to.language, to.timezone, named)
+        stencil = self._rendered.get(stencil_key)
+        if stencil is None:
+            stencil = self._rendered[stencil_key] = render(
+                self.kind,
+                Recipient(to.email, self._name if named else None, to.language, to.timezone),
+                subject=self.subject,
+                template=self.template,
+                key=key,
+                context=lambda: context(self._placeholders),
+                reply_to=self.reply_to,
+            )
+        text, html = stencil.body_text, stencil.body_html or ""
+        values = {self._placeholders[slot]: value for slot, value in slots.items()}
+        if named:
+            values[self._name] = name
+        for placeholder, value in values.items():
+            text = text.replace(placeholder, value)
+            html = html.replace(placeholder, str(escape(value)))
+        method, content = calendar if calendar else (None, None)
+        return Email(
+            kind=self.kind,
+            recipient=to.email,
+            subject=stencil.subject,
+            body_text=text,
+            body_html=html if stencil.body_html is not None else None,
+            language=stencil.language,
+            idempotency_key=key,
+            reply_to=self.reply_to,
+            calendar_method=method,
+            calendar_content=content,
+        )

@@ -34,6 +34,7 @@ from webapp.core.mail import (
     TemporaryFailure,
     build_mime,
     transport_for,
+    wire_bytes,
 )
 from webapp.core.timezones import UTCDateTime, utcnow
 from webapp.extensions import db
@@ -343,7 +344,7 @@ def deliver_batch(message_ids: list[int]) -> dict[int, Outcome]:
             if message.id not in held:
                 continue  # reclaimed by another worker while we were slow: theirs now
             # Built while the previous message's result is being committed ...
-            mime = build_mime(message, config["MAIL_FROM"]) if settings is not None else None
+            mime = _message_for(message, config["MAIL_FROM"]) if settings is not None else None
             results.wait()  # ... and handed over only once it is.
             outcome, values = _send(message, mime, settings, config)
             outcomes[message.id] = outcome
@@ -413,11 +414,20 @@ def deliver(message_id: int) -> Outcome:
     return deliver_batch([message_id])[message_id]
 
 
+def _message_for(message: OutboxMessage, mail_from: str) -> Message | bytes:
+    """The message as SMTP will carry it: its bytes written directly (a tenth of the CPU
+    of a MIME tree flattened by smtplib), or the tree when it needs the general path."""
+    return wire_bytes(message, mail_from) or build_mime(message, mail_from)
+
+
 def _send(
-    message: OutboxMessage, mime: Message | None, settings: SMTPSettings | None, config: dict
+    message: OutboxMessage,
+    mime: Message | bytes | None,
+    settings: SMTPSettings | None,
+    config: dict,
 ) -> tuple[Outcome, dict[str, object]]:
-    """Hand one message (its `mime`, built by `build_mime`) to SMTP, or keep it when no
-    server is configured; return the outcome and the row's new values."""
+    """Hand one message (from `_message_for`) to SMTP, or keep it when no server is
+    configured; return the outcome and the row's new values."""
     try:
         if settings is not None and mime is not None:
             transport_for(settings).send(mime, message.recipient, config["MAIL_FROM"])

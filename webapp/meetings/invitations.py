@@ -5,7 +5,8 @@ delivery happens in a worker after commit."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache, partial
 from zoneinfo import ZoneInfo
@@ -92,13 +93,24 @@ def current_sequence(participant: Participant) -> int:
     return target.sequence + target.series.sequence
 
 
-def calendar_request(participant: Participant, *, now: datetime) -> str:
-    """The current REQUEST for this participant: the whole series, or their occurrence."""
-    me = (calendar.attendee(participant),)
-    target = target_of(participant)
+def _target_events(
+    target: MeetingSeries | Occurrence, attendees: tuple[object, ...]
+) -> list[object]:
     if isinstance(target, MeetingSeries):
-        return calendar.request(calendar.series_events(target, me), dtstamp=now)
-    return calendar.request([calendar.occurrence_event(target, me)], dtstamp=now)
+        return calendar.series_events(target, attendees)
+    return [calendar.occurrence_event(target, attendees)]
+
+
+def calendar_request(
+    participant: Participant, *, now: datetime, events: Sequence[object] | None = None
+) -> str:
+    """The current REQUEST for this participant: the whole series, or their occurrence.
+    `events`, when given, are those of `_target_events(target, ())`, built once for the
+    participants invited together: each participant's own is them with their ATTENDEE."""
+    me = (calendar.attendee(participant),)
+    if events is None:
+        return calendar.request(_target_events(target_of(participant), me), dtstamp=now)
+    return calendar.request([replace(e, attendees=me) for e in events], dtstamp=now)
 
 
 def _occurrences_of(participant: Participant) -> list[Occurrence]:
@@ -108,33 +120,47 @@ def _occurrences_of(participant: Participant) -> list[Occurrence]:
     return [target]
 
 
-def _context(participant: Participant, **extra: object):
-    def build() -> dict[str, object]:
-        occurrences = [
-            {
-                "occurrence": o,
-                "here": when(o.starts_at, participant.timezone),
-                "venue": when(o.starts_at, o.zone),
-            }
-            for o in _occurrences_of(participant)
-        ]
-        token = answer_token(participant)  # signed once for the five links
-        return {
-            "participant": participant,
-            "series": calendar_series(participant),
-            "occurrences": occurrences,
-            "links": {
-                answer: answer_url(participant, answer, token)
-                for answer in ("accepted", "tentative", "declined", "delegated")
-            },
-            "ics_url": external_url(
-                "meetings.participant_ics", participant_id=participant.id, token=token
-            ),
-            # A callable is read here, in the reader's language and zone, like the rest.
-            **{name: value() if callable(value) else value for name, value in extra.items()},
-        }
+ANSWERS = ("accepted", "tentative", "declined", "delegated")
+# The participant's own links in a message: the four answers and the calendar file.
+LINKS = (*ANSWERS, "ics")
 
-    return build
+
+def _links(participant: Participant) -> dict[str, str]:
+    token = answer_token(participant)  # signed once for the five links
+    # Built once and completed, as the routes spell them: the answer page's address with
+    # `?answer=...`, and the calendar file's below it (the invitations' tests compare).
+    page = answer_url(participant, token=token)
+    links = {answer: f"{page}?answer={answer}" for answer in ANSWERS}
+    links["ics"] = f"{page}/invite.ics"
+    return links
+
+
+def _values(
+    participant: Participant, links: Mapping[str, str], **extra: object
+) -> dict[str, object]:
+    """A message's context: what the participant is invited to, the times in their zone
+    and the venue's, their `links` (see `LINKS`), and `extra`."""
+    occurrences = [
+        {
+            "occurrence": o,
+            "here": when(o.starts_at, participant.timezone),
+            "venue": when(o.starts_at, o.zone),
+        }
+        for o in _occurrences_of(participant)
+    ]
+    return {
+        "participant": participant,
+        "series": calendar_series(participant),
+        "occurrences": occurrences,
+        "links": {answer: links[answer] for answer in ANSWERS},
+        "ics_url": links["ics"],
+        # A callable is read here, in the reader's language and zone, like the rest.
+        **{name: value() if callable(value) else value for name, value in extra.items()},
+    }
+
+
+def _context(participant: Participant, **extra: object):
+    return lambda: _values(participant, _links(participant), **extra)
 
 
 def calendar_series(participant: Participant) -> MeetingSeries:
@@ -142,25 +168,68 @@ def calendar_series(participant: Participant) -> MeetingSeries:
     return target if isinstance(target, MeetingSeries) else target.series
 
 
-def _prepare(participant: Participant, *, now: datetime, force: bool = False):
+def _invitation_stencil(series: MeetingSeries) -> mailer.Stencil:
+    """The invitation to `series` (or one of its occurrences), rendered once per shape
+    (see `_prepare`) and completed for each participant."""
+    return mailer.Stencil(
+        INVITATION,
+        subject=lambda: _("Invitation: %(title)s", title=series.title),
+        template="meetings/mail/invitation",
+        slots=LINKS,
+        reply_to=_reply_to(series),
+    )
+
+
+@dataclass
+class _Together:
+    """What the invitations written together share: their rendering (a stencil) and
+    each target's calendar events, without attendees."""
+
+    stencil: mailer.Stencil
+    events: dict[tuple[int | None, int | None], list[object]] = field(default_factory=dict)
+
+    def events_of(self, participant: Participant) -> list[object]:
+        key = (participant.series_id, participant.occurrence_id)
+        if key not in self.events:
+            self.events[key] = _target_events(target_of(participant), ())
+        return self.events[key]
+
+
+def _prepare(
+    participant: Participant,
+    *,
+    now: datetime,
+    force: bool = False,
+    together: _Together | None = None,
+):
     """(sequence, rendered message) of this participant's invitation, or None when they
-    need none (the organizer, or someone holding the current one)."""
+    need none (the organizer, or someone holding the current one). `together`, when
+    given, is shared by the participants being invited together."""
     series = calendar_series(participant)
     if participant.email.lower() in _organizer_emails(series):
         return None  # Outlook would swallow an invitation to its own organizer
     sequence = current_sequence(participant)
     if participant.invited_sequence == sequence and not force:
         return None
-    content = calendar_request(participant, now=now)
-    return sequence, mailer.render(
-        INVITATION,
+    if together is None:
+        together = _Together(_invitation_stencil(series))
+    content = calendar_request(participant, now=now, events=together.events_of(participant))
+    # The message depends on the participant through what they are invited to, their
+    # language and zone (the shape), their name and their links; their role is in the
+    # shape too, so that a template that names it stays right.
+    shape = (
+        participant.series_id,
+        participant.occurrence_id,
+        participant.timezone,
+        participant.role,
+    )
+    return sequence, together.stencil.render(
         _recipient(participant),
-        subject=lambda: _("Invitation: %(title)s", title=series.title),
-        template="meetings/mail/invitation",
+        shape=shape,
         key=f"meeting-invite:{participant.id}:{sequence}"
         + (f":{now.isoformat()}" if force else ""),
-        context=_context(participant),
-        reply_to=_reply_to(series),
+        context=partial(_values, participant),
+        slots=_links(participant),
         calendar=("REQUEST", content),
     )
 
@@ -229,11 +298,13 @@ def send_invitations(
     check_sendable(target)
     people = invitees(target) if among is None else _invitees_among(target, among)
     pending = []
-    # Rendered one by one, written together (one INSERT statement); the participants'
-    # marks go in at the end.
+    # Rendered once per shape and completed for each, written together (one INSERT
+    # statement); the participants' marks go in at the end.
+    series = target if isinstance(target, MeetingSeries) else target.series
+    together = _Together(_invitation_stencil(series))
     with db.session.no_autoflush:
         for participant in people:
-            prepared = _prepare(participant, now=now)
+            prepared = _prepare(participant, now=now, together=together)
             if prepared is not None:
                 pending.append((participant, *prepared))
         written = mailer.compose_many([email for _, _, email in pending])
