@@ -108,14 +108,17 @@ def test_a_meeting_further_off_than_any_offset_can_reach_is_not_scanned(organize
     assert _run(START - reminders.LONGEST_OFFSET - timedelta(seconds=1)) == 0
 
 
-def test_the_reminder_answers_to_the_organizer_and_carries_the_answer_link(organizer):
+def test_the_reminder_greets_by_name_answers_to_the_organizer_and_carries_the_answer_link(
+    organizer,
+):
     meeting = make_series(organizer, title="Border cooperation meeting")
-    person = guest(meeting, organizer, "ana@customs.example")
+    person = guest(meeting, organizer, "ana@customs.example", name="Ana Pérez")
     _run(START - DAY)
     (message,) = db.session.scalars(
         sa.select(OutboxMessage).where(OutboxMessage.kind == "meeting-reminder")
     )
     assert message.reply_to == "organizer@secretariat.example"
+    assert "Ana Pérez" in message.body_text.split("\n", 1)[0]
     assert "Border cooperation meeting" in message.subject
     assert any(f"/answer/{person.id}/" in link for link in links_in(message.body_text))
     assert message.idempotency_key.startswith("meeting-reminder:")
