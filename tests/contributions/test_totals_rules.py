@@ -407,10 +407,10 @@ def test_a_pledges_standing_counts_every_receipt_against_it_and_no_other(donor, 
         instalments=[(date(2026, 3, 1), "100"), (date(2026, 4, 1), "200")],
     )
     other = _pledge(brazil, finance, amount="50")
+    _pay(brazil, finance, "999")  # not against a pledge, and received first
     _pay(brazil, finance, "120", pledge=pledge, instalment=pledge.instalments[1])
     _pay(brazil, finance, "30", pledge=pledge)
     _pay(brazil, finance, "50", pledge=other)
-    _pay(brazil, finance, "999")  # not against a pledge
     standing = _standing(brazil, pledge, date(2026, 3, 15))
     assert standing.paid == Money.from_minor(15000, "USD")
     assert standing.outstanding == Money.from_minor(15000, "USD")
@@ -464,3 +464,11 @@ def test_a_pledge_without_schedule_stands_by_its_receipts(donor, finance):
     assert standing.instalments == []
     assert count(Instalment) == 0
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Receipt)) == 1
+
+
+def test_one_cent_left_is_not_paid(donor, finance):
+    brazil = donor()
+    pledge = _pledge(brazil, finance, amount="100", instalments=[(date(2026, 4, 1), "100")])
+    _pay(brazil, finance, "99.99", pledge=pledge)
+    [only] = _standing(brazil, pledge, date(2026, 3, 15)).instalments
+    assert (only.state, only.left.minor_units) == (PARTLY_PAID, 1)
