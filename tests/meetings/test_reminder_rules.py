@@ -93,9 +93,12 @@ def test_a_late_run_sends_the_reminder_of_the_nearest_offset(organizer):
     assert record.occurrence_id == meeting.occurrences[0].id
 
 
-def test_the_last_second_before_the_start_still_reminds(organizer):
+def test_the_last_second_before_the_start_still_reminds_and_the_start_itself_does_not(
+    organizer,
+):
     meeting = make_series(organizer)
     guest(meeting, organizer, "ana@customs.example")
+    assert _run(START) == 0
     assert _run(START - timedelta(seconds=1)) == 1
 
 
