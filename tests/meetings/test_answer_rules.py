@@ -10,6 +10,7 @@ import pytest
 from tests.meetings.support import NOW, guest, make_series
 from webapp.core import tokens
 from webapp.core.errors import RuleError
+from webapp.core.reference import Organization
 from webapp.extensions import db
 from webapp.meetings import answers, invitations
 from webapp.meetings.models import (
@@ -124,7 +125,7 @@ def test_an_answer_not_offered_is_refused_and_changes_nothing(organizer, answer)
     person = guest(make_series(organizer), organizer, "ana@customs.example")
     with pytest.raises(RuleError) as refused:
         answers.record_answer(person, answer, now=NOW)
-    assert refused.value.field == "answer"
+    assert (refused.value.field, refused.value.message) == ("answer", "Choose an answer.")
     assert (person.answer, person.answered_at) == (NEEDS_ACTION, None)
 
 
@@ -135,6 +136,7 @@ def test_sending_a_colleague_needs_their_address(organizer, colleague):
     with pytest.raises(RuleError) as refused:
         answers.record_answer(person, DELEGATED, now=NOW, colleague=colleague)
     assert refused.value.field == "email"
+    assert refused.value.message == "Give your colleague's email address."
     assert person.answer == NEEDS_ACTION
     assert [p.email for p in meeting_participants(meeting)] == ["ana@customs.example"]
 
@@ -147,9 +149,15 @@ def meeting_participants(meeting) -> list[Participant]:
 def test_the_colleague_takes_the_participants_place_role_language_and_zone(
     organizer, member_state
 ):
+    # Neither the language nor the zone is what the state would suggest: they are copied.
+    unodc = Organization(acronym="UNODC", name_en="UNODC", name_es="UNODC", name_fr="ONUDC",
+                         name_pt="UNODC")  # fmt: skip
+    db.session.add(unodc)
+    db.session.flush()
     meeting = make_series(organizer)
-    person = guest(meeting, organizer, "ana@customs.example", role="observer", language="pt",
-                   timezone="America/Sao_Paulo", member_state=member_state("BR"))  # fmt: skip
+    person = guest(meeting, organizer, "ana@customs.example", role="observer", language="fr",
+                   timezone="America/Manaus", member_state=member_state("BR"),
+                   organization=unodc)  # fmt: skip
     colleague = answers.record_answer(
         person, DELEGATED, now=NOW, colleague=answers.Colleague("bo@customs.example", "Bo")
     )
@@ -158,10 +166,11 @@ def test_the_colleague_takes_the_participants_place_role_language_and_zone(
     assert (colleague.email, colleague.name) == ("bo@customs.example", "Bo")
     assert (colleague.role, colleague.language, colleague.timezone) == (
         "observer",
-        "pt",
-        "America/Sao_Paulo",
+        "fr",
+        "America/Manaus",
     )
     assert colleague.member_state.code == "BR"
+    assert colleague.organization_id == unodc.id
     assert colleague.proposed_by_id == organizer.id
     assert colleague.invited_sequence is not None  # invited at once
     assert (person.answer, person.delegated_to) == (DELEGATED, colleague)
@@ -184,7 +193,7 @@ def test_a_colleague_cannot_be_sent_to_a_meeting_without_an_organizer(organizer)
     person = guest(meeting, organizer, "ana@customs.example")
     meeting.organizers = []
     db.session.commit()
-    with pytest.raises(RuleError):
+    with pytest.raises(RuleError, match="no organizer"):
         answers.record_answer(
             person, DELEGATED, now=NOW, colleague=answers.Colleague("bo@customs.example", "Bo")
         )
