@@ -472,3 +472,25 @@ def test_one_cent_left_is_not_paid(donor, finance):
     _pay(brazil, finance, "99.99", pledge=pledge)
     [only] = _standing(brazil, pledge, date(2026, 3, 15)).instalments
     assert (only.state, only.left.minor_units) == (PARTLY_PAID, 1)
+
+
+def test_every_receipt_against_the_pledge_and_against_an_instalment_counts(donor, finance):
+    brazil = donor()
+    pledge = _pledge(brazil, finance, amount="300",
+                     instalments=[(date(2026, 3, 1), "100"), (date(2026, 4, 1), "100"),
+                                  (date(2026, 5, 1), "100")])  # fmt: skip
+    for _ in range(2):
+        _pay(brazil, finance, "50", pledge=pledge)  # against the pledge: the oldest first
+        _pay(brazil, finance, "50", pledge=pledge, instalment=pledge.instalments[2])
+    first, second, third = _standing(brazil, pledge, date(2026, 3, 15)).instalments
+    assert [first.state, second.state, third.state] == [PAID, DUE, PAID]
+
+
+def test_a_reversed_pledge_listed_first_does_not_hide_the_next(donor, finance):
+    brazil = donor()
+    gone = _pledge(brazil, finance, pledged_on=date(2026, 1, 1))
+    kept = _pledge(brazil, finance, pledged_on=date(2026, 2, 1))
+    ledger.reverse(gone, reason="Withdrawn", by=finance, now=NOW)
+    db.session.commit()
+    found = donor_ledger(brazil)
+    assert set(pledge_standings(found.pledges, found.receipts, date(2026, 3, 15))) == {kept.id}
