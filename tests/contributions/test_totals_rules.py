@@ -339,6 +339,7 @@ def test_a_reason_of_two_thousand_characters_is_enough_and_one_more_too_many(don
         with pytest.raises(RuleError) as refused:
             ledger.reverse(second, reason=missing, by=finance, now=NOW)
         assert refused.value.field == "reason"
+        assert refused.value.message.startswith("Give the reason for the reversal")
     assert ledger.reversal_of(second) is None
 
 
