@@ -83,13 +83,17 @@ def test_an_amount_must_be_greater_than_zero(app, text):
     with pytest.raises(RuleError) as refused:
         amounts.parse_amount(text, "USD", "paid")
     assert refused.value.field == "paid"
+    assert refused.value.message in (
+        "Enter an amount greater than zero.",
+        "Enter the amount as a number, such as 1250.50.",
+    )
 
 
 def test_the_largest_amount_has_fifteen_digits_of_minor_units(app):
     assert amounts.parse_amount("9999999999999.99", "USD").minor_units == 10**15 - 1
     with pytest.raises(RuleError) as refused:
         amounts.parse_amount("10000000000000.00", "USD", "paid")
-    assert refused.value.field == "paid"
+    assert (refused.value.field, refused.value.message) == ("paid", "This amount is too large.")
 
 
 @pytest.mark.parametrize("currency", ["ZZZ", "", None, "US"])
@@ -97,6 +101,7 @@ def test_an_unknown_currency_is_refused_on_the_currency_field(app, currency):
     with pytest.raises(RuleError) as refused:
         amounts.parse_amount("100", currency, "paid")
     assert refused.value.field == "currency"
+    assert refused.value.message.endswith("is not an ISO 4217 currency code.")
 
 
 def test_a_refused_currency_is_named_and_cut_short(app):
@@ -166,7 +171,10 @@ def test_a_schedule_of_sixty_instalments_is_accepted_and_one_more_refused(donor,
     assert len(made.instalments) == 60
     with pytest.raises(RuleError) as refused:
         _pledge(brazil, finance, amount="610", instalments=[*sixty, (date(2026, 12, 1), "10")])
-    assert refused.value.field == "instalments"
+    assert (refused.value.field, refused.value.message) == (
+        "instalments",
+        "A schedule has at most 60 instalments.",
+    )
 
 
 def test_a_bad_instalment_names_its_due_date(donor, finance):
@@ -209,7 +217,10 @@ def test_the_instrument_is_kept_trimmed_and_at_most_two_hundred_characters(donor
     assert len(_pledge(brazil, finance, instrument="x" * 200).instrument) == 200
     with pytest.raises(RuleError) as refused:
         _pledge(brazil, finance, instrument="x" * 201)
-    assert refused.value.field == "instrument"
+    assert (refused.value.field, refused.value.message) == (
+        "instrument",
+        "Use at most 200 characters.",
+    )
 
 
 def test_a_pledge_records_who_posted_it_and_when(donor, finance):
@@ -238,6 +249,10 @@ def test_an_earmark_without_a_known_kind_or_a_label_is_refused(app, kind, label,
     with pytest.raises(RuleError) as refused:
         pledges.check_earmark(kind, label)
     assert refused.value.field == field
+    assert refused.value.message in (
+        "Choose an earmark from the list.",
+        "Name the program or activity (at most 200 characters).",
+    )
 
 
 def test_a_meeting_series_earmark_is_stored_by_the_series_id(user):
@@ -253,6 +268,7 @@ def test_a_meeting_series_earmark_is_stored_by_the_series_id(user):
         with pytest.raises(RuleError) as refused:
             pledges.check_earmark(MEETING_SERIES, "", unknown)
         assert refused.value.field == "earmark_series"
+        assert refused.value.message == "Choose a meeting series from the list."
 
 
 def test_a_pledge_earmarked_for_a_meeting_series_points_to_it(donor, finance, user):
