@@ -30,6 +30,7 @@ from webapp.contributions.standing import (
     allocate,
     pledge_standings,
 )
+from webapp.core.audit import AuditEntry
 from webapp.core.errors import RuleError
 from webapp.core.money import Money
 from webapp.extensions import db
@@ -512,3 +513,15 @@ def test_a_reversed_pledge_listed_first_does_not_hide_the_next(donor, finance):
     db.session.commit()
     found = donor_ledger(brazil)
     assert set(pledge_standings(found.pledges, found.receipts, date(2026, 3, 15))) == {kept.id}
+
+
+def test_a_reversal_is_audited_under_the_account_that_posted_it(donor, finance):
+    paid = _pay(donor(), finance, "10")
+    reversal = ledger.reverse(paid, reason="Bounced", by=finance, now=NOW)
+    db.session.commit()
+    entry = db.session.scalar(
+        sa.select(AuditEntry).where(
+            AuditEntry.entity_type == "Receipt", AuditEntry.entity_id == reversal.id
+        )
+    )
+    assert (entry.actor_id, entry.actor_label) == (finance.id, finance.email)
