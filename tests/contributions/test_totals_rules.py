@@ -525,3 +525,12 @@ def test_a_reversal_is_audited_under_the_account_that_posted_it(donor, finance):
         )
     )
     assert (entry.actor_id, entry.actor_label) == (finance.id, finance.email)
+
+
+def test_a_currency_read_alone_is_refused_on_its_own_field_named_and_cut_short(app):
+    with pytest.raises(RuleError) as refused:
+        amounts.parse_currency("NOTACURRENCYATALL")
+    assert refused.value.field == "currency"
+    assert refused.value.message.startswith("NOTACURREN is not")
+    with pytest.raises(RuleError, match=r"^\? is not"):
+        amounts.parse_currency(None)
