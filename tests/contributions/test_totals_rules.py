@@ -115,8 +115,9 @@ def test_a_refused_currency_is_named_and_cut_short(app):
 
 @pytest.mark.parametrize(
     ("text", "currency", "says"),
-    [("1.5", "JPY", "have no decimals"), ("1.2345", "KWD", "at most 3 decimals"),
-     ("1.234", "USD", "at most 2 decimals")],
+    [("1.5", "JPY", "^Amounts in JPY have no decimals"),
+     ("1.2345", "KWD", "^Amounts in KWD have at most 3 decimals"),
+     ("1.234", "USD", "^Amounts in USD have at most 2 decimals")],
 )  # fmt: skip
 def test_too_many_decimals_are_refused_on_the_amounts_field(app, text, currency, says):
     with pytest.raises(RuleError, match=says) as refused:
