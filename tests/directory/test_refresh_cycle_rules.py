@@ -55,8 +55,9 @@ def test_a_request_by_hand_is_refused_while_one_is_open(member_state, user):
     br = due_state(member_state, "BR")
     user("focal_point", states=[br])
     refresh.run_cycle(NOW)
-    with pytest.raises(RefreshRefused, match="already open"):
+    with pytest.raises(RefreshRefused, match="already open") as refused:
         refresh.send_request_by_hand(br.id, user("admin"), NOW + timedelta(days=1))
+    assert "Brazil" in refused.value.message
     assert len(requests_of(br)) == 1
 
 
@@ -83,7 +84,7 @@ def test_a_request_by_hand_for_a_cycle_already_answered_is_refused(member_state,
 
 
 def test_a_request_by_hand_to_an_unknown_state_is_refused(app, user):
-    with pytest.raises(RefreshRefused):
+    with pytest.raises(RefreshRefused, match="not in the directory"):
         refresh.send_request_by_hand(987654, user("admin"), NOW)
 
 
@@ -247,3 +248,10 @@ def test_open_requests_come_oldest_first(member_state, user):
     db.session.commit()
     open_requests, _ = refresh.requests_for(person)
     assert [r.cycle for r in open_requests] == [date(2024, 6, 1), date(2024, 12, 1)]
+
+
+def test_a_signed_link_to_a_request_that_does_not_exist_is_invalid(app):
+    token = tokens.sign(refresh_mail.TOKEN_PURPOSE, {"request": 987654})
+    with pytest.raises(RefreshLinkError) as refused:
+        refresh.request_from_token(token)
+    assert refused.value.reason == "invalid"
