@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from flask_babel import force_locale
 
 from tests.directory.test_refresh_rules import (
     NOW,
@@ -57,7 +58,7 @@ def test_a_request_by_hand_is_refused_while_one_is_open(member_state, user):
     refresh.run_cycle(NOW)
     with pytest.raises(RefreshRefused, match="already open") as refused:
         refresh.send_request_by_hand(br.id, user("admin"), NOW + timedelta(days=1))
-    assert "Brazil" in refused.value.message
+    assert "A refresh request to Brazil is already open" in refused.value.message
     assert len(requests_of(br)) == 1
 
 
@@ -68,6 +69,21 @@ def test_a_request_by_hand_to_a_state_without_focal_point_is_refused(member_stat
         refresh.send_request_by_hand(br.id, user("admin"), NOW)
     assert requests_of(br) == []
     assert mail(refresh_mail.REQUEST_MAIL) == []
+
+
+@pytest.mark.parametrize(
+    ("code", "says"),
+    [
+        ("BR", "Le Brésil n'a pas de point focal"),
+        ("US", "Les États-Unis n'ont pas de point focal"),
+    ],
+)
+def test_the_refusal_for_want_of_a_focal_point_agrees_with_the_state(member_state, user, code,
+                                                                     says):  # fmt: skip
+    state = due_state(member_state, code)
+    with force_locale("fr"), pytest.raises(RefreshRefused) as refused:
+        refresh.send_request_by_hand(state.id, user("admin"), NOW)
+    assert refused.value.message.startswith(says)
 
 
 def test_a_request_by_hand_for_a_cycle_already_answered_is_refused(member_state, user):
