@@ -99,6 +99,29 @@ def test_a_request_by_hand_for_a_cycle_already_answered_is_refused(member_state,
     assert len(requests_of(br)) == 1
 
 
+@pytest.mark.parametrize(
+    ("code", "language", "says"),
+    [
+        ("US", "en", "The United States has already answered"),
+        ("US", "fr", "Les États-Unis ont déjà répondu"),
+        ("BR", "fr", "Le Brésil a déjà répondu"),
+    ],
+)
+def test_the_refusal_of_an_answered_cycle_names_the_state_and_agrees_with_it(
+    member_state, user, code, language, says
+):
+    state = member_state(code)
+    contact(state, verified=TODAY)
+    user("focal_point", states=[state])
+    admin = user("admin")
+    [request] = refresh.send_request_by_hand(state.id, admin, NOW)
+    refresh.answer_request(request, "confirmed", NOW + timedelta(hours=1))
+    db.session.commit()
+    with force_locale(language), pytest.raises(RefreshRefused) as refused:
+        refresh.send_request_by_hand(state.id, admin, NOW + timedelta(hours=2))
+    assert refused.value.message.startswith(says)
+
+
 def test_a_request_by_hand_to_an_unknown_state_is_refused(app, user):
     with pytest.raises(RefreshRefused, match="not in the directory"):
         refresh.send_request_by_hand(987654, user("admin"), NOW)
