@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from tests.contributions.conftest import count
 from tests.meetings.support import make_series
@@ -123,6 +124,12 @@ def test_too_many_decimals_are_refused_on_the_amounts_field(app, text, currency,
     with pytest.raises(RuleError, match=says) as refused:
         amounts.parse_amount(text, currency, "paid")
     assert refused.value.field == "paid"
+
+
+def test_the_refusal_for_too_many_decimals_speaks_the_readers_language(app):
+    with force_locale("fr"), pytest.raises(RuleError) as refused:
+        amounts.parse_amount("1.234", "USD")
+    assert refused.value.message == "Les montants en USD ont au plus 2 décimales."
 
 
 def test_a_currency_is_read_alone(app):
