@@ -261,13 +261,14 @@ def test_a_focal_point_sees_their_own_open_and_answered_requests_of_their_states
     refresh.run_cycle(NOW)
     [mine_br] = [r for r in requests_of(br) if r.focal_point_id == person.id]
     [mine_mx], [mine_ar] = requests_of(mx), requests_of(ar)
-    refresh.answer_request(mine_mx, "confirmed", NOW + timedelta(days=2))
-    refresh.answer_request(mine_ar, "confirmed", NOW + timedelta(days=1))
+    assert mine_ar.id < mine_mx.id  # asked in the order of the states' names
+    refresh.answer_request(mine_mx, "confirmed", NOW + timedelta(days=1))
+    refresh.answer_request(mine_ar, "confirmed", NOW + timedelta(days=2))
     db.session.commit()
     open_requests, answered = refresh.requests_for(person)
     assert open_requests == [mine_br]
-    assert answered == [mine_mx, mine_ar]  # latest answer first
-    assert refresh.requests_for(person, limit=1)[1] == [mine_mx]
+    assert answered == [mine_ar, mine_mx]  # latest answer first, whatever the order asked
+    assert refresh.requests_for(person, limit=1)[1] == [mine_ar]
     theirs_open, _ = refresh.requests_for(colleague)
     assert [r.focal_point_id for r in theirs_open] == [colleague.id]
     person.member_states = [mx]  # no longer speaks for Brazil
