@@ -4,7 +4,7 @@ a focal point's own requests, and escalations."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask_babel import force_locale
@@ -24,6 +24,7 @@ from webapp.directory.models import RefreshRequest
 from webapp.extensions import db
 
 ESCALATION_DAY = NOW + timedelta(days=30)
+ONE_DAY = timedelta(days=1)
 
 
 # --- by hand ----------------------------------------------------------------------------
@@ -295,3 +296,21 @@ def test_a_signed_link_to_a_request_that_does_not_exist_is_invalid(app):
     with pytest.raises(RefreshLinkError) as refused:
         refresh.request_from_token(token)
     assert refused.value.reason == "invalid"
+
+
+@pytest.mark.parametrize(
+    ("zone", "day"), [("America/Sao_Paulo", TODAY), ("America/Los_Angeles", TODAY - ONE_DAY)]
+)
+def test_an_answer_stamps_the_day_of_the_focal_points_own_zone_not_the_default(
+    member_state, user, zone, day
+):
+    # 04:30 UTC in June: 01:30 in São Paulo and 00:30 in New York (the default zone), but
+    # still the previous evening in Los Angeles.
+    br = member_state("BR")
+    entry = contact(br, verified=TODAY - timedelta(days=183))
+    user("focal_point", states=[br], timezone=zone)
+    refresh.send_due_requests(NOW)
+    [request] = requests_of(br)
+    refresh.answer_request(request, "confirmed", datetime(2025, 6, 2, 4, 30, tzinfo=UTC))
+    db.session.commit()
+    assert entry.last_verified_on == day
