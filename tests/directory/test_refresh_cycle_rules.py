@@ -270,8 +270,9 @@ def test_a_focal_point_sees_their_own_open_and_answered_requests_of_their_states
     assert open_requests == [mine_br]
     assert answered == [mine_ar, mine_mx]  # latest answer first, whatever the order asked
     assert refresh.requests_for(person, limit=1)[1] == [mine_ar]
-    theirs_open, _ = refresh.requests_for(colleague)
+    theirs_open, theirs_answered = refresh.requests_for(colleague)
     assert [r.focal_point_id for r in theirs_open] == [colleague.id]
+    assert theirs_answered == []  # Mexico's and Argentina's answers are not theirs
     person.member_states = [mx]  # no longer speaks for Brazil
     db.session.commit()
     assert refresh.requests_for(person)[0] == []
