@@ -315,3 +315,13 @@ def test_an_answer_stamps_the_day_of_the_focal_points_own_zone_not_the_default(
     refresh.answer_request(request, "confirmed", datetime(2025, 6, 2, 4, 30, tzinfo=UTC))
     db.session.commit()
     assert entry.last_verified_on == day
+
+
+def test_a_reminder_tells_how_many_entries_the_state_lists(member_state, user):
+    br = due_state(member_state, "BR")
+    contact(br, verified=TODAY - timedelta(days=200))
+    user("focal_point", states=[br])
+    refresh.run_cycle(NOW)
+    assert refresh.send_reminders(NOW + timedelta(days=14)).reminded != []
+    [reminder] = mail(refresh_mail.REMINDER_MAIL)
+    assert "2 entries are listed." in reminder.body_text
