@@ -13,6 +13,11 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
+# Under mutmut (a copy of the project in `mutants/`, messages mutated) the messages checked
+# are those of the real source, as in test_i18n.
+SOURCE_ROOT = (
+    ROOT.parent if ROOT.name == "mutants" and (ROOT.parent / "babel.cfg").is_file() else ROOT
+)
 TRANSLATIONS = ROOT / "webapp" / "translations"
 GLOSSARY = TRANSLATIONS / "GLOSSARY.md"
 DATA = ROOT / "webapp" / "core" / "data"
@@ -40,12 +45,12 @@ def counts_in(message: str) -> list[str]:
 
 
 def source_messages() -> list[tuple[str, int, str | tuple[str, ...]]]:
-    with open(ROOT / "babel.cfg") as config:
+    with open(SOURCE_ROOT / "babel.cfg") as config:
         method_map, options_map = parse_mapping_cfg(config)
     return [
         (filename, lineno, message)
         for filename, lineno, message, _comments, _context in extract_from_dir(
-            str(ROOT), method_map, options_map, keywords=KEYWORDS
+            str(SOURCE_ROOT), method_map, options_map, keywords=KEYWORDS
         )
     ]
 

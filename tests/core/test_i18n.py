@@ -232,12 +232,12 @@ def source_messages() -> dict[str, tuple[str, ...]]:
 def source_message_keys() -> set[tuple[str, str | None]]:
     """(message id, context) of every message: "Active" for a member state and "Active"
     for a directory entry are two messages (pgettext)."""
-    with open(ROOT / "babel.cfg", encoding="utf-8") as handle:
+    with open(SOURCE_ROOT / "babel.cfg", encoding="utf-8") as handle:
         method_map, options_map = parse_mapping_cfg(handle, "babel.cfg")
     return {
         (message if isinstance(message, str) else message[0], context)
         for _filename, _lineno, message, _comments, context in extract_from_dir(
-            str(ROOT), method_map, options_map, keywords=KEYWORDS
+            str(SOURCE_ROOT), method_map, options_map, keywords=KEYWORDS
         )
     }
 

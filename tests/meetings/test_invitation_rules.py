@@ -1,0 +1,327 @@
+"""Invitations and updates, the rules behind them (tests/MUTATION.md): who is invited,
+when an invitation is due again (its SEQUENCE), who gets an update, and what a
+participant's delivery shows. Read at the outbox, where each message is written."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from tests.meetings.support import NOW, guest, make_series
+from webapp.core import outbox
+from webapp.core.errors import RuleError
+from webapp.core.outbox import OutboxMessage
+from webapp.extensions import db
+from webapp.meetings import invitations, series
+from webapp.meetings.models import CANCELLED, DRAFT, Participant
+
+
+@pytest.fixture()
+def organizer(user):
+    return user("organizer", email="organizer@secretariat.example", name="Olga Organizer")
+
+
+def _rows(kind: str | None = None) -> list[OutboxMessage]:
+    query = sa.select(OutboxMessage).order_by(OutboxMessage.id)
+    if kind:
+        query = query.where(OutboxMessage.kind == kind)
+    return list(db.session.scalars(query))
+
+
+def _send(target, **options) -> int:
+    written = invitations.send_invitations(target, now=NOW, **options)
+    db.session.commit()
+    return written
+
+
+def _move(occurrence, hours: int = 1):
+    start, end = series.wall_clock(occurrence)
+    return series.update_occurrence(
+        occurrence,
+        series.OccurrenceInput(
+            starts=start + timedelta(hours=hours),
+            ends=end + timedelta(hours=hours),
+            zone=occurrence.zone,
+            status=occurrence.status,
+            venue=series.Venue(occurrence.venue_address),
+        ),
+        now=NOW,
+    )
+
+
+# --- who is invited -----------------------------------------------------------------------
+
+
+def test_the_organizers_address_is_recognised_whatever_its_case(organizer):
+    meeting = make_series(organizer)
+    guest(meeting, organizer, "Organizer@Secretariat.Example")
+    guest(meeting, organizer, "ana@customs.example")
+    assert _send(meeting) == 1
+    assert [m.recipient for m in _rows()] == ["ana@customs.example"]
+
+
+def test_a_series_invites_those_of_its_meetings_that_take_place_and_not_the_others(organizer):
+    monthly = make_series(organizer, rule="FREQ=MONTHLY;COUNT=3")
+    first, second, third = monthly.occurrences
+    guest(monthly, organizer, "all@customs.example")
+    guest(first, organizer, "first@customs.example")
+    guest(second, organizer, "second@customs.example")
+    guest(third, organizer, "third@customs.example")
+    second.status = CANCELLED
+    third.status = DRAFT
+    db.session.commit()
+    assert _send(monthly) == 2
+    assert sorted(m.recipient for m in _rows()) == ["all@customs.example", "first@customs.example"]
+
+
+def test_one_meeting_of_a_series_invites_only_its_own_participants(organizer):
+    monthly = make_series(organizer, rule="FREQ=MONTHLY;COUNT=2")
+    first, second = monthly.occurrences
+    guest(monthly, organizer, "all@customs.example")
+    guest(first, organizer, "first@customs.example")
+    guest(second, organizer, "second@customs.example")
+    assert _send(first) == 1
+    assert [m.recipient for m in _rows()] == ["first@customs.example"]
+
+
+def test_a_removed_participant_is_not_invited(organizer):
+    meeting = make_series(organizer)
+    gone = guest(meeting, organizer, "gone@customs.example")
+    guest(meeting, organizer, "ana@customs.example")
+    gone.removed_at = NOW
+    db.session.commit()
+    assert _send(meeting) == 1
+    assert [m.recipient for m in _rows()] == ["ana@customs.example"]
+
+
+def test_invitations_go_in_batches_of_the_limit_until_everyone_has_one(organizer):
+    meeting = make_series(organizer)
+    people = [guest(meeting, organizer, f"p{n}@customs.example") for n in range(5)]
+    assert _send(meeting, limit=2) == 2
+    assert _send(meeting, limit=2) == 2
+    assert _send(meeting, limit=2) == 1
+    assert _send(meeting, limit=2) == 0
+    assert sorted(m.recipient for m in _rows()) == sorted(p.email for p in people)
+    for person in people:
+        db.session.refresh(person)
+        assert person.invited_sequence == 0
+        assert person.last_message_id is not None
+
+
+def test_a_meeting_every_occurrence_of_which_is_cancelled_cannot_be_sent(organizer):
+    monthly = make_series(organizer, rule="FREQ=MONTHLY;COUNT=2")
+    guest(monthly, organizer, "ana@customs.example")
+    for occurrence in monthly.occurrences:
+        occurrence.status = CANCELLED
+    db.session.commit()
+    with pytest.raises(RuleError, match="Schedule the meeting"):
+        invitations.send_invitations(monthly, now=NOW)
+    with pytest.raises(RuleError):
+        invitations.send_invitations(monthly.occurrences[0], now=NOW)
+    monthly.occurrences[1].status = DRAFT
+    db.session.commit()
+    with pytest.raises(RuleError):
+        invitations.send_invitations(monthly, now=NOW)
+    assert _rows() == []
+
+
+def test_a_series_with_one_meeting_scheduled_can_be_sent(organizer):
+    monthly = make_series(organizer, rule="FREQ=MONTHLY;COUNT=2")
+    guest(monthly, organizer, "ana@customs.example")
+    monthly.occurrences[0].status = CANCELLED
+    db.session.commit()
+    assert _send(monthly) == 1
+
+
+# --- when an invitation is due again --------------------------------------------------------
+
+
+def test_the_invitation_of_a_series_carries_the_highest_sequence_of_its_meetings(organizer):
+    monthly = make_series(organizer, rule="FREQ=MONTHLY;COUNT=3")
+    person = guest(monthly, organizer, "ana@customs.example")
+    assert invitations.current_sequence(person) == 0
+    monthly.sequence = 2
+    monthly.occurrences[1].sequence = 3
+    monthly.occurrences[2].sequence = 1
+    db.session.commit()
+    assert invitations.current_sequence(person) == 5
+
+
+def test_the_invitation_of_one_meeting_adds_its_own_and_its_series_sequence(organizer):
+    monthly = make_series(organizer, rule="FREQ=MONTHLY;COUNT=2")
+    first, second = monthly.occurrences
+    person = guest(second, organizer, "ana@customs.example")
+    monthly.sequence, first.sequence, second.sequence = 2, 7, 3
+    db.session.commit()
+    assert invitations.current_sequence(person) == 5
+
+
+def test_an_invitation_is_written_again_only_when_its_sequence_rose(organizer):
+    meeting = make_series(organizer)
+    person = guest(meeting, organizer, "ana@customs.example")
+    assert invitations.invite(person, now=NOW) is not None
+    assert invitations.invite(person, now=NOW) is None
+    meeting.sequence += 1
+    db.session.flush()
+    again = invitations.invite(person, now=NOW)
+    db.session.commit()
+    assert again is not None and person.last_message_id == again
+    assert person.invited_sequence == 1
+    assert len(_rows(invitations.INVITATION)) == 2
+
+
+def test_an_invitation_sent_again_by_hand_is_a_new_message(organizer):
+    meeting = make_series(organizer)
+    person = guest(meeting, organizer, "ana@customs.example")
+    first = invitations.invite(person, now=NOW)
+    again = invitations.invite(person, now=NOW + timedelta(minutes=5), force=True)
+    db.session.commit()
+    assert again is not None and again != first
+    assert person.last_message_id == again
+    keys = [m.idempotency_key for m in _rows()]
+    assert len(set(keys)) == 2
+
+
+def test_the_organizer_is_never_invited_even_by_hand(organizer):
+    meeting = make_series(organizer)
+    person = guest(meeting, organizer, "organizer@secretariat.example")
+    assert invitations.invite(person, now=NOW, force=True) is None
+    assert person.invited_sequence is None
+    assert _rows() == []
+
+
+def test_a_change_of_rule_reaches_only_those_already_invited(organizer):
+    meeting = make_series(organizer, rule="FREQ=YEARLY;COUNT=2")
+    invited = guest(meeting, organizer, "ana@customs.example")
+    _send(meeting)
+    late = guest(meeting, organizer, "bo@customs.example")
+    meeting.sequence += 1
+    db.session.flush()
+    assert invitations.send_series_update(meeting, now=NOW) == 1
+    db.session.commit()
+    assert [m.recipient for m in _rows()] == [invited.email, invited.email]
+    assert late.invited_sequence is None
+    assert invitations.send_series_update(meeting, now=NOW) == 0  # nothing rose since
+
+
+# --- who gets an update -------------------------------------------------------------------
+
+
+def test_an_update_goes_to_those_invited_and_never_to_the_organizer(organizer):
+    meeting = make_series(organizer)
+    invited = guest(meeting, organizer, "ana@customs.example")
+    _send(meeting)
+    guest(meeting, organizer, "not-yet@customs.example")
+    organizers_copy = guest(meeting, organizer, "ORGANIZER@secretariat.example")
+    organizers_copy.invited_sequence = 0  # as if invited before they organized it
+    db.session.commit()
+    occurrence = meeting.occurrences[0]
+    assert invitations.send_updates(occurrence, _move(occurrence), now=NOW) == 1
+    db.session.commit()
+    assert [m.recipient for m in _rows(invitations.UPDATE)] == [invited.email]
+    assert "Updated:" in _rows(invitations.UPDATE)[0].subject
+
+
+def test_an_edit_that_changes_neither_time_place_nor_status_sends_nothing(organizer):
+    meeting = make_series(organizer)
+    guest(meeting, organizer, "ana@customs.example")
+    _send(meeting)
+    quiet = series.Changes(what=[series.TITLE])
+    assert invitations.send_updates(meeting.occurrences[0], quiet, now=NOW) == 0
+    assert _rows(invitations.UPDATE) == []
+
+
+def test_after_an_update_a_one_off_invitation_is_current_and_not_sent_again(organizer):
+    meeting = make_series(organizer)
+    person = guest(meeting, organizer, "ana@customs.example")
+    _send(meeting)
+    occurrence = meeting.occurrences[0]
+    invitations.send_updates(occurrence, _move(occurrence), now=NOW)
+    db.session.commit()
+    assert person.invited_sequence == invitations.current_sequence(person) == 1
+    assert _send(meeting) == 0
+
+
+def test_after_an_update_of_one_meeting_a_series_invitee_still_holds_the_old_master(organizer):
+    monthly = make_series(organizer, rule="FREQ=MONTHLY;COUNT=2")
+    person = guest(monthly, organizer, "ana@customs.example")
+    _send(monthly)
+    moved = monthly.occurrences[1]
+    invitations.send_updates(moved, _move(moved), now=NOW)
+    db.session.commit()
+    assert person.invited_sequence == 0
+    assert invitations.current_sequence(person) == 1
+    assert person.last_message_id == _rows(invitations.UPDATE)[0].id
+
+
+def test_one_meetings_invitee_holds_the_updated_meeting(organizer):
+    monthly = make_series(organizer, rule="FREQ=MONTHLY;COUNT=2")
+    moved = monthly.occurrences[1]
+    person = guest(moved, organizer, "ana@customs.example")
+    _send(moved)
+    invitations.send_updates(moved, _move(moved), now=NOW)
+    db.session.commit()
+    assert person.invited_sequence == invitations.current_sequence(person) == 1
+
+
+def test_a_cancelled_meeting_sends_a_cancel_not_an_update(organizer):
+    meeting = make_series(organizer)
+    guest(meeting, organizer, "ana@customs.example")
+    _send(meeting)
+    occurrence = meeting.occurrences[0]
+    changes = series.Changes(what=[series.STATUS], previous_status=occurrence.status)
+    occurrence.status = CANCELLED
+    occurrence.sequence += 1
+    assert invitations.send_updates(occurrence, changes, now=NOW) == 1
+    db.session.commit()
+    (cancel,) = _rows(invitations.CANCEL)
+    assert (cancel.calendar_method, cancel.subject.startswith("Cancelled:")) == ("CANCEL", True)
+    assert _rows(invitations.UPDATE) == []
+
+
+# --- withdrawal and delivery --------------------------------------------------------------
+
+
+def test_a_withdrawn_participant_is_marked_removed_and_sent_a_cancel(organizer):
+    meeting = make_series(organizer)
+    person = guest(meeting, organizer, "ana@customs.example")
+    _send(meeting)
+    message_id = invitations.remove_participant(person, now=NOW)
+    db.session.commit()
+    assert (person.removed_at, person.last_message_id) == (NOW, message_id)
+    (cancel,) = _rows(invitations.CANCEL)
+    assert (cancel.id, cancel.recipient, cancel.calendar_method) == (
+        message_id,
+        person.email,
+        "CANCEL",
+    )
+
+
+def test_delivery_shows_each_current_participants_last_message(organizer):
+    monthly = make_series(organizer, rule="FREQ=MONTHLY;COUNT=2")
+    of_series = guest(monthly, organizer, "all@customs.example")
+    of_one = guest(monthly.occurrences[0], organizer, "one@customs.example")
+    gone = guest(monthly, organizer, "gone@customs.example")
+    never = guest(monthly, organizer, "never@customs.example")
+    _send(monthly)
+    never.invited_sequence, never.last_message_id = None, None
+    invitations.remove_participant(gone, now=NOW)
+    db.session.commit()
+    shown = {row["id"]: row for row in invitations.delivery(monthly)}
+    assert set(shown) == {of_series.id, of_one.id}
+    assert all(row["status"] == outbox.SENT and row["error"] == "" for row in shown.values())
+    assert {row["id"] for row in invitations.delivery(monthly.occurrences[0])} == {of_one.id}
+    assert invitations.delivery(monthly.occurrences[1]) == []
+
+
+def test_an_answer_link_is_signed_for_its_participant(organizer):
+    meeting = make_series(organizer)
+    person = guest(meeting, organizer, "ana@customs.example")
+    other = guest(meeting, organizer, "bo@customs.example")
+    url = invitations.answer_url(person, "accepted")
+    assert f"/{person.id}/" in url and url.endswith("answer=accepted")
+    assert "answer=" not in invitations.answer_url(person)
+    assert invitations.answer_token(person) != invitations.answer_token(other)
+    assert db.session.get(Participant, person.id) is person
