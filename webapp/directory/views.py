@@ -34,7 +34,7 @@ from webapp.core.access import (
 from webapp.core.forms import ActionForm, form_status, saving
 from webapp.core.i18n import viewer_language, viewer_zone
 from webapp.core.paging import requested_page
-from webapp.core.reference import MemberState, member_states
+from webapp.core.reference import MemberState
 from webapp.core.timezones import today_in
 from webapp.core.views import download
 from webapp.directory import (
@@ -43,6 +43,7 @@ from webapp.directory import (
 from webapp.directory import (
     entries,
     exports,
+    filter_cache,
     history,
     labels,
     listing,
@@ -88,8 +89,8 @@ def row_by_id(model: type[Any], row_id: int) -> Any:
 
 def _filters() -> tuple[SearchForm | SnapshotForm, searching.Filters | None, dict[str, str]]:
     """The filters from the query string; None when one of them is not valid."""
-    states = member_states()
-    areas = agency_rules.active_areas()
+    chosen = filter_cache.choices()
+    states, areas = chosen.states, chosen.areas
     form_class = SnapshotForm if request.endpoint == "directory.snapshot" else SearchForm
     form = form_class(request.args, states=states, areas=areas)
     if not form.validate():
@@ -124,7 +125,7 @@ def search() -> str:
         args=args,
         sort=sort,
         sorts=listing.SORTS,
-        can_add=bool(permissions.editable_states(current_user)),
+        can_add=permissions.can_add_entries(current_user, filter_cache.choices().any_state),
         is_secretariat=permissions.is_secretariat(current_user),
     )
 
