@@ -59,7 +59,7 @@ PAGES = {
     "home, organizer": ("organizer", "/", 1),
     "home, finance": ("finance", "/", 1),
     "home, participant": ("participant", "/", 1),
-    "home, focal point": ("focal1.mx", "/", 11),
+    "home, focal point": ("focal1.mx", "/", 10),
     "directory": ("admin", "/directory/", 7),
     "directory, filtered": ("admin", "/directory/?state={state}&area={area}", 7),
     "directory, text": ("admin", "/directory/?q=ar", 7),

@@ -305,6 +305,22 @@ def answer_request(request: RefreshRequest, answer: str, now: datetime) -> int:
     return len(entries)
 
 
+def open_request_count(person: User) -> int:
+    """How many requests wait for the focal point's answer, for their states (one count)."""
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(RefreshRequest)
+            .where(
+                RefreshRequest.focal_point_id == person.id,
+                RefreshRequest.member_state_id.in_(list(person.member_state_ids)),
+                RefreshRequest.answered_at.is_(None),
+            )
+        )
+        or 0
+    )
+
+
 def requests_for(
     person: User, limit: int = 20
 ) -> tuple[list[RefreshRequest], list[RefreshRequest]]:
