@@ -59,15 +59,15 @@ PAGES = {
     "home, organizer": ("organizer", "/", 1),
     "home, finance": ("finance", "/", 1),
     "home, participant": ("participant", "/", 1),
-    "home, focal point": ("focal1.mx", "/", 10),
-    "directory": ("admin", "/directory/", 7),
+    "home, focal point": ("focal1.mx", "/", 10),  # kept: 2
+    "directory": ("admin", "/directory/", 7),  # kept: 2
     "directory, filtered": ("admin", "/directory/?state={state}&area={area}", 7),
     "directory, text": ("admin", "/directory/?q=ar", 7),
     "directory, last page": ("admin", "/directory/?page=1000", 7),
     "directory, focal point": ("focal1.mx", "/directory/?kind=customs", 7),
     "coverage, admin": ("admin", "/directory/coverage", 10),
     "coverage, focal point": ("focal1.mx", "/directory/coverage", 10),
-    "a contact": ("admin", "/directory/contacts/{contact}", 4),
+    "a contact": ("admin", "/directory/contacts/{contact}", 6),  # kept: 2
     "agencies": ("admin", "/directory/agencies?state={state}", 5),
     "agencies, focal point": ("focal1.mx", "/directory/agencies", 5),
     "refresh requests": ("focal1.mx", "/directory/refresh-requests", 3),

@@ -41,6 +41,7 @@ from webapp.directory import (
     agencies as agency_rules,
 )
 from webapp.directory import (
+    contact_cache,
     entries,
     exports,
     filter_cache,
@@ -225,20 +226,21 @@ def _contact_or_404(contact_id: int) -> PointOfContact:
 @bp.get("/contacts/<int:contact_id>")
 @allow(*VIEWERS)
 def contact(contact_id: int) -> str:
-    entry = _contact_or_404(contact_id)
+    entry = contact_cache.facts(contact_id)
+    # What a viewer may not see does not exist for them.
+    if entry is None or not permissions.can_view_contact(current_user, entry):
+        abort(404)
     editable = permissions.can_edit_state(current_user, entry.member_state_id)
     # The history is for those who keep the entry and for the Secretariat.
     show_history = editable or permissions.is_secretariat(current_user)
-    return render_template(
-        "directory/contact.html",
-        contact=entry,
+    body = contact_cache.body(
+        entry,
+        viewer_language(),
         can_edit=editable and entry.status == ACTIVE,
-        history=history.readable_history(entry, viewer_language()) if show_history else [],
         show_history=show_history,
         can_revert=permissions.can_revert(current_user),
-        action_form=ActionForm(),
-        revert_form=RevertForm(),
     )
+    return render_template("directory/contact.html", name=entry.name, body=body)
 
 
 @bp.get("/contacts/<int:contact_id>.vcf")
