@@ -66,6 +66,8 @@ def main() -> int:
     elapsed = (time.perf_counter() - started) / args.n * 1000
     print(f"{args.path}: {elapsed:.1f} ms per request (profiled)")
     pstats.Stats(profile).sort_stats(args.sort).print_stats(args.top)
+    if os.environ.get("PROFILE_OUT"):
+        profile.dump_stats(os.environ["PROFILE_OUT"])
     return 0
 
 

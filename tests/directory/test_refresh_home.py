@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import sqlalchemy as sa
+
 from tests.querycount import count_queries
+from webapp.core import freshness
 from webapp.core.timezones import utcnow
 from webapp.directory import refresh
+from webapp.directory.models import RefreshRequest
 from webapp.extensions import db
 
 
@@ -44,3 +48,51 @@ def test_the_panel_costs_the_same_queries_for_one_entry_or_many(
     with count_queries() as many:
         client.get("/")
     assert many.count == few.count
+
+
+def test_the_waiting_requests_are_counted_once_while_nothing_changes(
+    contact, client, login, user, member_state
+):
+    freshness.touch(db.session, "directory")  # the row the migration makes
+    brazil = member_state("BR")
+    contact(brazil, verified=utcnow().date() - timedelta(days=400))
+    focal = user("focal_point", states=[brazil])
+    refresh.send_due_requests(utcnow())
+    db.session.commit()
+    login(focal)
+    client.get("/")
+    with count_queries() as again:
+        page = client.get("/").get_data(as_text=True)
+    assert "1 refresh request is waiting for your answer." in page
+    assert again.count == 2  # who is signed in, and the directory's token
+
+
+def test_an_answer_given_in_another_process_clears_the_waiting_request_at_once(
+    another_app, contact, client, login, user, member_state
+):
+    freshness.touch(db.session, "directory")
+    brazil = member_state("BR")
+    contact(brazil, verified=utcnow().date() - timedelta(days=400))
+    focal = user("focal_point", states=[brazil])
+    refresh.send_due_requests(utcnow())
+    db.session.commit()
+    login(focal)
+    assert "1 refresh request is waiting" in client.get("/").get_data(as_text=True)
+    with another_app().app_context():
+        waiting = db.session.scalar(sa.select(RefreshRequest))
+        refresh.answer_request(waiting, refresh.ANSWERS[0], utcnow())
+        db.session.commit()
+    assert "waiting for your answer" not in client.get("/").get_data(as_text=True)
+
+
+def test_a_new_request_shows_at_once(contact, client, login, user, member_state):
+    freshness.touch(db.session, "directory")
+    brazil = member_state("BR")
+    contact(brazil, verified=utcnow().date() - timedelta(days=400))
+    focal = user("focal_point", states=[brazil])
+    db.session.commit()
+    login(focal)
+    assert "waiting for your answer" not in client.get("/").get_data(as_text=True)
+    refresh.send_due_requests(utcnow())
+    db.session.commit()
+    assert "1 refresh request is waiting" in client.get("/").get_data(as_text=True)

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 
-from babel import Locale
+from babel import Locale, support
 from babel import dates as babel_dates
 from babel.numbers import (
     get_currency_precision,
@@ -37,6 +37,7 @@ from flask_babel import format_currency as babel_format_currency
 from flask_babel import format_date, format_datetime, format_decimal, get_locale, get_timezone
 from flask_babel import refresh as babel_refresh
 from flask_login import current_user
+from wtforms.i18n import messages_path
 
 from webapp.core import grammar
 from webapp.core.money import Money
@@ -269,8 +270,34 @@ def _day_in(value: date, style: str, locale: str) -> str:
     return babel_dates.format_date(value, style, locale=locale)
 
 
+@lru_cache(maxsize=8)
+def _wtforms_catalog(locale: str) -> support.NullTranslations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class _FormsCatalog:
+    """WTForms' own messages ("Not a valid choice.") in the viewer's language, each
+    language's catalog read once per process: Flask-WTF reads the file again on every
+    request that validates a form (a millisecond of the search page), unless the request
+    already holds one, as it does from `init_app` on."""
+
+    def ugettext(self, string: str) -> str:
+        return _wtforms_catalog(str(get_locale())).ugettext(string)
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        return _wtforms_catalog(str(get_locale())).ungettext(singular, plural, n)
+
+
+_FORMS_CATALOG = _FormsCatalog()
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+
+    @app.before_request
+    def _forms_catalog() -> None:
+        request.wtforms_translations = _FORMS_CATALOG  # read by flask_wtf.i18n
+
     app.jinja_env.filters["datetime_tz"] = datetime_with_zone
     app.jinja_env.filters["day"] = day
     app.jinja_env.filters["day_range"] = day_range

@@ -4,9 +4,12 @@ panels; each viewer sees only those the access rules let them open."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
-from flask import Flask
+from flask import Flask, request, url_for
 from flask_babel import get_locale, get_timezone
+from flask_login import current_user
+from markupsafe import Markup
 
 from webapp.core.access import can
 
@@ -17,11 +20,48 @@ def register(endpoint: str, label: Callable[[], str], position: int = 50) -> Non
     """`label` is a lazy string, so it renders in the viewer's language; entries show in
     `position` order (the everyday work first, administration last)."""
     _entries.setdefault(endpoint, (position, label))
+    _navigation.cache_clear()
+    _navigation_html.cache_clear()
 
 
 def main_navigation() -> list[tuple[str, str]]:
+    return list(_navigation(_roles(), _language()))
+
+
+def _roles() -> frozenset[str] | None:
+    return current_user.role_names if current_user.is_authenticated else None
+
+
+def _language() -> str:
+    locale = get_locale()
+    return locale.language if locale else "en"
+
+
+# The entries a viewer sees follow only from their roles (the access rules are declared
+# once, in code) and the language: worked out once for each, not on every page.
+@lru_cache(maxsize=256)
+def _navigation(roles: frozenset[str] | None, language: str) -> tuple[tuple[str, str], ...]:
     ordered = sorted(_entries.items(), key=lambda item: item[1][0])
-    return [(endpoint, str(label)) for endpoint, (_, label) in ordered if can(endpoint)]
+    return tuple((endpoint, str(label)) for endpoint, (_, label) in ordered if can(endpoint))
+
+
+@lru_cache(maxsize=1024)
+def _navigation_html(
+    roles: frozenset[str] | None, language: str, script_root: str, current: str | None
+) -> Markup:
+    return Markup("").join(
+        Markup('<li><a href="{}"{}>{}</a></li>').format(
+            url_for(endpoint),
+            Markup(' aria-current="page"') if endpoint == current else "",
+            label,
+        )
+        for endpoint, label in _navigation(roles, language)
+    )
+
+
+def navigation_items() -> Markup:
+    """The header's navigation entries (`<li>`s), the page's own marked as current."""
+    return _navigation_html(_roles(), _language(), request.script_root, request.endpoint)
 
 
 # Home-page panels: (endpoint whose access rule decides who sees it, template, context).
@@ -47,6 +87,7 @@ def init_app(app: Flask) -> None:
         locale = get_locale()
         return {
             "main_navigation": main_navigation,
+            "navigation_items": navigation_items,
             "current_language": locale.language if locale else "en",
             "current_timezone": str(get_timezone()),
         }

@@ -57,6 +57,15 @@ def editable_states(user: User) -> list[MemberState]:
     return list(db.session.scalars(query))
 
 
+def can_add_entries(user: User, any_member_state: bool) -> bool:
+    """Whether `editable_states(user)` is not empty, without reading the states: the
+    Secretariat's editors may add to any state there is, a focal point to their own."""
+    roles = _roles(user)
+    if roles & {ADMIN, ORGANIZER}:
+        return any_member_state
+    return FOCAL_POINT in roles and bool(user.member_state_ids)
+
+
 @dataclass(frozen=True)
 class Scope:
     """What a viewer may see of the active entries."""

@@ -305,6 +305,22 @@ def answer_request(request: RefreshRequest, answer: str, now: datetime) -> int:
     return len(entries)
 
 
+def open_request_count(person: User) -> int:
+    """How many requests wait for the focal point's answer, for their states (one count)."""
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(RefreshRequest)
+            .where(
+                RefreshRequest.focal_point_id == person.id,
+                RefreshRequest.member_state_id.in_(list(person.member_state_ids)),
+                RefreshRequest.answered_at.is_(None),
+            )
+        )
+        or 0
+    )
+
+
 def requests_for(
     person: User, limit: int = 20
 ) -> tuple[list[RefreshRequest], list[RefreshRequest]]:
@@ -313,19 +329,30 @@ def requests_for(
         RefreshRequest.focal_point_id == person.id,
         RefreshRequest.member_state_id.in_(list(person.member_state_ids)),
     )
-    open_requests = list(
+    # One statement: every open request, and the ids of the latest answered ones.
+    latest_answered = (
+        sa.select(RefreshRequest.id)
+        .where(mine, RefreshRequest.answered_at.is_not(None))
+        .order_by(RefreshRequest.answered_at.desc(), RefreshRequest.id.desc())
+        .limit(limit)
+    )
+    rows = list(
         db.session.scalars(
-            sa.select(RefreshRequest)
-            .where(mine, RefreshRequest.answered_at.is_(None))
-            .order_by(RefreshRequest.sent_at, RefreshRequest.id)
+            sa.select(RefreshRequest).where(
+                mine,
+                sa.or_(
+                    RefreshRequest.answered_at.is_(None),
+                    RefreshRequest.id.in_(latest_answered.scalar_subquery()),
+                ),
+            )
         )
     )
-    answered = list(
-        db.session.scalars(
-            sa.select(RefreshRequest)
-            .where(mine, RefreshRequest.answered_at.is_not(None))
-            .order_by(RefreshRequest.answered_at.desc(), RefreshRequest.id.desc())
-            .limit(limit)
-        )
+    open_requests = sorted(
+        (r for r in rows if r.answered_at is None), key=lambda r: (r.sent_at, r.id)
+    )
+    answered = sorted(
+        (r for r in rows if r.answered_at is not None),
+        key=lambda r: (r.answered_at, r.id),
+        reverse=True,
     )
     return open_requests, answered

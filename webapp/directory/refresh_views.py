@@ -205,8 +205,7 @@ def send_request(state_id: int) -> object:
 
 def home_panel() -> dict[str, object]:
     """For a focal point: their states' standing and the requests waiting for them."""
-    open_requests, _answered = refresh.requests_for(current_user, limit=0)
     return {
         "standings": standings_cache.standings(utcnow().date(), current_user.member_state_ids),
-        "open_requests": len(open_requests),
+        "open_requests": standings_cache.open_request_count(current_user),
     }

@@ -11,9 +11,10 @@ from datetime import date
 
 from flask import current_app
 
+from webapp.accounts.models import User
 from webapp.core import freshness
 from webapp.core.reference import Named
-from webapp.directory import standing
+from webapp.directory import refresh, standing
 
 DIRECTORY = "directory"
 freshness.watch(
@@ -70,3 +71,10 @@ def standings(today: date, state_ids: Iterable[int] | None = None) -> list[stand
         ]
 
     return freshness.cached(DIRECTORY, key, compute)
+
+
+def open_request_count(person: User) -> int:
+    """`refresh.open_request_count`, kept per focal point (and their states) until anything
+    in the directory changes: the focal point's home asks on every visit."""
+    key = ("open requests", person.id, tuple(sorted(person.member_state_ids)))
+    return freshness.cached(DIRECTORY, key, lambda: refresh.open_request_count(person))

@@ -34,15 +34,17 @@ from webapp.core.access import (
 from webapp.core.forms import ActionForm, form_status, saving
 from webapp.core.i18n import viewer_language, viewer_zone
 from webapp.core.paging import requested_page
-from webapp.core.reference import MemberState, member_states
+from webapp.core.reference import MemberState
 from webapp.core.timezones import today_in
 from webapp.core.views import download
 from webapp.directory import (
     agencies as agency_rules,
 )
 from webapp.directory import (
+    contact_cache,
     entries,
     exports,
+    filter_cache,
     history,
     labels,
     listing,
@@ -88,8 +90,8 @@ def row_by_id(model: type[Any], row_id: int) -> Any:
 
 def _filters() -> tuple[SearchForm | SnapshotForm, searching.Filters | None, dict[str, str]]:
     """The filters from the query string; None when one of them is not valid."""
-    states = member_states()
-    areas = agency_rules.active_areas()
+    chosen = filter_cache.choices()
+    states, areas = chosen.states, chosen.areas
     form_class = SnapshotForm if request.endpoint == "directory.snapshot" else SearchForm
     form = form_class(request.args, states=states, areas=areas)
     if not form.validate():
@@ -124,7 +126,7 @@ def search() -> str:
         args=args,
         sort=sort,
         sorts=listing.SORTS,
-        can_add=bool(permissions.editable_states(current_user)),
+        can_add=permissions.can_add_entries(current_user, filter_cache.choices().any_state),
         is_secretariat=permissions.is_secretariat(current_user),
     )
 
@@ -224,20 +226,21 @@ def _contact_or_404(contact_id: int) -> PointOfContact:
 @bp.get("/contacts/<int:contact_id>")
 @allow(*VIEWERS)
 def contact(contact_id: int) -> str:
-    entry = _contact_or_404(contact_id)
+    entry = contact_cache.facts(contact_id)
+    # What a viewer may not see does not exist for them.
+    if entry is None or not permissions.can_view_contact(current_user, entry):
+        abort(404)
     editable = permissions.can_edit_state(current_user, entry.member_state_id)
     # The history is for those who keep the entry and for the Secretariat.
     show_history = editable or permissions.is_secretariat(current_user)
-    return render_template(
-        "directory/contact.html",
-        contact=entry,
+    body = contact_cache.body(
+        entry,
+        viewer_language(),
         can_edit=editable and entry.status == ACTIVE,
-        history=history.readable_history(entry, viewer_language()) if show_history else [],
         show_history=show_history,
         can_revert=permissions.can_revert(current_user),
-        action_form=ActionForm(),
-        revert_form=RevertForm(),
     )
+    return render_template("directory/contact.html", name=entry.name, body=body)
 
 
 @bp.get("/contacts/<int:contact_id>.vcf")
