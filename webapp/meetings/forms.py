@@ -25,6 +25,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from webapp.core.forms import TimeZoneField
 from webapp.core.i18n import LANGUAGE_NAMES, datetime_pattern
 from webapp.core.timezones import zone_choices
+from webapp.core.widgets import OptionsOnce, OptionsOnceField
 from webapp.meetings.models import ROLE_LABELS, SCOPE_LABELS, STATUS_LABELS
 
 REPEAT_LABELS = {
@@ -54,6 +55,11 @@ def _none_and(rows: list, label: object = None) -> list[SelectChoice]:
     return [SelectChoice(0, "—")] + [
         SelectChoice(row.id, label(row) if label else row.name) for row in rows
     ]
+
+
+def _texts(rows: list, label: object = None) -> list[tuple[str, str]]:
+    """`_none_and` as (text, text) pairs, for `OptionsOnce`."""
+    return [("0", "—")] + [(str(row.id), str(label(row) if label else row.name)) for row in rows]
 
 
 class WhenFields(FlaskForm):
@@ -155,8 +161,9 @@ class GuestForm(FlaskForm):
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
     role = SelectField(_l("Role"), choices=choices(ROLE_LABELS), default="delegate")
     state = SelectField(_l("Member state"), coerce=int, validate_choice=False, default=0)
-    language = SelectField(_l("Language"), validate_choice=False, default="")
-    timezone = TimeZoneField(_l("Time zone"), validators=[Optional()])
+    language = SelectField(_l("Language"), validate_choice=False, default="", widget=OptionsOnce())
+    # Its own list, "—" first: drawn by `OptionsOnce`, as the grouped one would be.
+    timezone = TimeZoneField(_l("Time zone"), validators=[Optional()], widget=OptionsOnce())
     # 0: every meeting of the series; else the id of the one meeting they are invited to.
     occurrence = SelectField(_l("Invited to"), coerce=int, validate_choice=False, default=0)
 
@@ -170,8 +177,8 @@ class GuestForm(FlaskForm):
               for o in occurrences),
         ]  # fmt: skip
         self.state.choices = _none_and(states)
-        self.language.choices = [SelectChoice("", "—"), *_languages()]
-        self.timezone.choices = choices([("", "—"), *((z, z) for z in zone_choices())])
+        self.language.choices = [("", "—"), *((c, str(n)) for c, n in LANGUAGE_NAMES.items())]
+        self.timezone.choices = [("", "—"), *((z, z) for z in zone_choices())]
 
 
 class ContactFilterForm(FlaskForm):
@@ -180,17 +187,19 @@ class ContactFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    state = SelectField(_l("Member state"), coerce=int, validate_choice=False, default=0)
-    area = SelectField(_l("Area"), coerce=int, validate_choice=False, default=0)
-    agency = SelectField(_l("Agency"), coerce=int, validate_choice=False, default=0)
+    # Ids as text, read by the view itself: the options (hundreds of agencies) are drawn
+    # once per list by `OptionsOnce`.
+    state = OptionsOnceField(_l("Member state"), validate_choice=False, default="0")
+    area = OptionsOnceField(_l("Area"), validate_choice=False, default="0")
+    agency = OptionsOnceField(_l("Agency"), validate_choice=False, default="0")
 
     def __init__(
         self, *args: object, states: list, areas: list, agencies: list, **kwargs: object
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.state.choices = _none_and(states)
-        self.area.choices = _none_and(areas)
-        self.agency.choices = _none_and(
+        self.state.choices = _texts(states)
+        self.area.choices = _texts(areas)
+        self.agency.choices = _texts(
             agencies, lambda a: f"{a.acronym or a.name} ({a.member_state.code})"
         )
 
