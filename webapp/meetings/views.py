@@ -24,6 +24,7 @@ from webapp.contributions.queries import series_funding
 from webapp.core.access import ADMIN, FOCAL_POINT, ORGANIZER, PARTICIPANT, PUBLIC, allow
 from webapp.core.errors import RuleError
 from webapp.core.forms import ActionForm, form_status, saving
+from webapp.core.paging import requested_page
 from webapp.core.reference import MemberState, member_states
 from webapp.core.timezones import utcnow
 from webapp.directory.models import Area
@@ -94,7 +95,9 @@ def asset(filename: str) -> Response:
 @bp.route("/")
 @allow(*VIEWERS)
 def index() -> str:
-    return render_template("meetings/index.html", rows=page_of_series(current_user, utcnow()))
+    return render_template(
+        "meetings/index.html", rows=page_of_series(current_user, utcnow(), requested_page())
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
