@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 
 from webapp.accounts.models import User
 from webapp.core.access import ADMIN, ORGANIZER
@@ -68,7 +68,9 @@ def series_page(series: MeetingSeries) -> list[Occurrence]:
     return list(
         db.session.scalars(
             sa.select(Occurrence)
-            .options(selectinload(Occurrence.moves))
+            # The series is the one given, already loaded: joined again, it had its
+            # organizers, states and topics read again too (four queries).
+            .options(selectinload(Occurrence.moves), lazyload(Occurrence.series))
             .where(Occurrence.series_id == series.id)
             .order_by(Occurrence.original_start)
         )
