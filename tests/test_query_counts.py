@@ -73,7 +73,7 @@ PAGES = {
     "refresh requests": ("focal1.mx", "/directory/refresh-requests", 4),
     "meetings, organizer": ("organizer", "/meetings/", 5),
     "meetings, participant": ("participant", "/meetings/", 5),
-    "a meeting series": ("organizer", "/meetings/{series}", 12),
+    "a meeting series": ("organizer", "/meetings/{series}", 13),
     "a meeting": ("organizer", "/meetings/occurrences/{occurrence}", 11),
     "participants": ("organizer", "/meetings/{series}/participants", 17),
     "calendar feed": (None, "/meetings/feed/{feed}.ics", 14),

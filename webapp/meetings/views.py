@@ -46,7 +46,8 @@ from webapp.meetings.forms import (
     SeriesForm,
 )
 from webapp.meetings.models import AgendaItem, MeetingSeries, Occurrence
-from webapp.meetings.queries import page_of_series, series_page
+from webapp.meetings.queries import page_of_series
+from webapp.meetings.series_cache import meetings_table
 from webapp.meetings.wallclock import build_rule
 
 log = logging.getLogger(__name__)
@@ -152,7 +153,7 @@ def show_series(series_id: int) -> str:
     return render_template(
         "meetings/series.html",
         series=found,
-        page=series_page(found),
+        meetings_table=meetings_table(found, manages=manages),
         manages=manages,
         funding=series_funding(found.id) if manages else None,
         sees_participants=access.can_see_participants(current_user, found),
