@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
     DateField,
@@ -219,9 +222,29 @@ class ContactsForm(FlaskForm):
 
     def __init__(self, *args: object, contacts: list, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.contacts.choices = choices(
+        self.contacts.choices = [
             (c.id, f"{c.name} — {c.agency_name} ({c.state_code})") for c in contacts
+        ]
+
+    def contact_items(self) -> Markup:
+        """The checkboxes of the people offered, as `_forms.choice_list` draws them: the
+        same hundreds on every request, drawn once per list; those chosen are marked."""
+        html = _checkbox_items(
+            self.contacts.name, tuple((str(v), str(label)) for v, label in self.contacts.choices)
         )
+        for value in self.contacts.data or ():
+            chosen = f' value="{escape(value)}">'
+            html = html.replace(chosen, chosen[:-1] + " checked>", 1)
+        return Markup(html)
+
+
+@lru_cache(maxsize=64)
+def _checkbox_items(name: str, pairs: tuple[tuple[str, str], ...]) -> str:
+    return "".join(
+        f'<li><label><input type="checkbox" name="{escape(name)}" value="{escape(value)}">'
+        f" {escape(label)}</label></li>"
+        for value, label in pairs
+    )
 
 
 class ParticipantForm(FlaskForm):
