@@ -122,7 +122,8 @@ def feed(token: str) -> object:
     if content is None:
         abort(404)
     response = Response(content, mimetype="text/calendar", headers={"Content-Type": ICS})
-    response.set_etag(content.etag)
+    # Weak: the same events, though written again (another process, a new DTSTAMP).
+    response.set_etag(content.etag, weak=True)
     response.last_modified = content.stamp
     # A private address: shared caches keep nothing, clients ask again each time.
     response.cache_control.private = True
