@@ -60,6 +60,19 @@ def _none_and(rows: list, label: object = None) -> list[SelectChoice]:
     ]
 
 
+class _OwnZones(OptionsOnce):
+    """`OptionsOnce` marking the chosen zone as the grouped zone list (and WTForms) do."""
+
+    def __call__(self, field: object, **kwargs: object) -> Markup:
+        html = str(super().__call__(field, **kwargs))
+        if field.data is not None:
+            value = escape(field.data)
+            html = html.replace(
+                f'<option value="{value}" selected>', f'<option selected value="{value}">', 1
+            )
+        return Markup(html)
+
+
 def _texts(rows: list, label: object = None) -> list[tuple[str, str]]:
     """`_none_and` as (text, text) pairs, for `OptionsOnce`."""
     return [("0", "—")] + [(str(row.id), str(label(row) if label else row.name)) for row in rows]
@@ -165,8 +178,8 @@ class GuestForm(FlaskForm):
     role = SelectField(_l("Role"), choices=choices(ROLE_LABELS), default="delegate")
     state = SelectField(_l("Member state"), coerce=int, validate_choice=False, default=0)
     language = SelectField(_l("Language"), validate_choice=False, default="", widget=OptionsOnce())
-    # Its own list, "—" first: drawn by `OptionsOnce`, as the grouped one would be.
-    timezone = TimeZoneField(_l("Time zone"), validators=[Optional()], widget=OptionsOnce())
+    # Its own list, "—" first: drawn once per list, as the grouped one is.
+    timezone = TimeZoneField(_l("Time zone"), validators=[Optional()], widget=_OwnZones())
     # 0: every meeting of the series; else the id of the one meeting they are invited to.
     occurrence = SelectField(_l("Invited to"), coerce=int, validate_choice=False, default=0)
 
