@@ -161,3 +161,20 @@ def test_only_organizers_edit_participants(client, login, user, organizer, membe
     other = make_series(organizer)
     login(organizer)
     assert client.get(f"/meetings/{other.id}/participants/{person.id}/edit").status_code == 404
+
+
+def test_a_refused_choice_shows_the_people_chosen_still_ticked(
+    client, login, organizer, directory
+):
+    _, _, _, _, people = directory
+    meeting = make_series(organizer)
+    login(organizer)
+    chosen = people["lucia"].id
+    response = client.post(
+        f"/meetings/{meeting.id}/participants/contacts",
+        data={"contacts": [str(chosen)], "role": "no-such-role"},
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert f'value="{chosen}" checked>' in page
+    assert page.count(" checked>") == 1

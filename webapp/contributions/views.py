@@ -18,6 +18,7 @@ from webapp.contributions import (
     report_cache,
     reports,
 )
+from webapp.contributions.donor_cache import ledger_section
 from webapp.contributions.forms import (
     ContactForm,
     DonorForm,
@@ -36,9 +37,8 @@ from webapp.contributions.models import (
     Donor,
     Pledge,
 )
-from webapp.contributions.queries import donor_ledger, earmark_name
-from webapp.contributions.standing import payments_of, pledge_standings
-from webapp.core.access import ADMIN, FINANCE, ORGANIZER, allow
+from webapp.contributions.queries import earmark_name
+from webapp.core.access import ADMIN, FINANCE, ORGANIZER, allow, can
 from webapp.core.forms import saving
 from webapp.core.i18n import day
 from webapp.core.paging import requested_page
@@ -146,16 +146,15 @@ def donor(donor_id: int) -> str:
 
 
 def _donor_page(found: Donor, contact_form: ContactForm) -> str:
-    ledger_ = donor_ledger(
-        found, receipts_page=requested_page(), pledges_page=requested_page("pledges")
-    )
-    shown = ledger_.pledges
     return render_template(
         "contributions/donor.html",
         donor=found,
-        ledger=ledger_,
-        standings=pledge_standings(
-            shown, payments_of(shown), _today(), reversed_pledges=ledger_.reversed_pledges
+        ledger_section=ledger_section(
+            found,
+            receipts_page=requested_page(),
+            pledges_page=requested_page("pledges"),
+            today=_today(),
+            may_reverse=can("contributions.reverse"),
         ),
         contact_form=contact_form,
     )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
     DateField,
@@ -25,6 +28,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from webapp.core.forms import TimeZoneField
 from webapp.core.i18n import LANGUAGE_NAMES, datetime_pattern
 from webapp.core.timezones import zone_choices
+from webapp.core.widgets import OptionsOnce, OptionsOnceField
 from webapp.meetings.models import ROLE_LABELS, SCOPE_LABELS, STATUS_LABELS
 
 REPEAT_LABELS = {
@@ -54,6 +58,24 @@ def _none_and(rows: list, label: object = None) -> list[SelectChoice]:
     return [SelectChoice(0, "—")] + [
         SelectChoice(row.id, label(row) if label else row.name) for row in rows
     ]
+
+
+class _OwnZones(OptionsOnce):
+    """`OptionsOnce` marking the chosen zone as the grouped zone list (and WTForms) do."""
+
+    def __call__(self, field: object, **kwargs: object) -> Markup:
+        html = str(super().__call__(field, **kwargs))
+        if field.data is not None:
+            value = escape(field.data)
+            html = html.replace(
+                f'<option value="{value}" selected>', f'<option selected value="{value}">', 1
+            )
+        return Markup(html)
+
+
+def _texts(rows: list, label: object = None) -> list[tuple[str, str]]:
+    """`_none_and` as (text, text) pairs, for `OptionsOnce`."""
+    return [("0", "—")] + [(str(row.id), str(label(row) if label else row.name)) for row in rows]
 
 
 class WhenFields(FlaskForm):
@@ -155,8 +177,9 @@ class GuestForm(FlaskForm):
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
     role = SelectField(_l("Role"), choices=choices(ROLE_LABELS), default="delegate")
     state = SelectField(_l("Member state"), coerce=int, validate_choice=False, default=0)
-    language = SelectField(_l("Language"), validate_choice=False, default="")
-    timezone = TimeZoneField(_l("Time zone"), validators=[Optional()])
+    language = SelectField(_l("Language"), validate_choice=False, default="", widget=OptionsOnce())
+    # Its own list, "—" first: drawn once per list, as the grouped one is.
+    timezone = TimeZoneField(_l("Time zone"), validators=[Optional()], widget=_OwnZones())
     # 0: every meeting of the series; else the id of the one meeting they are invited to.
     occurrence = SelectField(_l("Invited to"), coerce=int, validate_choice=False, default=0)
 
@@ -170,8 +193,8 @@ class GuestForm(FlaskForm):
               for o in occurrences),
         ]  # fmt: skip
         self.state.choices = _none_and(states)
-        self.language.choices = [SelectChoice("", "—"), *_languages()]
-        self.timezone.choices = choices([("", "—"), *((z, z) for z in zone_choices())])
+        self.language.choices = [("", "—"), *((c, str(n)) for c, n in LANGUAGE_NAMES.items())]
+        self.timezone.choices = [("", "—"), *((z, z) for z in zone_choices())]
 
 
 class ContactFilterForm(FlaskForm):
@@ -180,17 +203,19 @@ class ContactFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    state = SelectField(_l("Member state"), coerce=int, validate_choice=False, default=0)
-    area = SelectField(_l("Area"), coerce=int, validate_choice=False, default=0)
-    agency = SelectField(_l("Agency"), coerce=int, validate_choice=False, default=0)
+    # Ids as text, read by the view itself: the options (hundreds of agencies) are drawn
+    # once per list by `OptionsOnce`.
+    state = OptionsOnceField(_l("Member state"), validate_choice=False, default="0")
+    area = OptionsOnceField(_l("Area"), validate_choice=False, default="0")
+    agency = OptionsOnceField(_l("Agency"), validate_choice=False, default="0")
 
     def __init__(
         self, *args: object, states: list, areas: list, agencies: list, **kwargs: object
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.state.choices = _none_and(states)
-        self.area.choices = _none_and(areas)
-        self.agency.choices = _none_and(
+        self.state.choices = _texts(states)
+        self.area.choices = _texts(areas)
+        self.agency.choices = _texts(
             agencies, lambda a: f"{a.acronym or a.name} ({a.member_state.code})"
         )
 
@@ -210,9 +235,29 @@ class ContactsForm(FlaskForm):
 
     def __init__(self, *args: object, contacts: list, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.contacts.choices = choices(
+        self.contacts.choices = [
             (c.id, f"{c.name} — {c.agency_name} ({c.state_code})") for c in contacts
+        ]
+
+    def contact_items(self) -> Markup:
+        """The checkboxes of the people offered, as `_forms.choice_list` draws them: the
+        same hundreds on every request, drawn once per list; those chosen are marked."""
+        html = _checkbox_items(
+            self.contacts.name, tuple((str(v), str(label)) for v, label in self.contacts.choices)
         )
+        for value in self.contacts.data or ():
+            chosen = f' value="{escape(value)}">'
+            html = html.replace(chosen, chosen[:-1] + " checked>", 1)
+        return Markup(html)
+
+
+@lru_cache(maxsize=64)
+def _checkbox_items(name: str, pairs: tuple[tuple[str, str], ...]) -> str:
+    return "".join(
+        f'<li><label><input type="checkbox" name="{escape(name)}" value="{escape(value)}">'
+        f" {escape(label)}</label></li>"
+        for value, label in pairs
+    )
 
 
 class ParticipantForm(FlaskForm):

@@ -13,18 +13,19 @@ from flask_login import current_user
 from webapp.core.access import ADMIN, FOCAL_POINT, ORGANIZER, allow
 from webapp.core.errors import RuleError
 from webapp.core.forms import ActionForm, form_status, saving
+from webapp.core.paging import requested_page
 from webapp.core.reference import MemberState, member_states
 from webapp.core.timezones import utcnow
 from webapp.directory.models import PointOfContact
 from webapp.extensions import db
-from webapp.meetings import access, invitations, participants
+from webapp.meetings import access, invitations, participants, roster
 from webapp.meetings.forms import (
     ContactFilterForm,
     ContactsForm,
     GuestForm,
     ParticipantForm,
 )
-from webapp.meetings.models import CANCELLED, MeetingSeries, Occurrence, Participant
+from webapp.meetings.models import ANSWER_LABELS, CANCELLED, MeetingSeries, Occurrence, Participant
 from webapp.meetings.participants_cache import people_section
 from webapp.meetings.queries import (
     ContactFilter,
@@ -103,6 +104,8 @@ def _participants(found: MeetingSeries, guest_form: GuestForm, contacts_form) ->
             manages=access.manages(current_user),
             sending=request.args.get("sending") == "1",
             csrf_field=send_form.hidden_tag(),
+            where=_roster_filter(request.args),
+            page=requested_page(),
         ),
         guest_form=guest_form,
         filter_form=filter_form,
@@ -111,6 +114,15 @@ def _participants(found: MeetingSeries, guest_form: GuestForm, contacts_form) ->
         sending=request.args.get("sending") == "1",
         manages=access.manages(current_user),
         may_propose=may_propose,
+    )
+
+
+def _roster_filter(values: object) -> roster.RosterFilter:
+    """The participants list's filters; an unknown answer or state id means any."""
+    answer = str(values.get("answer") or "")
+    return roster.RosterFilter(
+        answer=answer if answer in ANSWER_LABELS else "",
+        state_id=_number(values.get("member_state")),
     )
 
 

@@ -3,7 +3,6 @@ role, a language and a time zone guessed from the directory entry or the state."
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -19,7 +18,6 @@ from webapp.core.timezones import is_valid_zone
 from webapp.directory.models import PointOfContact
 from webapp.extensions import db
 from webapp.meetings.models import (
-    ANSWER_LABELS,
     ROLE_LABELS,
     MeetingSeries,
     Occurrence,
@@ -234,23 +232,6 @@ def belongs_to(participant: Participant, series_id: int) -> bool:
 class Counts:
     by_answer: dict[str, int]
     by_state: list[tuple[str, dict[str, int]]]
-
-
-def counts(participants: list[Participant]) -> Counts:
-    """Answers counted overall and per member state (or organization)."""
-    by_answer = Counter(p.answer for p in participants)
-    per_state: dict[str, Counter] = {}
-    for p in participants:
-        label = (
-            p.member_state.name
-            if p.member_state
-            else (p.organization.acronym if p.organization else "—")
-        )
-        per_state.setdefault(label, Counter())[p.answer] += 1
-    return Counts(
-        by_answer={answer: by_answer.get(answer, 0) for answer in ANSWER_LABELS},
-        by_state=sorted((label, dict(c)) for label, c in per_state.items()),
-    )
 
 
 def series_of(target: Target) -> MeetingSeries:

@@ -116,7 +116,16 @@ def subscription() -> object:
 @bp.route("/feed/<token>.ics")
 @allow(PUBLIC)
 def feed(token: str) -> object:
+    """Calendar clients poll the feed with conditional requests: while nothing in it
+    changed they get a 304 with neither body nor work."""
     content = feeds.feed_for_token(token, now=utcnow())
     if content is None:
         abort(404)
-    return Response(content, mimetype="text/calendar", headers={"Content-Type": ICS})
+    response = Response(content, mimetype="text/calendar", headers={"Content-Type": ICS})
+    # Weak: the same events, though written again (another process, a new DTSTAMP).
+    response.set_etag(content.etag, weak=True)
+    response.last_modified = content.stamp
+    # A private address: shared caches keep nothing, clients ask again each time.
+    response.cache_control.private = True
+    response.cache_control.no_cache = True
+    return response.make_conditional(request)

@@ -24,6 +24,7 @@ from webapp.contributions.queries import series_funding
 from webapp.core.access import ADMIN, FOCAL_POINT, ORGANIZER, PARTICIPANT, PUBLIC, allow
 from webapp.core.errors import RuleError
 from webapp.core.forms import ActionForm, form_status, saving
+from webapp.core.paging import requested_page
 from webapp.core.reference import MemberState, member_states
 from webapp.core.timezones import utcnow
 from webapp.directory.models import Area
@@ -45,7 +46,8 @@ from webapp.meetings.forms import (
     SeriesForm,
 )
 from webapp.meetings.models import AgendaItem, MeetingSeries, Occurrence
-from webapp.meetings.queries import page_of_series, series_page
+from webapp.meetings.queries import page_of_series
+from webapp.meetings.series_cache import meetings_table
 from webapp.meetings.wallclock import build_rule
 
 log = logging.getLogger(__name__)
@@ -94,7 +96,9 @@ def asset(filename: str) -> Response:
 @bp.route("/")
 @allow(*VIEWERS)
 def index() -> str:
-    return render_template("meetings/index.html", rows=page_of_series(current_user, utcnow()))
+    return render_template(
+        "meetings/index.html", rows=page_of_series(current_user, utcnow(), requested_page())
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -149,7 +153,7 @@ def show_series(series_id: int) -> str:
     return render_template(
         "meetings/series.html",
         series=found,
-        page=series_page(found),
+        meetings_table=meetings_table(found, manages=manages),
         manages=manages,
         funding=series_funding(found.id) if manages else None,
         sees_participants=access.can_see_participants(current_user, found),
