@@ -96,13 +96,15 @@ def test_a_removed_participant_is_not_invited(organizer):
     assert [m.recipient for m in _rows()] == ["ana@customs.example"]
 
 
-def test_invitations_go_in_batches_of_the_limit_until_everyone_has_one(organizer):
+def test_invitations_go_slice_by_slice_until_everyone_has_one(organizer):
     meeting = make_series(organizer)
     people = [guest(meeting, organizer, f"p{n}@customs.example") for n in range(5)]
-    assert _send(meeting, limit=2) == 2
-    assert _send(meeting, limit=2) == 2
-    assert _send(meeting, limit=2) == 1
-    assert _send(meeting, limit=2) == 0
+    ids = [person.id for person in people]
+    assert _send(meeting, among=ids[:2]) == 2
+    assert _send(meeting, among=ids[:2]) == 0  # they hold it already
+    assert _send(meeting, among=ids[2:4]) == 2
+    assert _send(meeting) == 1  # the last pass: whoever is left
+    assert _send(meeting) == 0
     assert sorted(m.recipient for m in _rows()) == sorted(p.email for p in people)
     for person in people:
         db.session.refresh(person)
