@@ -150,6 +150,31 @@ def tree_cpu(pid: int) -> float:
     return total / tick
 
 
+def tree_rss_mb(pid: int) -> list[float]:
+    """Resident size in MB of a process and of each of its children (the worker's main
+    process, then its pool), read from /proc/<pid>/status (Linux)."""
+
+    def rss(process: int) -> float | None:
+        try:
+            with open(f"/proc/{process}/status") as status:
+                for line in status:
+                    if line.startswith("VmRSS:"):
+                        return int(line.split()[1]) / 1024
+        except OSError:  # gone meanwhile
+            return None
+        return None
+
+    def parent(process: str) -> int | None:
+        try:
+            with open(f"/proc/{process}/stat") as stat:
+                return int(stat.read().rsplit(")", 1)[1].split()[1])
+        except OSError:
+            return None
+
+    children = [int(p) for p in os.listdir("/proc") if p.isdigit() and parent(p) == pid]
+    return [size for size in map(rss, [pid, *children]) if size is not None]
+
+
 def _parent(fields, process: str) -> int | None:
     try:
         return int(fields(process)[1])
@@ -211,6 +236,7 @@ def invitations_delivered(participants: int, workers: int) -> None:
             # worker's processes, and this one (the click and the SMTP server's thread).
             worker_cpu = tree_cpu(worker.pid) - worker_cpu
             own_cpu = time.process_time() - own_cpu
+            worker_rss = tree_rss_mb(worker.pid)
         finally:
             worker.terminate()
             worker.wait(30)
@@ -243,6 +269,9 @@ def invitations_delivered(participants: int, workers: int) -> None:
     print(f"  CPU: worker processes {worker_cpu:.2f} s + the click and SMTP server "
           f"{own_cpu:.2f} s (PostgreSQL's not counted); baseline {baseline_cpu:.2f} s "
           f"(client and server); ratio {(worker_cpu + own_cpu) / baseline_cpu:.2f}x")  # fmt: skip
+    print("  Celery worker's resident size after delivering them: "
+          + ", ".join(f"{size:.0f} MB" for size in worker_rss)
+          + " (main process, then each pool process)")  # fmt: skip
     print(f"  invitations written from {written[0]:.2f} s to {written[-1]:.2f} s after the "
           f"click; by then {sum(1 for s in sent if s <= written[-1])} of them were sent, "
           f"half of them by {sent[len(sent) // 2]:.2f} s")  # fmt: skip
