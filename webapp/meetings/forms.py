@@ -119,7 +119,9 @@ class VenueFields(FlaskForm):
     )
 
 
-class SeriesForm(WhenFields, RepeatFields, VenueFields):
+class AboutFields(FlaskForm):
+    """What a series is about: the fields a new series and its edit page share."""
+
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     scope = SelectField(_l("Scope"), choices=choices(SCOPE_LABELS), default="regional")
@@ -130,28 +132,22 @@ class SeriesForm(WhenFields, RepeatFields, VenueFields):
     def __init__(self, *args: object, states: list, areas: list, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.states.choices = choices((s.id, s.name) for s in states)
-        self.host_state.choices = _none_and(states)
         self.topics.choices = choices((a.id, a.name) for a in areas)
+
+
+class SeriesForm(WhenFields, RepeatFields, VenueFields, AboutFields):
+    def __init__(self, *args: object, states: list, areas: list, **kwargs: object) -> None:
+        super().__init__(*args, states=states, areas=areas, **kwargs)
+        self.host_state.choices = _none_and(states)
         self.languages.choices = _languages()
 
 
-class SeriesDetailsForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=300)])
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
-    scope = SelectField(_l("Scope"), choices=choices(SCOPE_LABELS))
-    is_public = BooleanField(_l("Public meeting"))
-    states = SelectMultipleField(_l("Member states concerned"), coerce=int, validate_choice=False)
-    topics = SelectMultipleField(_l("Topics"), coerce=int, validate_choice=False)
+class SeriesDetailsForm(AboutFields):
     reminders = StringField(
         _l("Reminders (days before)"),
         validators=[Optional(), Length(max=60)],
         description=_l("Leave empty for 14 and 1 days."),
     )
-
-    def __init__(self, *args: object, states: list, areas: list, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.states.choices = choices((s.id, s.name) for s in states)
-        self.topics.choices = choices((a.id, a.name) for a in areas)
 
 
 class RuleForm(WhenFields, RepeatFields):
