@@ -133,17 +133,12 @@ def tree_cpu(pid: int) -> float:
     """CPU seconds (user + system) used so far by a process and its children, read from
     /proc (Linux): the worker's main process and its pool."""
     tick = os.sysconf("SC_CLK_TCK")
-
-    def fields(process: int | str) -> list[str]:
-        with open(f"/proc/{process}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()  # from field 3 (state) on
-
     family = [pid] + [int(p) for p in os.listdir("/proc")
-                      if p.isdigit() and _parent(fields, p) == pid]  # fmt: skip
+                      if p.isdigit() and _parent(_stat, p) == pid]  # fmt: skip
     total = 0
     for process in family:
         try:
-            utime, stime = fields(process)[11:13]
+            utime, stime = _stat(process)[11:13]
         except OSError:  # gone meanwhile
             continue
         total += int(utime) + int(stime)
@@ -164,15 +159,17 @@ def tree_rss_mb(pid: int) -> list[float]:
             return None
         return None
 
-    def parent(process: str) -> int | None:
-        try:
-            with open(f"/proc/{process}/stat") as stat:
-                return int(stat.read().rsplit(")", 1)[1].split()[1])
-        except OSError:
-            return None
+    family = [
+        pid,
+        *(int(p) for p in os.listdir("/proc") if p.isdigit() and _parent(_stat, p) == pid),
+    ]
+    return [size for size in map(rss, family) if size is not None]
 
-    children = [int(p) for p in os.listdir("/proc") if p.isdigit() and parent(p) == pid]
-    return [size for size in map(rss, [pid, *children]) if size is not None]
+
+def _stat(process: int | str) -> list[str]:
+    """The fields of /proc/<process>/stat from the third (state) on."""
+    with open(f"/proc/{process}/stat") as stat:
+        return stat.read().rsplit(")", 1)[1].split()
 
 
 def _parent(fields, process: str) -> int | None:
