@@ -93,7 +93,7 @@ def test_one_bad_row_rejects_the_whole_file_with_a_report(area, client, user, lo
     assert job.status == "rejected"
     ((row, column, text),) = [(p.row, p.column, p.text) for p in imports.row_problems(job)]
     assert (row, column) == (3, "email")
-    assert "not a valid email address" in text
+    assert text == "“not-an-email” is not an email address: it has no @ sign."
 
 
 def test_the_report_lists_every_problem_of_every_row(area, client, user, login, member_state):

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import sqlalchemy as sa
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
@@ -19,7 +18,9 @@ from webapp.accounts.errors import AccountError
 from webapp.accounts.models import User, normalise_email
 from webapp.accounts.passwords import password_problem, set_password
 from webapp.core.access import ADMIN, FOCAL_POINT, ROLES
+from webapp.core.addresses import email_address
 from webapp.core.audit import acting_as
+from webapp.core.errors import RuleError
 from webapp.core.reference import MemberState
 from webapp.core.timezones import is_valid_zone, utcnow
 from webapp.extensions import db
@@ -101,9 +102,9 @@ def create_admin(email: str, name: str, password: str) -> User:
     """The first administrator, from the command line; an existing account is promoted
     and keeps its other roles. The caller commits."""
     try:
-        email = validate_email(email.strip(), check_deliverability=False).normalized
-    except EmailNotValidError as exc:
-        raise AccountError(_("%(email)s is not a valid email address.", email=email)) from exc
+        email = email_address(email, "email")
+    except RuleError as error:
+        raise AccountError(error.message, "email") from None
     email = normalise_email(email)
     problem = password_problem(password, email)
     if problem:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 
@@ -17,6 +16,7 @@ from webapp.contributions.models import (
     Donor,
     DonorContact,
 )
+from webapp.core.addresses import email_address
 from webapp.core.audit import acting_as
 from webapp.core.errors import RuleError
 from webapp.core.reference import MemberState, Organization, PermanentObserver, sort_key
@@ -75,10 +75,7 @@ def add_contact(donor: Donor, *, name: str, email: str, language: str, by: User)
     name = (name or "").strip()
     if not name or len(name) > 200:
         raise RuleError(_("Enter the contact's name (at most 200 characters)."), "name")
-    try:
-        address = validate_email(email or "", check_deliverability=False).normalized
-    except EmailNotValidError as error:
-        raise RuleError(_("Enter a valid email address."), "email") from error
+    address = email_address(email, "email")
     contact = DonorContact(name=name, email=address, language=_language(language, "language"))
     with acting_as(by.id, by.email):
         donor.contacts.append(contact)

@@ -9,9 +9,10 @@ from functools import lru_cache
 
 import phonenumbers
 from babel import Locale
-from email_validator import EmailNotValidError, validate_email
 
+from webapp.core.addresses import email_address
 from webapp.core.deferred import StateName, deferred_gettext
+from webapp.core.errors import RuleError
 from webapp.directory.errors import InvalidEntry
 
 
@@ -75,20 +76,11 @@ def normalise_languages(codes: Iterable[str]) -> str:
 
 
 def normalise_email(raw: str) -> str:
-    """The address as email-validator normalises it; no DNS lookups."""
-    value = (raw or "").strip()
-    if not value:
-        raise InvalidEntry(deferred_gettext("Enter an email address."), "email")
+    """The address as email-validator normalises it (no DNS lookup), or why it is not one."""
     try:
-        result = validate_email(value, check_deliverability=False)
-    except EmailNotValidError as error:
-        raise InvalidEntry(
-            deferred_gettext(
-                "“%(value)s” is not a valid email address: %(reason)s", value=value, reason=error
-            ),
-            "email",
-        ) from None
-    return result.normalized
+        return email_address(raw)
+    except RuleError as error:
+        raise InvalidEntry(error.deferred or error.message, "email") from None
 
 
 def split_list(raw: str | None) -> list[str]:

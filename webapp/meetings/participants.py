@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 
 from webapp.accounts.models import User
 from webapp.core.access import ADMIN, FOCAL_POINT, ORGANIZER
+from webapp.core.addresses import email_address
 from webapp.core.errors import RuleError
 from webapp.core.reference import MemberState, Organization
 from webapp.core.timezones import is_valid_zone
@@ -139,10 +139,7 @@ class GuestInput:
 
 
 def _email(value: str) -> str:
-    try:
-        return validate_email(value.strip(), check_deliverability=False).normalized
-    except EmailNotValidError as exc:
-        raise RuleError(_("Enter a valid email address."), "email") from exc
+    return email_address(value, "email")
 
 
 def add_guest(target: Target, data: GuestInput, *, by: User) -> Participant:
