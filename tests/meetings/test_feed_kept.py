@@ -5,7 +5,8 @@ clients that poll with a conditional GET get a 304."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -45,12 +46,18 @@ def test_the_feed_is_kept_with_its_dtstamp_while_nothing_changes(client, feed_ur
     assert again.count < first.count
 
 
+def _next_second() -> None:
+    time.sleep(1.05 - datetime.now(UTC).microsecond / 1e6)
+
+
 def test_a_client_polling_with_its_etag_gets_a_304_until_a_change(client, feed_url):
     first = client.get(feed_url)
-    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    etag = first.headers["ETag"]
     assert "private" in first.headers["Cache-Control"]
     unchanged = client.get(feed_url, headers={"If-None-Match": etag})
     assert unchanged.status_code == 304 and unchanged.get_data() == b""
+    _next_second()
+    modified = client.get(feed_url).headers["Last-Modified"]
     assert client.get(feed_url, headers={"If-Modified-Since": modified}).status_code == 304
     db.session.scalar(sa.select(MeetingSeries)).title = "Port security review, renamed"
     db.session.commit()
@@ -93,3 +100,18 @@ def test_a_feed_written_again_at_another_time_keeps_its_etag(feed_url):
     db.session.commit()
     later = feeds.feed_for_token(token, now=NOW + timedelta(hours=1))
     assert stamps(first) != stamps(later) and first.etag == later.etag
+
+
+def test_a_change_in_the_same_second_is_not_hidden_from_a_client_polling_by_date(client, feed_url):
+    """Last-Modified has one-second precision: given while the feed's second still runs,
+    a change later in that second would carry the same date and be answered with a 304."""
+    written = client.get(feed_url)
+    assert "Last-Modified" not in written.headers  # its second is not over yet
+    _next_second()
+    modified = client.get(feed_url).headers["Last-Modified"]
+    db.session.scalar(sa.select(MeetingSeries)).title = "Renamed within the second"
+    db.session.commit()
+    changed = client.get(feed_url, headers={"If-Modified-Since": modified})
+    assert changed.status_code == 200
+    assert "Renamed within the second" in changed.get_data(as_text=True)
+    assert "Last-Modified" not in changed.headers

@@ -118,13 +118,19 @@ def subscription() -> object:
 def feed(token: str) -> object:
     """Calendar clients poll the feed with conditional requests: while nothing in it
     changed they get a 304 with neither body nor work."""
-    content = feeds.feed_for_token(token, now=utcnow())
+    now = utcnow()
+    content = feeds.feed_for_token(token, now=now)
     if content is None:
         abort(404)
     response = Response(content, mimetype="text/calendar", headers={"Content-Type": ICS})
     # Weak: the same events, though written again (another process, a new DTSTAMP).
     response.set_etag(content.etag, weak=True)
-    response.last_modified = content.stamp
+    # A date has one-second precision: given while the second the feed was written in
+    # still runs, a change later in that second would carry the same date, and a client
+    # asking If-Modified-Since would get a 304 for it. So it is given once that second is
+    # over; the entity tag always.
+    if now.replace(microsecond=0) > content.stamp:
+        response.last_modified = content.stamp
     # A private address: shared caches keep nothing, clients ask again each time.
     response.cache_control.private = True
     response.cache_control.no_cache = True
