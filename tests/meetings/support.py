@@ -7,7 +7,7 @@ import re
 from datetime import UTC, datetime
 
 from webapp.extensions import db
-from webapp.meetings import participants, series
+from webapp.meetings import invitations, participants, series
 from webapp.meetings.models import SCHEDULED, MeetingSeries, Participant
 
 # Frozen clock for the services, which are given `now`; meetings are after the real
@@ -49,6 +49,13 @@ def guest(target: object, organizer: object, email: str, **fields: object) -> Pa
     )
     db.session.commit()
     return person
+
+
+def invite(target: object, now: datetime = NOW) -> None:
+    """Send the invitation to whoever of `target` has not had it yet: reminders go only to
+    those invited."""
+    invitations.send_invitations(target, now=now)
+    db.session.commit()
 
 
 def links_in(text: str) -> list[str]:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.meetings.support import guest, links_in, make_series
+from tests.meetings.support import guest, invite, links_in, make_series
 from webapp.core.outbox import OutboxMessage
 from webapp.extensions import db
 from webapp.meetings import answers, reminders
@@ -39,9 +39,12 @@ def _recipients() -> list[str]:
 
 def test_whoever_has_not_declined_is_reminded_and_one_who_sent_a_colleague_is_not(organizer):
     meeting = make_series(organizer)
+    people = {}
     for email, answer in [("acc@x.example", ACCEPTED), ("ten@x.example", TENTATIVE),
                           ("del@x.example", DELEGATED), ("new@x.example", None)]:  # fmt: skip
-        person = guest(meeting, organizer, email)
+        people[email] = guest(meeting, organizer, email), answer
+    invite(meeting)
+    for person, answer in people.values():
         if answer:
             person.answer = answer
     db.session.commit()
@@ -52,6 +55,7 @@ def test_whoever_has_not_declined_is_reminded_and_one_who_sent_a_colleague_is_no
 def test_the_colleague_sent_instead_is_reminded_in_the_participants_place(organizer):
     meeting = make_series(organizer)
     person = guest(meeting, organizer, "ana@customs.example")
+    invite(meeting)
     answers.record_answer(person, DELEGATED, now=START - 30 * DAY,
                           colleague=answers.Colleague("bo@customs.example", "Bo"))  # fmt: skip
     db.session.commit()
@@ -62,6 +66,7 @@ def test_the_colleague_sent_instead_is_reminded_in_the_participants_place(organi
 def test_an_occurrence_without_offsets_of_its_own_follows_the_series(organizer):
     meeting = make_series(organizer)
     guest(meeting, organizer, "ana@customs.example")
+    invite(meeting)
     meeting.reminder_offsets = "60"
     db.session.commit()
     assert _run(START - DAY) == 0
@@ -71,6 +76,7 @@ def test_an_occurrence_without_offsets_of_its_own_follows_the_series(organizer):
 def test_an_occurrence_can_have_no_reminders_at_all(organizer):
     meeting = make_series(organizer)
     guest(meeting, organizer, "ana@customs.example")
+    invite(meeting)
     meeting.occurrences[0].reminder_offsets = ""
     db.session.commit()
     assert _run(START - DAY) == 0
@@ -80,6 +86,7 @@ def test_an_occurrence_can_have_no_reminders_at_all(organizer):
 def test_a_reminder_is_due_at_its_offset_to_the_minute(organizer):
     meeting = make_series(organizer)
     guest(meeting, organizer, "ana@customs.example")
+    invite(meeting)
     assert _run(START - 14 * DAY - timedelta(seconds=1)) == 0
     assert _run(START - 14 * DAY) == 1
 
@@ -87,6 +94,7 @@ def test_a_reminder_is_due_at_its_offset_to_the_minute(organizer):
 def test_a_late_run_sends_the_reminder_of_the_nearest_offset(organizer):
     meeting = make_series(organizer)
     person = guest(meeting, organizer, "ana@customs.example")
+    invite(meeting)
     _run(START - timedelta(hours=2))
     (record,) = db.session.scalars(sa.select(ReminderSent))
     assert record.key.split(":")[:3] == [str(person.id), str(meeting.occurrences[0].id), "1440"]
@@ -98,6 +106,7 @@ def test_the_last_second_before_the_start_still_reminds_and_the_start_itself_doe
 ):
     meeting = make_series(organizer)
     guest(meeting, organizer, "ana@customs.example")
+    invite(meeting)
     assert _run(START) == 0
     assert _run(START - timedelta(seconds=1)) == 1
 
@@ -105,6 +114,7 @@ def test_the_last_second_before_the_start_still_reminds_and_the_start_itself_doe
 def test_a_meeting_further_off_than_any_offset_can_reach_is_not_scanned(organizer):
     meeting = make_series(organizer)
     guest(meeting, organizer, "ana@customs.example")
+    invite(meeting)
     meeting.occurrences[0].reminder_offsets = str(366 * 24 * 60)
     db.session.commit()
     assert _run(START - reminders.LONGEST_OFFSET) == 1
@@ -116,6 +126,7 @@ def test_the_reminder_greets_by_name_answers_to_the_organizer_and_carries_the_an
 ):
     meeting = make_series(organizer, title="Border cooperation meeting")
     person = guest(meeting, organizer, "ana@customs.example", name="Ana Pérez")
+    invite(meeting)
     _run(START - DAY)
     (message,) = db.session.scalars(
         sa.select(OutboxMessage).where(OutboxMessage.kind == "meeting-reminder")
@@ -130,10 +141,13 @@ def test_the_reminder_greets_by_name_answers_to_the_organizer_and_carries_the_an
 def test_a_meeting_without_organizer_is_still_reminded_without_a_reply_address(organizer):
     meeting = make_series(organizer)
     guest(meeting, organizer, "ana@customs.example")
+    invite(meeting)
     meeting.organizers = []
     db.session.commit()
     assert _run(START - DAY) == 1
-    (message,) = db.session.scalars(sa.select(OutboxMessage))
+    (message,) = db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.kind == "meeting-reminder")
+    )
     assert message.reply_to is None
 
 
@@ -141,6 +155,7 @@ def test_every_reminder_of_a_large_run_is_written_and_recorded(organizer):
     meeting = make_series(organizer)
     for n in range(7):
         guest(meeting, organizer, f"p{n}@customs.example")
+    invite(meeting)
     written = reminders.send_due_reminders(START - DAY, write_batch=3)
     db.session.commit()
     assert written == 7
@@ -153,7 +168,21 @@ def test_every_occurrence_of_a_large_run_is_reminded(organizer):
     made = [make_series(organizer, title=f"Meeting {n}") for n in range(5)]
     for n, meeting in enumerate(made):
         guest(meeting, organizer, f"p{n}@customs.example")
+        invite(meeting)
     written = reminders.send_due_reminders(START - DAY, occurrence_batch=2)
     db.session.commit()
     assert written == 5
     assert _recipients() == [f"p{n}@customs.example" for n in range(5)]
+
+
+def test_someone_added_but_never_sent_the_invitation_hears_nothing_of_the_meeting(organizer):
+    """The organizer has not decided to invite them yet: a reminder would announce it."""
+    meeting = make_series(organizer)
+    guest(meeting, organizer, "invited@customs.example")
+    invite(meeting)
+    guest(meeting, organizer, "not-yet@customs.example")
+    assert _run(START - DAY) == 1
+    assert _recipients() == ["invited@customs.example"]
+    invite(meeting)
+    assert _run(START - DAY + timedelta(minutes=1)) == 1
+    assert _recipients() == ["invited@customs.example", "not-yet@customs.example"]

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from tasks.meetings import send_meeting_reminders
-from tests.meetings.support import guest, make_series
+from tests.meetings.support import guest, invite, make_series
 from tests.querycount import count_queries
 from webapp.core.outbox import OutboxMessage
 from webapp.extensions import db
@@ -32,6 +32,7 @@ def organizer(user):
 def meeting(organizer):
     made = make_series(organizer)
     guest(made, organizer, "ana@customs.example", language="fr", timezone="America/Port-au-Prince")
+    invite(made)
     return made
 
 
@@ -94,6 +95,7 @@ def test_no_reminder_for_a_cancelled_occurrence(meeting):
 
 def test_no_reminder_to_someone_who_declined(meeting, organizer):
     other = guest(meeting, organizer, "bo@customs.example")
+    invite(meeting)
     other.answer = DECLINED
     db.session.commit()
     _run(START - DAY)
@@ -136,6 +138,7 @@ def test_the_task_is_on_the_beat_schedule(app):
 
 def test_no_reminder_to_a_removed_participant(meeting, organizer):
     other = guest(meeting, organizer, "bo@customs.example")
+    invite(meeting)
     other.removed_at = START - 30 * DAY
     db.session.commit()
     _run(START - DAY)
@@ -146,6 +149,7 @@ def test_a_participant_invited_to_one_occurrence_is_reminded_of_that_one_only(or
     made = make_series(organizer, rule="FREQ=MONTHLY;COUNT=2")
     first, second = made.occurrences
     guest(second, organizer, "cy@customs.example")
+    invite(second)
     assert _run(first.starts_at - DAY) == 0
     assert _run(second.starts_at - DAY) == 1
     assert [m.recipient for m in _reminders()] == ["cy@customs.example"]
@@ -160,7 +164,7 @@ def _crowd(organizer, meetings: int, people: int) -> None:
             [
                 {"series_id": made.id, "email": f"p{k}-{n}@customs.example", "name": f"P {k}",
                  "language": ("en", "es", "fr", "pt")[k % 4], "timezone": "America/Lima",
-                 "role": "delegate", "answer": "needs-action"}
+                 "role": "delegate", "answer": "needs-action", "invited_sequence": 0}
                 for k in range(people)
             ],
         )  # fmt: skip

@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.meetings.support import guest, make_series
+from tests.meetings.support import guest, invite, make_series
 from webapp.core.outbox import OutboxMessage
 from webapp.extensions import db
 from webapp.meetings import reminders
@@ -64,7 +64,7 @@ def test_two_scans_at_the_same_moment_write_each_reminder_once(app, user):
     meeting = make_series(organizer)
     for n in range(5):
         guest(meeting, organizer, f"p{n}@customs.example")
-    db.session.commit()
+    invite(meeting)
     db.session.close()  # the threads must not wait on this test's own connection
 
     written, errors = _scan_twice_at_once(app)

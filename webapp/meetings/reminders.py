@@ -1,5 +1,7 @@
 """Reminder emails at each occurrence's offsets (the series' default, or the
-occurrence's own), to participants who have not declined, in their language and zone.
+occurrence's own), to the participants invited who have not declined (nor sent a colleague
+instead), in their language and zone. Someone added but not yet sent the invitation hears
+nothing: the organizer has not decided to invite them.
 
 Never twice: each reminder is recorded under a key of participant, occurrence, offset and
 start, in the same transaction as its outbox row, so a second run finds it; moving the
@@ -132,6 +134,9 @@ def _batch(batch: list[_Due]) -> Iterable[tuple[Email, int]]:
                 Participant.series_id.in_({d.series_id for d in batch}),
             ),
             Participant.removed_at.is_(None),
+            # Only those invited: someone added but not yet sent the invitation (the
+            # organizer has not decided to invite them) hears nothing of the meeting.
+            Participant.invited_sequence.is_not(None),
             Participant.answer.not_in((DECLINED, DELEGATED)),
         )
         .order_by(Participant.id)
