@@ -69,7 +69,57 @@ def _record_pages(person, rows) -> list[str]:
     if roles & {"admin", "focal_point"}:
         pages.append(f"/directory/contacts/{rows['entry'].id}/edit")
         pages.append(f"/directory/agencies/{rows['agency'].id}/edit")
+    # Meetings' and contributions' pages, for whoever the access rules let in.
+    for endpoint, path in rows["parts"]:
+        if permits(rule_for(endpoint), person or Anonymous()):
+            pages.append(path)
     return pages
+
+
+def _part_pages(organizer, finance) -> list[tuple[str, str]]:
+    """A series with a long-named guest invited and a donor with a receipt: the meetings'
+    and contributions' pages about one record, as (endpoint, path)."""
+    from datetime import date
+
+    from tests.meetings.support import guest, invite, make_series
+    from webapp.contributions import donors, receipts
+    from webapp.contributions.models import OTHER
+    from webapp.meetings import invitations
+
+    meeting = make_series(
+        organizer,
+        title="Regional meeting of the customs and border-protection authorities",
+        rule="FREQ=MONTHLY;COUNT=3",
+    )
+    person = guest(
+        meeting,
+        organizer,
+        "maria.aparecida.dos.santos.oliveira@receita.fazenda.gov.br",
+        name="Maria Aparecida dos Santos Oliveira",
+    )
+    invite(meeting)
+    occurrence = meeting.occurrences[0].id
+    donor = donors.create_donor(kind=OTHER, name="Inter-American Development Bank", by=finance)
+    receipt = receipts.record_receipt(
+        donor=donor, amount="250000", currency="USD", received_on=date(2026, 3, 2), by=finance
+    )
+    from webapp.extensions import db
+
+    db.session.commit()
+    series = f"/meetings/{meeting.id}"
+    return [
+        ("meetings.show_series", series),
+        ("meetings.edit_series", f"{series}/edit"),
+        ("meetings.change_rule", f"{series}/rule"),
+        ("meetings.cancel_series", f"{series}/cancel"),
+        ("meetings.participants_page", f"{series}/participants"),
+        ("meetings.edit_participant", f"{series}/participants/{person.id}/edit"),
+        ("meetings.edit_occurrence", f"/meetings/occurrences/{occurrence}"),
+        ("meetings.record", f"/meetings/occurrences/{occurrence}/record"),
+        ("meetings.answer", invitations.answer_url(person).removeprefix("http://localhost")),
+        ("contributions.donor", f"/contributions/donors/{donor.id}"),
+        ("contributions.letter", f"/contributions/receipts/{receipt.id}/letter"),
+    ]
 
 
 @pytest.fixture()
@@ -98,7 +148,13 @@ def rows(app, user, member_state, area, agency, contact):
     )
     request_password_reset(someone.email, "en")
     db.session.commit()
-    message = db.session.scalars(db.select(OutboxMessage)).first()
+    parts = _part_pages(
+        user("organizer", email="organizer@secretariat.example"),
+        user("finance", email="finance@secretariat.example"),
+    )
+    message = db.session.scalars(
+        db.select(OutboxMessage).where(OutboxMessage.recipient == someone.email)
+    ).first()
     return {
         "state": brazil,
         "area": customs,
@@ -106,6 +162,7 @@ def rows(app, user, member_state, area, agency, contact):
         "entry": entry,
         "someone": someone,
         "message_id": message.id,
+        "parts": parts,
         "reset_link": re.search(r"https?://[^/\s]+(/password/reset/\S+)", message.body_text)[1],
     }
 
