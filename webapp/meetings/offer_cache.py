@@ -73,6 +73,7 @@ def offer_body(
 
     if form is not None:
         return with_csrf(render())
-    directory = freshness.current(DIRECTORY)  # read before rendering, as `cached` reads its own
+    # Both tokens in one query, before rendering; the meetings' is `cached`'s own.
+    _meetings, directory = freshness.read_tokens(MEETINGS, DIRECTORY)
     key = ("offer", series_id, scope, directory, where, page, str(get_locale()))
     return with_csrf(freshness.cached(MEETINGS, key, render))
