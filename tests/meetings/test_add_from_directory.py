@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from tests.meetings.support import guest, make_series
 from tests.querycount import count_queries
 from webapp.core import freshness
-from webapp.directory.models import Agency, PointOfContact
+from webapp.directory.models import WITHDRAWN, Agency, PointOfContact
 from webapp.extensions import db
 from webapp.meetings.models import MeetingSeries, Participant
 from webapp.meetings.offer import EVERYONE_LIMIT
@@ -155,7 +155,8 @@ def test_the_kept_page_follows_changes_made_in_another_process(
     page = f"/meetings/{meeting.id}/participants/add"
     first = client.get(page).get_data(as_text=True)
     assert "Mario Ruiz" in first and "João Lima" not in first
-    with another_app().app_context():  # another web process: a new entry in the directory
+    other = another_app()  # another web process
+    with other.app_context():  # a new entry in the directory
         agency = db.session.scalar(sa.select(Agency).where(Agency.member_state_id == mx.id))
         db.session.add(
             PointOfContact(
@@ -164,10 +165,16 @@ def test_the_kept_page_follows_changes_made_in_another_process(
         )
         db.session.commit()
     assert "Lucía Gómez" in client.get(page).get_data(as_text=True)
-    with another_app().app_context():  # and the series now names Brazil too
-        found = db.session.get(MeetingSeries, meeting.id)
-        found.member_states.append(db.session.get(type(br), br.id))
+    with other.app_context():  # and Mario's entry withdrawn
+        mario = db.session.scalar(
+            sa.select(PointOfContact).where(PointOfContact.name == "Mario Ruiz")
+        )
+        mario.status = WITHDRAWN
         db.session.commit()
+    assert "Mario Ruiz" not in client.get(page).get_data(as_text=True)
+    # Here: the series names Brazil too.
+    db.session.get(MeetingSeries, meeting.id).member_states.append(br)
+    db.session.commit()
     assert "João Lima" in client.get(page).get_data(as_text=True)
 
 
