@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import ngettext
 from flask_login import current_user
+from markupsafe import Markup
 
 from webapp.core.access import ADMIN, FOCAL_POINT, ORGANIZER, allow
 from webapp.core.errors import RuleError
@@ -23,7 +24,7 @@ from webapp.meetings.offer import (
     page_of_offer,
 )
 from webapp.meetings.offer_cache import offer_body
-from webapp.meetings.participants_cache import series_title
+from webapp.meetings.participants_cache import SeriesLoader, series_title
 from webapp.meetings.views import _by_ids, bp, filter_id, series_loader
 
 
@@ -39,7 +40,7 @@ def _contact_filter(values: object) -> ContactFilter:
 @allow(ADMIN, ORGANIZER, FOCAL_POINT)
 def add_from_directory(series_id: int) -> object:
     load = series_loader(series_id)
-    if access.manages(current_user):
+    if access.sees_everything(current_user):
         scope: object = "every state of the series"
     else:
         found = load()
@@ -54,13 +55,13 @@ def add_from_directory(series_id: int) -> object:
     return _page(series_id, load, body)
 
 
-def _page(series_id: int, load: object, body: object) -> str:
+def _page(series_id: int, load: SeriesLoader, body: Markup) -> str:
     return render_template(
         "meetings/add_participants.html", title=series_title(series_id, load), body=body
     )
 
 
-def _add(series_id: int, load: object) -> object:
+def _add(series_id: int, load: SeriesLoader) -> object:
     found = load()
     where = _contact_filter(request.form)
     page = min(max(filter_id(request.form.get("page")), 1), MAX_PAGE)

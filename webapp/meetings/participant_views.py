@@ -49,13 +49,14 @@ def _participants(series_id: int, form: GuestForm | None = None) -> str:
     """The page, from what is kept when it can be: those who manage meetings see every
     series, so for them the series is read only when the page is rendered anew."""
     load = series_loader(series_id)
-    if access.manages(current_user):
-        manages = may_propose = True
+    if access.sees_everything(current_user):
+        may_propose = True
     else:
         found = load()
         if not access.can_see_participants(current_user, found):
             abort(404)
-        manages, may_propose = False, access.can_propose(current_user, found)
+        may_propose = access.can_propose(current_user, found)
+    manages = access.manages(current_user)
     sending = request.args.get("sending") == "1"
     body = participants_body(
         series_id,
