@@ -229,6 +229,11 @@ def pages(database_env: dict[str, str]) -> tuple[list[tuple[str, str, str]], str
             ("a meeting series", "organizer", f"/meetings/{series}"),
             ("a meeting (occurrence)", "organizer", f"/meetings/occurrences/{occurrence}"),
             ("participants (1,000)", "organizer", f"/meetings/{series}/participants"),
+            (
+                "add participants from the directory",
+                "organizer",
+                f"/meetings/{series}/participants/add",
+            ),
             ("calendar feed", "", f"/meetings/feed/{feed}.ics"),
         ]
     if donor:

@@ -75,7 +75,8 @@ PAGES = {
     "meetings, participant": ("participant", "/meetings/", 4),
     "a meeting series": ("organizer", "/meetings/{series}", 12),
     "a meeting": ("organizer", "/meetings/occurrences/{occurrence}", 10),
-    "participants": ("organizer", "/meetings/{series}/participants", 16),
+    "participants": ("organizer", "/meetings/{series}/participants", 12),  # kept: 2
+    "add from the directory": ("organizer", "/meetings/{series}/participants/add", 13),  # kept: 2
     "calendar feed": (None, "/meetings/feed/{feed}.ics", 14),
     "contributions report": ("finance", "/contributions/", 15),
     "a donor": ("finance", "/contributions/donors/{donor}", 15),

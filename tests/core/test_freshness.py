@@ -27,3 +27,17 @@ def test_the_oldest_pages_go_when_the_kept_text_passes_its_bound(app):
     assert computed == ["a"]
     freshness.cached("directory", "bound-small", again("small"))
     assert computed == ["a", "small"]
+
+
+def test_several_tokens_are_read_in_one_query_and_kept_for_the_request(app):
+    from tests.querycount import count_queries
+
+    freshness.touch(db.session, "directory")
+    freshness.touch(db.session, "meetings")
+    db.session.commit()
+    with count_queries() as counted:  # one application context: one request
+        meetings, directory, nothing = freshness.read_tokens("meetings", "directory", "none")
+        assert freshness.current("directory") == directory
+        assert freshness.read_tokens("meetings") == (meetings,)
+    assert counted.count == 1
+    assert meetings and directory and meetings != directory and nothing is None

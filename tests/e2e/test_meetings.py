@@ -97,3 +97,41 @@ def test_the_participant_opens_the_emailed_link_and_confirms(new_page, user, tra
     expect(page.locator(".flash")).to_contain_text(translated(language, "Accepted"))
     db.session.expire_all()
     assert db.session.get(Participant, person.id).answer == ACCEPTED
+
+
+@pytest.mark.parametrize("language", ["pt"])
+def test_the_organizer_adds_people_from_the_directory_on_its_own_page(
+    page, user, sign_in, translated, member_state, contact, language
+):
+    t = lambda message: translated(language, message)  # noqa: E731 - a short alias
+    organizer = user("organizer", email="organizer@secretariat.example", language=language)
+    brazil, mexico = member_state("BR"), member_state("MX")
+    contact(brazil, name="João Lima", email="joao@receita.example")
+    contact(mexico, name="Mario Ruiz", email="mario@aduanas.example")
+    meeting = make_series(organizer)
+    guest(meeting, organizer, "mario@aduanas.example", name="Mario Ruiz")
+    page.set_viewport_size(PHONE)
+    sign_in(page, organizer.email, organizer.test_password)
+    page.goto(f"/meetings/{meeting.id}/participants")
+    page.get_by_role("link", name=t("Add people from the directory")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("Add people from the directory"))
+    field(page, t("Member state")).select_option(str(brazil.id))
+    with page.expect_navigation():
+        page.get_by_role("button", name=t("Show")).click()
+    expect(page.locator(".choice-list label")).to_have_count(1)
+    field(page, t("Role")).select_option("speaker")
+    page.get_by_label(re.compile("João Lima")).check()
+    assert not _scrolls_sideways(page)
+    with page.expect_navigation():
+        page.locator("main").get_by_role("button", name=t("Add")).click()
+    expect(page.locator(".flash")).to_contain_text(
+        translated(language, "%(num)d participant added.").split("%")[0]
+    )
+    expect(page.get_by_text("joao@receita.example")).to_be_visible()
+    # Everyone listed without a filter: João and Mario already take part.
+    page.get_by_role("link", name=t("Add people from the directory")).click()
+    page.get_by_label(t("Add everyone listed, on every page")).check()
+    with page.expect_navigation():
+        page.locator("main").get_by_role("button", name=t("Add")).click()
+    expect(page.locator(".flash")).to_contain_text("2")
+    assert db.session.scalar(sa.select(sa.func.count(Participant.id))) == 2

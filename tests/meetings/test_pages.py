@@ -78,7 +78,7 @@ def test_participants_are_added_from_the_directory_with_a_guessed_language_and_z
     meeting = make_series(organizer, member_states=[mx])
     entry = contact(mx, name="Mario Ruiz", email="mario@aduanas.example")
     response = client.post(
-        f"/meetings/{meeting.id}/participants/contacts",
+        f"/meetings/{meeting.id}/participants/add",
         data={"contacts": [str(entry.id)], "role": "speaker"},
     )
     assert response.status_code == 302

@@ -1,6 +1,7 @@
-"""The participants page as an organizer and a focal point drive it: people offered from
-the directory by member state, area and agency, added one by one or all at once; each
-participant's role, language and time zone corrected after the guess."""
+"""Adding people from the directory, on its own page, as an organizer and a focal point
+drive it: people offered by member state, area and agency, a page at a time, added one by
+one or all at once; each participant's role, language and time zone corrected after the
+guess on the participants page."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def test_the_directory_offer_narrows_by_state_area_and_agency(client, login, org
     mx, br, customs, _, people = directory
     meeting = make_series(organizer, member_states=[mx, br])
     login(organizer)
-    base = f"/meetings/{meeting.id}/participants"
+    base = f"/meetings/{meeting.id}/participants/add"
     assert _offered(client.get(base).get_data(as_text=True), people) == set(people)
     by_state = client.get(f"{base}?state={mx.id}").get_data(as_text=True)
     assert _offered(by_state, people) == {"mario", "lucia", "pedro"}
@@ -59,7 +60,7 @@ def test_a_filter_that_cannot_be_read_shows_everyone_offered(
     _, _, _, _, people = directory
     meeting = make_series(organizer)
     login(organizer)
-    response = client.get(f"/meetings/{meeting.id}/participants{query}")
+    response = client.get(f"/meetings/{meeting.id}/participants/add{query}")
     assert response.status_code == 200
     assert _offered(response.get_data(as_text=True), people) == set(people)
 
@@ -69,7 +70,7 @@ def test_everyone_listed_is_added_at_once_and_only_them(client, login, organizer
     meeting = make_series(organizer, member_states=[mx])
     login(organizer)
     response = client.post(
-        f"/meetings/{meeting.id}/participants/contacts",
+        f"/meetings/{meeting.id}/participants/add",
         data={"everyone": "y", "state": str(mx.id), "area": str(customs.id), "role": "delegate"},
     )
     assert response.status_code == 302
@@ -80,9 +81,7 @@ def test_everyone_listed_is_added_at_once_and_only_them(client, login, organizer
 def test_adding_nobody_is_refused_with_a_message(client, login, organizer, directory):
     meeting = make_series(organizer)
     login(organizer)
-    response = client.post(
-        f"/meetings/{meeting.id}/participants/contacts", data={"role": "delegate"}
-    )
+    response = client.post(f"/meetings/{meeting.id}/participants/add", data={"role": "delegate"})
     assert response.status_code == 400
     assert "Choose at least one person." in response.get_data(as_text=True)
 
@@ -93,18 +92,18 @@ def test_a_focal_point_is_offered_and_adds_only_people_of_their_states(
     mx, br, _, _, people = directory
     meeting = make_series(organizer, member_states=[mx, br])
     login(user("focal_point", states=[br]))
-    page = client.get(f"/meetings/{meeting.id}/participants").get_data(as_text=True)
+    page = client.get(f"/meetings/{meeting.id}/participants/add").get_data(as_text=True)
     assert _offered(page, people) == {"joao"}
     # Asking for another state's people shows none of them, and "everyone" adds none.
-    asked = client.get(f"/meetings/{meeting.id}/participants?state={mx.id}")
+    asked = client.get(f"/meetings/{meeting.id}/participants/add?state={mx.id}")
     assert _offered(asked.get_data(as_text=True), people) == set()
     client.post(
-        f"/meetings/{meeting.id}/participants/contacts",
+        f"/meetings/{meeting.id}/participants/add",
         data={"everyone": "y", "state": str(mx.id), "role": "delegate"},
     )
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Participant)) == 0
     client.post(
-        f"/meetings/{meeting.id}/participants/contacts",
+        f"/meetings/{meeting.id}/participants/add",
         data={"everyone": "y", "role": "delegate"},
     )
     assert db.session.scalars(sa.select(Participant.name)).all() == ["João Lima"]
@@ -171,7 +170,7 @@ def test_a_refused_choice_shows_the_people_chosen_still_ticked(
     login(organizer)
     chosen = people["lucia"].id
     response = client.post(
-        f"/meetings/{meeting.id}/participants/contacts",
+        f"/meetings/{meeting.id}/participants/add",
         data={"contacts": [str(chosen)], "role": "no-such-role"},
     )
     assert response.status_code == 400

@@ -81,6 +81,22 @@ def current(name: str) -> str | None:
     return memo[name]
 
 
+def read_tokens(*names: str) -> tuple[str | None, ...]:
+    """The tokens of several names in one query (for a result that depends on more than
+    one group: the others' tokens go in its key), each then kept for the request as
+    `current` keeps it."""
+    memo = g.setdefault(_MEMO, {}) if has_app_context() else {}
+    missing = [name for name in names if name not in memo]
+    if missing:
+        found = dict(
+            db.session.execute(
+                sa.select(DataVersion.name, DataVersion.token).where(DataVersion.name.in_(missing))
+            ).all()
+        )
+        memo.update({name: found.get(name) for name in missing})
+    return tuple(memo[name] for name in names)
+
+
 def cached(name: str, key: Hashable, compute: Callable[[], T]) -> T:
     """`compute()`, or what it returned before under the same key if nothing in `name`
     changed since. One small query per call."""

@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     from webapp.meetings import (  # noqa: F401 - routes on bp
         activity_views,
         followup_views,
+        offer_views,
         participant_views,
         public_views,
     )

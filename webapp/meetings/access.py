@@ -40,9 +40,15 @@ def _own_series_ids(user: User) -> sa.Select:
     return sa.union(direct, through)
 
 
+def sees_everything(user: User) -> bool:
+    """Every series, its participants, and proposing people to it: known without reading
+    the series (so a page kept for such readers need not read it)."""
+    return manages(user)
+
+
 def visible_series(user: User) -> sa.Select:
     query = sa.select(MeetingSeries)
-    if manages(user):
+    if sees_everything(user):
         return query
     conditions = [MeetingSeries.id.in_(_own_series_ids(user))]
     if FOCAL_POINT in user.role_names:
@@ -76,10 +82,10 @@ def concerns_my_states(user: User, series: MeetingSeries) -> bool:
 
 
 def can_see_participants(user: User, series: MeetingSeries) -> bool:
-    if manages(user) or concerns_my_states(user, series):
+    if sees_everything(user) or concerns_my_states(user, series):
         return True
     return series.is_public and can_see(user, series)
 
 
 def can_propose(user: User, series: MeetingSeries) -> bool:
-    return manages(user) or concerns_my_states(user, series)
+    return sees_everything(user) or concerns_my_states(user, series)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -206,14 +204,17 @@ class ContactFilterForm(FlaskForm):
     agency = OptionsOnceField(_l("Agency"), validate_choice=False, default="0")
 
     def __init__(
-        self, *args: object, states: list, areas: list, agencies: list, **kwargs: object
+        self,
+        *args: object,
+        states: list,
+        areas: list,
+        agencies: list[tuple[int, str]],
+        **kwargs: object,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.state.choices = _texts(states)
         self.area.choices = _texts(areas)
-        self.agency.choices = _texts(
-            agencies, lambda a: f"{a.acronym or a.name} ({a.member_state.code})"
-        )
+        self.agency.choices = [("0", "—"), *((str(i), label) for i, label in agencies)]
 
 
 class ContactsForm(FlaskForm):
@@ -222,11 +223,12 @@ class ContactsForm(FlaskForm):
         coerce=int,
         validate_choice=False,
     )
-    everyone = BooleanField(_l("Add everyone listed"))
-    # The filter the list was made with, so that "everyone" means the people shown.
+    everyone = BooleanField(_l("Add everyone listed, on every page"))
+    # The filter the list was made with, so that "everyone" means the people listed.
     state = HiddenField(default="0")
     area = HiddenField(default="0")
     agency = HiddenField(default="0")
+    page = HiddenField(default="1")  # shown again on this page when refused
     role = SelectField(_l("Role"), choices=choices(ROLE_LABELS), default="delegate")
 
     def __init__(self, *args: object, contacts: list, **kwargs: object) -> None:
@@ -236,24 +238,17 @@ class ContactsForm(FlaskForm):
         ]
 
     def contact_items(self) -> Markup:
-        """The checkboxes of the people offered, as `_forms.choice_list` draws them: the
-        same hundreds on every request, drawn once per list; those chosen are marked."""
-        html = _checkbox_items(
-            self.contacts.name, tuple((str(v), str(label)) for v, label in self.contacts.choices)
+        """The checkboxes of the people listed, as `_forms.choice_list` draws them, without
+        an object per choice; those chosen are ticked."""
+        chosen = set(self.contacts.data or ())
+        name = escape(self.contacts.name)
+        return Markup(
+            "".join(
+                f'<li><label><input type="checkbox" name="{name}" value="{value}"'
+                f"{' checked' if value in chosen else ''}> {escape(label)}</label></li>"
+                for value, label in self.contacts.choices
+            )
         )
-        for value in self.contacts.data or ():
-            chosen = f' value="{escape(value)}">'
-            html = html.replace(chosen, chosen[:-1] + " checked>", 1)
-        return Markup(html)
-
-
-@lru_cache(maxsize=64)
-def _checkbox_items(name: str, pairs: tuple[tuple[str, str], ...]) -> str:
-    return "".join(
-        f'<li><label><input type="checkbox" name="{escape(name)}" value="{escape(value)}">'
-        f" {escape(label)}</label></li>"
-        for value, label in pairs
-    )
 
 
 class ParticipantForm(FlaskForm):

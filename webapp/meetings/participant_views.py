@@ -1,5 +1,6 @@
-"""The participants page: who takes part, their answers, adding people from the directory
-or as guests, removing them, and sending the invitations with their delivery shown."""
+"""The participants page: who takes part, their answers, adding guests, removing people,
+and sending the invitations with their delivery shown. Adding people from the directory
+has its own page (`offer_views`)."""
 
 from __future__ import annotations
 
@@ -7,41 +8,32 @@ import logging
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from webapp.core.access import ADMIN, FOCAL_POINT, ORGANIZER, allow
 from webapp.core.errors import RuleError
 from webapp.core.forms import ActionForm, form_status, saving
 from webapp.core.paging import requested_page
-from webapp.core.reference import MemberState, member_states
+from webapp.core.reference import MemberState
 from webapp.core.timezones import utcnow
-from webapp.directory.models import PointOfContact
 from webapp.extensions import db
 from webapp.meetings import access, invitations, participants, roster
-from webapp.meetings.forms import (
-    ContactFilterForm,
-    ContactsForm,
-    GuestForm,
-    ParticipantForm,
-)
-from webapp.meetings.models import ANSWER_LABELS, CANCELLED, MeetingSeries, Occurrence, Participant
-from webapp.meetings.participants_cache import people_section
-from webapp.meetings.queries import (
-    ContactFilter,
-    agencies_to_offer,
-    contacts_to_offer,
-    offer_states,
+from webapp.meetings.forms import GuestForm, ParticipantForm
+from webapp.meetings.models import ANSWER_LABELS, MeetingSeries, Occurrence, Participant
+from webapp.meetings.participants_cache import (
+    guest_form,
+    invitable,
+    participants_body,
+    series_title,
 )
 from webapp.meetings.views import (
     MANAGERS,
-    MAX_ID,
     VIEWERS,
-    _areas,
-    _by_ids,
     _series_or_404,
     bp,
+    filter_id,
     row,
+    series_loader,
 )
 
 log = logging.getLogger(__name__)
@@ -50,70 +42,34 @@ log = logging.getLogger(__name__)
 @bp.route("/<int:series_id>/participants")
 @allow(*VIEWERS)
 def participants_page(series_id: int) -> str:
-    found = _series_or_404(series_id)
-    if not access.can_see_participants(current_user, found):
-        abort(404)
-    return _participants(found, _guest_form(found), None)
+    return _participants(series_id)
 
 
-def _guest_form(found: MeetingSeries) -> GuestForm:
-    return GuestForm(states=member_states(), occurrences=invitable(found))
-
-
-def invitable(found: MeetingSeries) -> list[Occurrence]:
-    """The meetings one may be invited to alone: those not cancelled."""
-    return [o for o in found.occurrences if o.status != CANCELLED]
-
-
-def _number(value: object) -> int:
-    """A filter's id from the query string or a hidden field; anything else is 0 (any)."""
-    text = str(value or "")
-    return int(text) if text.isdigit() and 0 < int(text) <= MAX_ID else 0
-
-
-def _contact_filter(values: object) -> ContactFilter:
-    return ContactFilter(
-        state_id=_number(values.get("state")),
-        area_id=_number(values.get("area")),
-        agency_id=_number(values.get("agency")),
-    )
-
-
-def _participants(found: MeetingSeries, guest_form: GuestForm, contacts_form) -> str:
-    may_propose = access.can_propose(current_user, found)
-    where = _contact_filter(request.args)
-    filter_form = contacts_form_for = None
-    if may_propose:
-        filter_form = ContactFilterForm(
-            request.args,
-            states=[s for s in member_states() if _offered_state(found, s)],
-            areas=_areas(),
-            agencies=agencies_to_offer(current_user, found),
-        )
-        contacts_form_for = contacts_form or ContactsForm(
-            formdata=None,
-            contacts=contacts_to_offer(current_user, found, where),
-            data={"state": where.state_id, "area": where.area_id, "agency": where.agency_id},
-        )
-    send_form = ActionForm()
-    return render_template(
-        "meetings/participants.html",
-        series=found,
-        people_section=people_section(
-            found,
-            manages=access.manages(current_user),
-            sending=request.args.get("sending") == "1",
-            csrf_field=send_form.hidden_tag(),
-            where=_roster_filter(request.args),
-            page=requested_page(),
-        ),
-        guest_form=guest_form,
-        filter_form=filter_form,
-        contacts_form=contacts_form_for,
-        send_form=send_form,
-        sending=request.args.get("sending") == "1",
-        manages=access.manages(current_user),
+def _participants(series_id: int, form: GuestForm | None = None) -> str:
+    """The page, from what is kept when it can be: those who manage meetings see every
+    series, so for them the series is read only when the page is rendered anew."""
+    load = series_loader(series_id)
+    if access.sees_everything(current_user):
+        may_propose = True
+    else:
+        found = load()
+        if not access.can_see_participants(current_user, found):
+            abort(404)
+        may_propose = access.can_propose(current_user, found)
+    manages = access.manages(current_user)
+    sending = request.args.get("sending") == "1"
+    body = participants_body(
+        series_id,
+        load,
+        manages=manages,
         may_propose=may_propose,
+        sending=sending,
+        where=_roster_filter(request.args),
+        page=requested_page(),
+        form=form,
+    )
+    return render_template(
+        "meetings/participants.html", title=series_title(series_id, load), body=body
     )
 
 
@@ -122,13 +78,8 @@ def _roster_filter(values: object) -> roster.RosterFilter:
     answer = str(values.get("answer") or "")
     return roster.RosterFilter(
         answer=answer if answer in ANSWER_LABELS else "",
-        state_id=_number(values.get("member_state")),
+        state_id=filter_id(values.get("member_state")),
     )
-
-
-def _offered_state(found: MeetingSeries, state: MemberState) -> bool:
-    states = offer_states(current_user, found)
-    return states is None or state.id in states
 
 
 @bp.route("/<int:series_id>/participants/guest", methods=["POST"])
@@ -137,7 +88,7 @@ def add_guest(series_id: int) -> object:
     found = _series_or_404(series_id)
     if not access.can_propose(current_user, found):
         abort(403)
-    form = _guest_form(found)
+    form = guest_form(found)
     if form.validate_on_submit():
         with saving(form) as saved:
             participants.add_guest(
@@ -155,7 +106,7 @@ def add_guest(series_id: int) -> object:
         if saved:
             flash(_("Participant added."), "success")
             return redirect(url_for("meetings.participants_page", series_id=found.id))
-    return _participants(found, form, None), 400
+    return _participants(found.id, form), 400
 
 
 def _guest_target(found: MeetingSeries, occurrence_id: int) -> MeetingSeries | Occurrence:
@@ -165,30 +116,6 @@ def _guest_target(found: MeetingSeries, occurrence_id: int) -> MeetingSeries | O
     if occurrence is None or occurrence not in invitable(found):
         raise RuleError(_("Choose a meeting of this series."), "occurrence")
     return occurrence
-
-
-@bp.route("/<int:series_id>/participants/contacts", methods=["POST"])
-@allow(ADMIN, ORGANIZER, FOCAL_POINT)
-def add_contacts(series_id: int) -> object:
-    found = _series_or_404(series_id)
-    if not access.can_propose(current_user, found):
-        abort(403)
-    where = _contact_filter(request.form)
-    offered = contacts_to_offer(current_user, found, where)
-    form = ContactsForm(contacts=offered)
-    if form.validate_on_submit():
-        with saving(form) as saved:
-            # The offer holds only the columns shown: the entries themselves are read here.
-            ids = [c.id for c in offered] if form.everyone.data else form.contacts.data
-            chosen = _by_ids(PointOfContact, ids)
-            added = participants.add_contacts(found, chosen, role=form.role.data, by=current_user)
-        if saved:
-            flash(
-                ngettext("%(num)d participant added.", "%(num)d participants added.", len(added)),
-                "success",
-            )
-            return redirect(url_for("meetings.participants_page", series_id=found.id))
-    return _participants(found, _guest_form(found), form), 400
 
 
 @bp.route("/<int:series_id>/participants/<int:participant_id>/edit", methods=["GET", "POST"])

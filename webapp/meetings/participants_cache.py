@@ -1,19 +1,24 @@
-"""The participants page's answers, counts and table, rendered once per series, language,
-time zone and kind of reader, and kept until anything they show changes, in any process
-(see `webapp.core.freshness`): an answer through a signed link, a new participant, an
-invitation sent, a meeting moved. A series has up to a thousand participants; the table
-is kept per page and filter. The forms' CSRF token, the one thing that is per
-session, is put in on every request."""
+"""The participants page, rendered once per series, language, time zone and kind of reader,
+and kept until anything it shows changes, in any process (see `webapp.core.freshness`):
+an answer through a signed link, a new participant, an invitation sent, a meeting moved,
+a state renamed. A series has up to a thousand participants; the table is kept per page
+and filter. The forms' CSRF token, the one thing that is per session, is put in on every
+request (`with_csrf`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import render_template
 from flask_babel import get_locale, get_timezone
-from markupsafe import Markup
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
 
 from webapp.core import freshness
+from webapp.core.reference import member_states
 from webapp.meetings import roster
-from webapp.meetings.models import MeetingSeries
+from webapp.meetings.forms import GuestForm
+from webapp.meetings.models import CANCELLED, MeetingSeries, Occurrence
 
 MEETINGS = "meetings"
 freshness.watch(
@@ -31,34 +36,51 @@ freshness.watch(
     "organizations",
 )
 CSRF_PLACEHOLDER = "__puerto_csrf_field__"
+SeriesLoader = Callable[[], MeetingSeries]
 
 
-def people_section(
-    series: MeetingSeries,
+def with_csrf(html: str) -> Markup:
+    """Kept HTML with this session's CSRF field where its forms hold the placeholder."""
+    token = escape(generate_csrf())
+    field = f'<input id="csrf_token" name="csrf_token" type="hidden" value="{token}">'
+    return Markup(html.replace(CSRF_PLACEHOLDER, field))
+
+
+def series_title(series_id: int, load: SeriesLoader) -> str:
+    """The series' title, kept: on a page served from what is kept, the series is not read."""
+    return freshness.cached(MEETINGS, ("series title", series_id), lambda: load().title)
+
+
+def invitable(series: MeetingSeries) -> list[Occurrence]:
+    """The meetings one may be invited to alone: those not cancelled."""
+    return [o for o in series.occurrences if o.status != CANCELLED]
+
+
+def guest_form(series: MeetingSeries, **kwargs: object) -> GuestForm:
+    return GuestForm(states=member_states(), occurrences=invitable(series), **kwargs)
+
+
+def participants_body(
+    series_id: int,
+    load: SeriesLoader,
     *,
     manages: bool,
+    may_propose: bool,
     sending: bool,
-    csrf_field: Markup,
     where: roster.RosterFilter,
     page: int,
+    form: GuestForm | None = None,
 ) -> Markup:
-    """The section, with `csrf_field` (the send form's hidden tag) in its forms: the counts
-    over everyone, and one page of the people narrowed by `where`."""
-    key = (
-        "participants",
-        series.id,
-        manages,
-        sending,
-        str(get_locale()),
-        str(get_timezone()),
-        where,
-        page,
-    )
+    """The page's content: the answers counted over everyone, one page of the people
+    narrowed by `where`, and (for those who may propose people) the link to the directory
+    offer and the guest form. `load()` reads the series, only when the content is
+    rendered; kept unless `form` is a refused guest form shown again with its errors."""
 
     def render() -> str:
+        series = load()
         everyone = roster.summary(series)
         return render_template(
-            "meetings/_people.html",
+            "meetings/_participants_body.html",
             series=series,
             people=roster.page_of(series, where, page, total=everyone.total(where)),
             counts=everyone.counts,
@@ -67,7 +89,21 @@ def people_section(
             csrf_field=Markup(CSRF_PLACEHOLDER),
             manages=manages,
             sending=sending,
+            may_propose=may_propose,
+            guest_form=form or (guest_form(series, formdata=None) if may_propose else None),
         )
 
-    html = freshness.cached(MEETINGS, key, render)
-    return Markup(html.replace(CSRF_PLACEHOLDER, str(csrf_field)))
+    if form is not None:
+        return with_csrf(render())
+    key = (
+        "participants",
+        series_id,
+        manages,
+        may_propose,
+        sending,
+        str(get_locale()),
+        str(get_timezone()),
+        where,
+        page,
+    )
+    return with_csrf(freshness.cached(MEETINGS, key, render))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -71,6 +72,12 @@ def row(model: type, row_id: object) -> object | None:
     return None
 
 
+def filter_id(value: object) -> int:
+    """A filter's id from the query string or a hidden field; anything else is 0 (any)."""
+    text = str(value or "")
+    return int(text) if text.isdigit() and 0 < int(text) <= MAX_ID else 0
+
+
 def _by_ids(model: type, ids: list[int]) -> list:
     usable = [i for i in ids or [] if isinstance(i, int) and 0 < i <= MAX_ID]
     return list(db.session.scalars(sa.select(model).where(model.id.in_(usable or [0]))))
@@ -81,6 +88,19 @@ def _series_or_404(series_id: int) -> MeetingSeries:
     if found is None or not access.can_see(current_user, found):
         abort(404)
     return found
+
+
+def series_loader(series_id: int) -> Callable[[], MeetingSeries]:
+    """Reads the series one may see (or answers 404) once, when first asked: a page served
+    from what is kept does not read it."""
+    found: list[MeetingSeries] = []
+
+    def load() -> MeetingSeries:
+        if not found:
+            found.append(_series_or_404(series_id))
+        return found[0]
+
+    return load
 
 
 STATIC_DIR = Path(__file__).parent / "static"
