@@ -113,6 +113,7 @@ def _part_pages(organizer, finance) -> list[tuple[str, str]]:
         ("meetings.change_rule", f"{series}/rule"),
         ("meetings.cancel_series", f"{series}/cancel"),
         ("meetings.participants_page", f"{series}/participants"),
+        ("meetings.add_from_directory", f"{series}/participants/add"),
         ("meetings.edit_participant", f"{series}/participants/{person.id}/edit"),
         ("meetings.edit_occurrence", f"/meetings/occurrences/{occurrence}"),
         ("meetings.record", f"/meetings/occurrences/{occurrence}/record"),
