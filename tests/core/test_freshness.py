@@ -27,3 +27,17 @@ def test_the_oldest_pages_go_when_the_kept_text_passes_its_bound(app):
     assert computed == ["a"]
     freshness.cached("directory", "bound-small", again("small"))
     assert computed == ["a", "small"]
+
+
+def test_a_kept_result_found_stale_is_computed_again(app):
+    freshness.touch(db.session, "directory")
+    db.session.commit()
+    freshness.cached("directory", "clock", lambda: ("until 10:00", "first"))
+    # Still fresh for the tables; the caller finds it out of date (its clock passed).
+    kept = freshness.cached("directory", "clock", lambda: ("later", "second"), stale=None)
+    assert kept == ("until 10:00", "first")
+    again = freshness.cached(
+        "directory", "clock", lambda: ("later", "second"), stale=lambda r: r[0] != "later"
+    )
+    assert again == ("later", "second")
+    assert freshness.cached("directory", "clock", lambda: ("x", "third")) == ("later", "second")
