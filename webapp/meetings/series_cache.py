@@ -1,22 +1,75 @@
-"""A series page's table of meetings, rendered once per series, language, time zone and
-whether the reader manages meetings, and kept until anything it shows changes, in any
-process (see `webapp.core.freshness`): a meeting moved, cancelled, renamed, its host
-state renamed."""
+"""The meetings list and a series page, rendered once per language, time zone and
+whether the reader manages meetings, and kept until anything they show changes, in any
+process (see `webapp.core.freshness`): a series renamed or given other states or topics,
+a meeting moved, cancelled or renamed, a state or topic renamed.
+
+They are kept under a group of their own, the tables they show: a participant's answer
+or an account's sign-in (the "meetings" group watches both, for the participants page)
+leaves them in place. The list also depends on the clock (each series' next meeting):
+a kept list is out of date once the earliest next meeting it shows has started."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from flask import render_template
 from flask_babel import get_locale, get_timezone
 from markupsafe import Markup
 
+from webapp.accounts.models import User
 from webapp.core import freshness
 from webapp.meetings.models import MeetingSeries
-from webapp.meetings.participants_cache import MEETINGS
-from webapp.meetings.queries import series_page
+from webapp.meetings.queries import page_of_series, series_page
+
+SCHEDULE = "meeting schedule"
+freshness.watch(
+    SCHEDULE,
+    "meeting_series",
+    "meeting_series_states",
+    "meeting_series_topics",
+    "meeting_occurrences",
+    "meeting_occurrence_moves",
+    "member_states",
+    "directory_areas",
+)
+
+
+def _reader() -> tuple[str, str]:
+    return str(get_locale()), str(get_timezone())
+
+
+def series_list(user: User, now: datetime, page: int, *, manages: bool) -> Markup:
+    """One page of the series `user` may see, with their next meetings as of `now`. Those
+    who manage see every series, so one list serves them all; what others see depends
+    on where they take part, so theirs is made for each request."""
+
+    def render() -> tuple[datetime | None, str]:
+        rows = page_of_series(user, now, page)
+        starts = [row.next_start for row in rows.items if row.next_start is not None]
+        html = render_template("meetings/_series_list.html", rows=rows)
+        return min(starts, default=None), html
+
+    if not manages:
+        return Markup(render()[1])
+    key = ("series list", page, *_reader())
+    _changes_at, html = freshness.cached(
+        SCHEDULE, key, render, stale=lambda kept: kept[0] is not None and kept[0] <= now
+    )
+    return Markup(html)
+
+
+def series_facts(series: MeetingSeries) -> Markup:
+    """What the series is: scope, states, topics, rule, reminders, description."""
+    key = ("series facts", series.id, str(get_locale()))
+
+    def render() -> str:
+        return render_template("meetings/_series_facts.html", series=series)
+
+    return Markup(freshness.cached(SCHEDULE, key, render))
 
 
 def meetings_table(series: MeetingSeries, *, manages: bool) -> Markup:
-    key = ("series meetings", series.id, manages, str(get_locale()), str(get_timezone()))
+    key = ("series meetings", series.id, manages, *_reader())
 
     def render() -> str:
         return render_template(
@@ -26,4 +79,4 @@ def meetings_table(series: MeetingSeries, *, manages: bool) -> Markup:
             manages=manages,
         )
 
-    return Markup(freshness.cached(MEETINGS, key, render))
+    return Markup(freshness.cached(SCHEDULE, key, render))

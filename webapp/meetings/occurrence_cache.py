@@ -1,0 +1,56 @@
+"""A meeting's page below its times (the activities of other organizations it overlaps,
+its form, its agenda), rendered once per meeting, language and time zone and kept until
+anything it shows changes, in any process (see `webapp.core.freshness`): the meeting
+edited, an agenda item added, an activity registered, a state or organization renamed.
+
+Only the form as the meeting stands is kept: a refused form, shown again with what was
+typed, is rendered afresh. The CSRF token, the one thing that is per session, is put in
+on every request. Its moves, which name the accounts that made them, are not part of it:
+an account's sign-in changes its row and would drop every page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import current_app
+from flask_babel import get_locale, get_timezone
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+
+from webapp.core import freshness
+from webapp.meetings.activities import window_days
+
+OCCURRENCE_PAGE = "meeting page"
+freshness.watch(
+    OCCURRENCE_PAGE,
+    "meeting_occurrences",
+    "meeting_series",
+    "meeting_series_states",
+    "meeting_series_topics",
+    "meeting_agenda_items",
+    "external_activities",
+    "external_activity_topics",
+    "external_activity_states",
+    "organizations",
+    "member_states",
+)
+CSRF_PLACEHOLDER = "__puerto_csrf_token__"
+
+
+def _csrf_on() -> bool:
+    return bool(current_app.config.get("WTF_CSRF_ENABLED", True))
+
+
+def occurrence_body(occurrence_id: int, render: Callable[[], str]) -> Markup:
+    """`render()`'s page for the meeting, or the one kept, with this request's token."""
+    key = ("occurrence", occurrence_id, str(get_locale()), str(get_timezone()), window_days())
+
+    def kept() -> str:
+        html = render()
+        # The same token in every form of the page (Flask-WTF makes one per request).
+        return html.replace(generate_csrf(), CSRF_PLACEHOLDER) if _csrf_on() else html
+
+    html = freshness.cached(OCCURRENCE_PAGE, key, kept)
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, generate_csrf())
+    return Markup(html)
