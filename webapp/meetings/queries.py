@@ -95,15 +95,19 @@ def series_alone(series_id: int) -> MeetingSeries | None:
 
 
 def occurrence_to_edit(occurrence_id: int) -> Occurrence | None:
-    """A meeting with its series' own row and its moves: its agenda, and the series'
-    states, topics and organizers, are read only to render what is not kept (see
-    occurrence_cache) or if a change needs them."""
+    """A meeting with its series' own row and its moves, in one statement: its agenda,
+    and the series' states, topics and organizers, are read only to render what is not
+    kept (see occurrence_cache) or if a change needs them."""
     if not _usable(occurrence_id):
         return None
-    return db.session.scalar(
-        sa.select(Occurrence)
-        .where(Occurrence.id == occurrence_id)
-        .options(joinedload(Occurrence.series).lazyload("*"), selectinload(Occurrence.moves))
+    return (
+        db.session.scalars(
+            sa.select(Occurrence)
+            .where(Occurrence.id == occurrence_id)
+            .options(joinedload(Occurrence.series).lazyload("*"), joinedload(Occurrence.moves))
+        )
+        .unique()
+        .first()
     )
 
 
