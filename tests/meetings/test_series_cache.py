@@ -110,3 +110,14 @@ def test_what_the_series_is_follows_each_change_made_by_another_process(
             setattr(db.session.scalar(sa.select(model).where(which)), column, value)
             db.session.commit()
         assert value in client.get(series_url).get_data(as_text=True)
+
+
+def test_a_series_deleted_by_another_process_is_no_longer_found(
+    another_app, client, login, user, series_url
+):
+    login(user("organizer"))
+    assert client.get(series_url).status_code == 200  # kept
+    with another_app().app_context():
+        db.session.delete(db.session.scalar(sa.select(MeetingSeries)))
+        db.session.commit()
+    assert client.get(series_url).status_code == 404

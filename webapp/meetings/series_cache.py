@@ -1,7 +1,8 @@
-"""The meetings list and a series page, rendered once per language, time zone and
-whether the reader manages meetings, and kept until anything they show changes, in any
-process (see `webapp.core.freshness`): a series renamed or given other states or topics,
-a meeting moved, cancelled or renamed, a state or topic renamed.
+"""The meetings list and a series page, rendered once per language, time zone and kind
+of reader (who manages meetings, who sees a series' participants), and kept until
+anything they show changes, in any process (see `webapp.core.freshness`): a series
+renamed or given other states or topics, a meeting moved, cancelled or renamed, a state
+or topic renamed.
 
 They are kept under a group of their own, the tables they show: a participant's answer
 or an account's sign-in (the "meetings" group watches both, for the participants page)
@@ -10,6 +11,8 @@ a kept list is out of date once the earliest next meeting it shows has started."
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import render_template
@@ -19,7 +22,8 @@ from markupsafe import Markup
 from webapp.accounts.models import User
 from webapp.core import freshness
 from webapp.meetings.models import MeetingSeries
-from webapp.meetings.queries import page_of_series, series_page
+from webapp.meetings.queries import page_of_series
+from webapp.meetings.queries import series_page as series_page_of
 
 SCHEDULE = "meeting schedule"
 freshness.watch(
@@ -58,25 +62,40 @@ def series_list(user: User, now: datetime, page: int, *, manages: bool) -> Marku
     return Markup(html)
 
 
-def series_facts(series: MeetingSeries) -> Markup:
-    """What the series is: scope, states, topics, rule, reminders, description."""
-    key = ("series facts", series.id, str(get_locale()))
+@dataclass(frozen=True)
+class SeriesPage:
+    """A series page as kept: its title, and its parts above and below the funding panel
+    (which is read on every request, as the contributions part keeps it)."""
 
-    def render() -> str:
-        return render_template("meetings/_series_facts.html", series=series)
+    title: str
+    top: Markup
+    bottom: Markup
 
-    return Markup(freshness.cached(SCHEDULE, key, render))
 
+def series_page(
+    series_id: int,
+    load: Callable[[], MeetingSeries],
+    *,
+    manages: bool,
+    sees_participants: bool,
+) -> SeriesPage:
+    """The page of the series `load()` returns, called only when no page is kept: who
+    manages sees every series, so their page is served without reading it at all."""
+    key = ("series page", series_id, manages, sees_participants, *_reader())
 
-def meetings_table(series: MeetingSeries, *, manages: bool) -> Markup:
-    key = ("series meetings", series.id, manages, *_reader())
-
-    def render() -> str:
-        return render_template(
-            "meetings/_series_meetings.html",
-            series=series,
-            page=series_page(series),
-            manages=manages,
+    def render() -> tuple[str, str, str]:
+        series = load()
+        return (
+            series.title,
+            render_template("meetings/_series_top.html", series=series),
+            render_template(
+                "meetings/_series_bottom.html",
+                series=series,
+                page=series_page_of(series),
+                manages=manages,
+                sees_participants=sees_participants,
+            ),
         )
 
-    return Markup(freshness.cached(SCHEDULE, key, render))
+    title, top, bottom = freshness.cached(SCHEDULE, key, render)
+    return SeriesPage(title, Markup(top), Markup(bottom))

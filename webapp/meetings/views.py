@@ -50,7 +50,7 @@ from webapp.meetings.forms import (
 from webapp.meetings.models import AgendaItem, MeetingSeries, Occurrence
 from webapp.meetings.occurrence_cache import occurrence_body
 from webapp.meetings.queries import occurrence_to_edit, series_alone
-from webapp.meetings.series_cache import meetings_table, series_facts, series_list
+from webapp.meetings.series_cache import series_list, series_page
 from webapp.meetings.wallclock import build_rule
 
 log = logging.getLogger(__name__)
@@ -154,18 +154,22 @@ def _venue(form: SeriesForm | OccurrenceForm) -> series.Venue:
 @allow(*VIEWERS)
 def show_series(series_id: int) -> str:
     manages = access.manages(current_user)
-    found = series_alone(series_id)
-    # Who manages sees every series (access.visible_series): no query to ask.
-    if found is None or not (manages or access.can_see(current_user, found)):
-        abort(404)
+    if manages:  # they see every series (access.visible_series): read only to render it
+
+        def load() -> MeetingSeries:
+            return series_alone(series_id) or abort(404)
+
+        page = series_page(series_id, load, manages=True, sees_participants=True)
+    else:
+        found = series_alone(series_id)
+        if found is None or not access.can_see(current_user, found):
+            abort(404)
+        sees = access.can_see_participants(current_user, found)
+        page = series_page(series_id, lambda: found, manages=False, sees_participants=sees)
     return render_template(
         "meetings/series.html",
-        series=found,
-        facts=series_facts(found),
-        meetings_table=meetings_table(found, manages=manages),
-        manages=manages,
-        funding=series_funding(found.id) if manages else None,
-        sees_participants=access.can_see_participants(current_user, found),
+        page=page,
+        funding=series_funding(series_id) if manages else None,
     )
 
 
