@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import current_app
 from flask_babel import get_locale, get_timezone
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -37,18 +36,15 @@ freshness.watch(
 CSRF_PLACEHOLDER = "__puerto_csrf_token__"
 
 
-def _csrf_on() -> bool:
-    return bool(current_app.config.get("WTF_CSRF_ENABLED", True))
-
-
 def occurrence_body(occurrence_id: int, render: Callable[[], str]) -> Markup:
     """`render()`'s page for the meeting, or the one kept, with this request's token."""
     key = ("occurrence", occurrence_id, str(get_locale()), str(get_timezone()), window_days())
 
     def kept() -> str:
         html = render()
-        # The same token in every form of the page (Flask-WTF makes one per request).
-        return html.replace(generate_csrf(), CSRF_PLACEHOLDER) if _csrf_on() else html
+        # The same token in every form of the page (Flask-WTF makes one per request);
+        # none at all where CSRF protection is off (tests).
+        return html.replace(generate_csrf(), CSRF_PLACEHOLDER)
 
     html = freshness.cached(OCCURRENCE_PAGE, key, kept)
     if CSRF_PLACEHOLDER in html:
