@@ -1,6 +1,7 @@
 """meetings: data versions for the meetings list, series and meeting pages kept between
 requests ("meeting schedule": series, their states and topics, occurrences, moves;
-"meeting page": a meeting, its agenda, the activities it overlaps)
+"meeting series page": the same and a series' budget and receipts; "meeting page": a
+meeting, its agenda, the activities it overlaps)
 
 Revision ID: 5c3e8a1f9d20
 Revises: a91c4e7d2b10
@@ -19,7 +20,7 @@ down_revision = 'a91c4e7d2b10'
 branch_labels = None
 depends_on = None
 
-NAMES = ('meeting schedule', 'meeting page')
+NAMES = ('meeting schedule', 'meeting series page', 'meeting page')
 
 
 def upgrade():
@@ -34,6 +35,5 @@ def upgrade():
 
 
 def downgrade():
-    op.execute(
-        sa.text("DELETE FROM data_versions WHERE name IN ('meeting schedule', 'meeting page')")
-    )
+    for name in NAMES:
+        op.execute(sa.text("DELETE FROM data_versions WHERE name = :name").bindparams(name=name))

@@ -1,7 +1,7 @@
-"""A series page (what the series is, its table of meetings) is kept between requests and
-follows any change it shows, made in any process, and only those: an account's sign-in
-or a participant's answer leaves it in place. Who manages sees the links, others never
-get them."""
+"""A series page (what the series is, its funding, its table of meetings) is kept between
+requests and follows any change it shows, made in any process, and only those: an
+account's sign-in or a participant's answer leaves it in place. Who manages sees the
+links, others never get them."""
 
 from __future__ import annotations
 
@@ -13,18 +13,21 @@ import sqlalchemy as sa
 from tests.meetings.support import guest, make_series
 from tests.querycount import count_queries
 from webapp.accounts.models import User
+from webapp.contributions import budgets
+from webapp.contributions.models import MEETING_SERIES
 from webapp.core import freshness
 from webapp.core.reference import MemberState
 from webapp.core.timezones import utcnow
 from webapp.directory.models import Area
 from webapp.extensions import db
 from webapp.meetings.models import ACCEPTED, CANCELLED, MeetingSeries, Occurrence, Participant
-from webapp.meetings.series_cache import SCHEDULE
+from webapp.meetings.series_cache import SCHEDULE, SERIES_PAGE
 
 
 @pytest.fixture()
 def series_url(user, member_state, area):
-    freshness.touch(db.session, SCHEDULE)  # the row the migration makes
+    for name in (SCHEDULE, SERIES_PAGE):
+        freshness.touch(db.session, name)  # the rows the migration makes
     db.session.commit()
     meeting = make_series(
         user("organizer"),
@@ -121,3 +124,22 @@ def test_a_series_deleted_by_another_process_is_no_longer_found(
         db.session.delete(db.session.scalar(sa.select(MeetingSeries)))
         db.session.commit()
     assert client.get(series_url).status_code == 404
+
+
+def test_a_budget_set_by_another_process_shows_at_once(
+    another_app, client, login, user, series_url
+):
+    organizer = user("organizer")
+    login(organizer)
+    assert "No budget set" in client.get(series_url).get_data(as_text=True)
+    with another_app().app_context():
+        budgets.set_budget(
+            earmark_kind=MEETING_SERIES,
+            earmark_label="",
+            earmark_series=db.session.scalar(sa.select(MeetingSeries.id)),
+            amount="1000",
+            by=db.session.merge(organizer),
+        )
+        db.session.commit()
+    page = client.get(series_url).get_data(as_text=True)
+    assert "No budget set" not in page and "1,000.00" in page

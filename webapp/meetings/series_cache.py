@@ -4,7 +4,7 @@ anything they show changes, in any process (see `webapp.core.freshness`): a seri
 renamed or given other states or topics, a meeting moved, cancelled or renamed, a state
 or topic renamed.
 
-They are kept under a group of their own, the tables they show: a participant's answer
+They are kept under groups of their own, the tables they show: a participant's answer
 or an account's sign-in (the "meetings" group watches both, for the participants page)
 leaves them in place. The list also depends on the clock (each series' next meeting):
 a kept list is out of date once the earliest next meeting it shows has started."""
@@ -12,7 +12,6 @@ a kept list is out of date once the earliest next meeting it shows has started."
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 from flask import render_template
@@ -20,14 +19,14 @@ from flask_babel import get_locale, get_timezone
 from markupsafe import Markup
 
 from webapp.accounts.models import User
+from webapp.contributions.queries import series_funding
 from webapp.core import freshness
 from webapp.meetings.models import MeetingSeries
 from webapp.meetings.queries import page_of_series
 from webapp.meetings.queries import series_page as series_page_of
 
 SCHEDULE = "meeting schedule"
-freshness.watch(
-    SCHEDULE,
+SCHEDULE_TABLES = (
     "meeting_series",
     "meeting_series_states",
     "meeting_series_topics",
@@ -36,6 +35,10 @@ freshness.watch(
     "member_states",
     "directory_areas",
 )
+freshness.watch(SCHEDULE, *SCHEDULE_TABLES)
+# A series page also shows, to those who manage, its budget and earmarked receipts.
+SERIES_PAGE = "meeting series page"
+freshness.watch(SERIES_PAGE, *SCHEDULE_TABLES, "activity_budgets", "receipts")
 
 
 def _reader() -> tuple[str, str]:
@@ -62,40 +65,29 @@ def series_list(user: User, now: datetime, page: int, *, manages: bool) -> Marku
     return Markup(html)
 
 
-@dataclass(frozen=True)
-class SeriesPage:
-    """A series page as kept: its title, and its parts above and below the funding panel
-    (which is read on every request, as the contributions part keeps it)."""
-
-    title: str
-    top: Markup
-    bottom: Markup
-
-
 def series_page(
     series_id: int,
     load: Callable[[], MeetingSeries],
     *,
     manages: bool,
     sees_participants: bool,
-) -> SeriesPage:
-    """The page of the series `load()` returns, called only when no page is kept: who
-    manages sees every series, so their page is served without reading it at all."""
+) -> tuple[str, Markup]:
+    """The title and content of the page of the series `load()` returns, called only when
+    no page is kept: who manages sees every series, so their page is served without
+    reading the series at all. Its funding, shown to those who manage, is kept with it
+    (a receipt or a budget set drops it)."""
     key = ("series page", series_id, manages, sees_participants, *_reader())
 
-    def render() -> tuple[str, str, str]:
+    def render() -> tuple[str, str]:
         series = load()
-        return (
-            series.title,
-            render_template("meetings/_series_top.html", series=series),
-            render_template(
-                "meetings/_series_bottom.html",
-                series=series,
-                page=series_page_of(series),
-                manages=manages,
-                sees_participants=sees_participants,
-            ),
+        return series.title, render_template(
+            "meetings/_series_page.html",
+            series=series,
+            page=series_page_of(series),
+            manages=manages,
+            sees_participants=sees_participants,
+            funding=series_funding(series.id) if manages else None,
         )
 
-    title, top, bottom = freshness.cached(SCHEDULE, key, render)
-    return SeriesPage(title, Markup(top), Markup(bottom))
+    title, html = freshness.cached(SERIES_PAGE, key, render)
+    return title, Markup(html)

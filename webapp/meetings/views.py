@@ -22,7 +22,6 @@ from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup
 
-from webapp.contributions.queries import series_funding
 from webapp.core.access import ADMIN, FOCAL_POINT, ORGANIZER, PARTICIPANT, PUBLIC, allow
 from webapp.core.errors import RuleError
 from webapp.core.forms import ActionForm, form_status, saving
@@ -166,11 +165,8 @@ def show_series(series_id: int) -> str:
             abort(404)
         sees = access.can_see_participants(current_user, found)
         page = series_page(series_id, lambda: found, manages=False, sees_participants=sees)
-    return render_template(
-        "meetings/series.html",
-        page=page,
-        funding=series_funding(series_id) if manages else None,
-    )
+    title, content = page
+    return render_template("meetings/series.html", title=title, content=content)
 
 
 @bp.route("/<int:series_id>/edit", methods=["GET", "POST"])
