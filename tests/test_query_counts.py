@@ -74,7 +74,7 @@ PAGES = {
     "meetings, organizer": ("organizer", "/meetings/", 4),  # kept: 2
     "meetings, participant": ("participant", "/meetings/", 3),
     "a meeting series": ("organizer", "/meetings/{series}", 8),  # kept: 2
-    "a meeting": ("organizer", "/meetings/occurrences/{occurrence}", 6),  # kept: 3
+    "a meeting": ("organizer", "/meetings/occurrences/{occurrence}", 6),  # kept: 2
     "participants": ("organizer", "/meetings/{series}/participants", 16),
     "calendar feed": (None, "/meetings/feed/{feed}.ics", 14),
     "contributions report": ("finance", "/contributions/", 15),

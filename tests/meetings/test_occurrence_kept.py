@@ -1,17 +1,17 @@
 """A meeting's page is kept between requests and follows any change it shows, made in any
-process: the meeting edited, an agenda item added, another organization's activity
-registered over it. Its forms carry each session's own token; a refused form is shown
-again with what was typed."""
+process: the meeting edited or moved, an agenda item added, another organization's
+activity registered over it, the account that moved it renamed. Its forms carry each
+session's own token; a refused form is shown again with what was typed."""
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from tests.meetings.support import make_series
+from tests.meetings.support import NOW, make_series
 from tests.querycount import count_queries
 from tests.signin import sign_in
 from webapp.accounts.models import User
@@ -19,16 +19,18 @@ from webapp.core import freshness
 from webapp.core.reference import Organization
 from webapp.directory.models import Area
 from webapp.extensions import db
-from webapp.meetings import activities, agenda
+from webapp.meetings import activities, agenda, series
 from webapp.meetings.models import AgendaItem, Occurrence
 from webapp.meetings.occurrence_cache import OCCURRENCE_PAGE
+
+ORGANIZER = "organizer@secretariat.example"
 
 
 @pytest.fixture()
 def organizer(user):
     freshness.touch(db.session, OCCURRENCE_PAGE)  # the row the migration makes
     db.session.commit()
-    return user("organizer", email="organizer@secretariat.example")
+    return user("organizer", email=ORGANIZER, name="Olga Organizer")
 
 
 @pytest.fixture()
@@ -66,7 +68,7 @@ def test_an_activity_registered_over_it_by_another_process_shows_at_once(
 ):
     assert "an activity of" not in client.get(page).get_data(as_text=True)
     with another_app().app_context():
-        who = sa.select(User).where(User.email == "organizer@secretariat.example")
+        who = sa.select(User).where(User.email == ORGANIZER)
         unodc = Organization(
             acronym="UNODC", name_en="UNODC", name_es="UNODC", name_fr="ONUDC", name_pt="UNODC"
         )
@@ -113,3 +115,28 @@ def test_a_refused_form_is_shown_again_with_what_was_typed(client, page):
     assert refused.status_code == 400
     html = refused.get_data(as_text=True)
     assert 'value="Extraordinary session"' in html and "The end must be after the start" in html
+
+
+def test_a_move_made_in_another_process_shows_with_who_made_it(another_app, client, page):
+    assert "Earlier times" not in client.get(page).get_data(as_text=True)
+    other = another_app()
+    with other.app_context():
+        occurrence = db.session.scalar(sa.select(Occurrence))
+        starts, ends = series.wall_clock(occurrence)
+        series.update_occurrence(
+            occurrence,
+            series.OccurrenceInput(
+                starts=starts + timedelta(days=1), ends=ends + timedelta(days=1),
+                zone=occurrence.zone, status=occurrence.status,
+                venue=series.Venue(occurrence.venue_address),
+            ),
+            now=NOW,
+            by=db.session.scalar(sa.select(User).where(User.email == ORGANIZER)),
+        )  # fmt: skip
+        db.session.commit()
+    moved = client.get(page).get_data(as_text=True)
+    assert "Earlier times" in moved and "Olga Organizer" in moved
+    with other.app_context():
+        db.session.scalar(sa.select(User).where(User.email == ORGANIZER)).name = "Olga Ortiz"
+        db.session.commit()
+    assert "Olga Ortiz" in client.get(page).get_data(as_text=True)

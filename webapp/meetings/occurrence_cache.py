@@ -1,12 +1,14 @@
-"""A meeting's page below its times (the activities of other organizations it overlaps,
-its form, its agenda), rendered once per meeting, language and time zone and kept until
-anything it shows changes, in any process (see `webapp.core.freshness`): the meeting
-edited, an agenda item added, an activity registered, a state or organization renamed.
+"""A meeting's page (its times and their earlier moves, the activities of other
+organizations it overlaps, its form, its agenda), rendered once per meeting, language and
+time zone and kept until anything it shows changes, in any process (see
+`webapp.core.freshness`): the meeting edited or moved, an agenda item added, an activity
+registered, a state or organization renamed, an account that moved it renamed.
 
 Only the form as the meeting stands is kept: a refused form, shown again with what was
 typed, is rendered afresh. The CSRF token, the one thing that is per session, is put in
-on every request. Its moves, which name the accounts that made them, are not part of it:
-an account's sign-in changes its row and would drop every page."""
+on every request. Its moves name the accounts that made them, so the group watches the
+accounts too: a sign-in drops the kept meeting pages (not the list or series pages); the
+next view renders its page again."""
 
 from __future__ import annotations
 
@@ -32,21 +34,26 @@ freshness.watch(
     "external_activity_states",
     "organizations",
     "member_states",
+    "meeting_occurrence_moves",
+    "users",
 )
 CSRF_PLACEHOLDER = "__puerto_csrf_token__"
 
 
-def occurrence_body(occurrence_id: int, render: Callable[[], str]) -> Markup:
-    """`render()`'s page for the meeting, or the one kept, with this request's token."""
+def occurrence_page(
+    occurrence_id: int, render: Callable[[], tuple[str, str]]
+) -> tuple[str, Markup]:
+    """The title and content `render()` makes for the meeting, or those kept, with this
+    request's token: `render` is called only when none are kept (it reads the meeting)."""
     key = ("occurrence", occurrence_id, str(get_locale()), str(get_timezone()), window_days())
 
-    def kept() -> str:
-        html = render()
+    def kept() -> tuple[str, str]:
+        title, html = render()
         # The same token in every form of the page (Flask-WTF makes one per request);
         # none at all where CSRF protection is off (tests).
-        return html.replace(generate_csrf(), CSRF_PLACEHOLDER)
+        return title, html.replace(generate_csrf(), CSRF_PLACEHOLDER)
 
-    html = freshness.cached(OCCURRENCE_PAGE, key, kept)
+    title, html = freshness.cached(OCCURRENCE_PAGE, key, kept)
     if CSRF_PLACEHOLDER in html:
         html = html.replace(CSRF_PLACEHOLDER, generate_csrf())
-    return Markup(html)
+    return title, Markup(html)

@@ -47,7 +47,7 @@ from webapp.meetings.forms import (
     SeriesForm,
 )
 from webapp.meetings.models import AgendaItem, MeetingSeries, Occurrence
-from webapp.meetings.occurrence_cache import occurrence_body
+from webapp.meetings.occurrence_cache import occurrence_page
 from webapp.meetings.queries import occurrence_to_edit, series_alone
 from webapp.meetings.series_cache import series_list, series_page
 from webapp.meetings.wallclock import build_rule
@@ -265,16 +265,17 @@ def change_rule(series_id: int) -> object:
 @bp.route("/occurrences/<int:occurrence_id>", methods=["GET", "POST"])
 @allow(*MANAGERS)
 def edit_occurrence(occurrence_id: int) -> object:
-    occurrence = occurrence_to_edit(occurrence_id) or abort(404)
-    if request.method != "POST":
+    if request.method != "POST":  # the page as the meeting stands: read only to render it
 
-        def render() -> str:
+        def render() -> tuple[str, str]:
+            occurrence = occurrence_to_edit(occurrence_id) or abort(404)
             form = OccurrenceForm(states=member_states())
             _fill(form, occurrence)
-            return _occurrence_body(form, occurrence)
+            return occurrence.title, _occurrence_body(form, occurrence)
 
-        body = occurrence_body(occurrence.id, render)
-        return render_template("meetings/occurrence_form.html", occurrence=occurrence, body=body)
+        title, body = occurrence_page(occurrence_id, render)
+        return render_template("meetings/occurrence_form.html", title=title, body=body)
+    occurrence = occurrence_to_edit(occurrence_id) or abort(404)
     form = OccurrenceForm(states=member_states())
     if form.validate_on_submit():
         with saving(form) as saved:
@@ -302,15 +303,14 @@ def edit_occurrence(occurrence_id: int) -> object:
             return redirect(url_for("meetings.show_series", series_id=occurrence.series_id))
     body = Markup(_occurrence_body(form, occurrence))
     return render_template(
-        "meetings/occurrence_form.html", occurrence=occurrence, body=body
+        "meetings/occurrence_form.html", title=occurrence.title, body=body
     ), form_status()
 
 
 def _occurrence_body(form: OccurrenceForm, occurrence: Occurrence) -> str:
-    """The page below the meeting's times; the overlaps shown are those of the times the
-    form proposes."""
+    """The meeting's page; the overlaps shown are those of the times the form proposes."""
     return render_template(
-        "meetings/_occurrence_body.html",
+        "meetings/_occurrence_page.html",
         form=form,
         occurrence=occurrence,
         overlaps=activities.overlapping(occurrence.series, *_proposed_span(form, occurrence)),
