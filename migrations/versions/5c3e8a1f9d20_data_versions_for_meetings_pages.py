@@ -1,7 +1,7 @@
 """meetings: data versions for the meetings list, series and meeting pages kept between
 requests ("meeting schedule": series, their states and topics, occurrences, moves;
 "meeting series page": the same and a series' budget and receipts; "meeting page": a
-meeting, its agenda, the activities it overlaps)
+meeting, its moves and who made them, its agenda, the activities it overlaps)
 
 Revision ID: 5c3e8a1f9d20
 Revises: a91c4e7d2b10
