@@ -71,10 +71,10 @@ PAGES = {
     "agencies": ("admin", "/directory/agencies?state={state}", 5),
     "agencies, focal point": ("focal1.mx", "/directory/agencies", 5),
     "refresh requests": ("focal1.mx", "/directory/refresh-requests", 2),
-    "meetings, organizer": ("organizer", "/meetings/", 4),
-    "meetings, participant": ("participant", "/meetings/", 4),
-    "a meeting series": ("organizer", "/meetings/{series}", 12),
-    "a meeting": ("organizer", "/meetings/occurrences/{occurrence}", 10),
+    "meetings, organizer": ("organizer", "/meetings/", 4),  # kept: 2
+    "meetings, participant": ("participant", "/meetings/", 3),
+    "a meeting series": ("organizer", "/meetings/{series}", 8),  # kept: 2
+    "a meeting": ("organizer", "/meetings/occurrences/{occurrence}", 6),  # kept: 2
     "participants": ("organizer", "/meetings/{series}/participants", 12),  # kept: 2
     "add from the directory": ("organizer", "/meetings/{series}/participants/add", 13),  # kept: 2
     "calendar feed": (None, "/meetings/feed/{feed}.ics", 14),

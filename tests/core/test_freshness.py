@@ -41,3 +41,17 @@ def test_several_tokens_are_read_in_one_query_and_kept_for_the_request(app):
         assert freshness.read_tokens("meetings") == (meetings,)
     assert counted.count == 1
     assert meetings and directory and meetings != directory and nothing is None
+
+
+def test_a_kept_result_found_stale_is_computed_again(app):
+    freshness.touch(db.session, "directory")
+    db.session.commit()
+    freshness.cached("directory", "clock", lambda: ("until 10:00", "first"))
+    # Still fresh for the tables; the caller finds it out of date (its clock passed).
+    kept = freshness.cached("directory", "clock", lambda: ("later", "second"), stale=None)
+    assert kept == ("until 10:00", "first")
+    again = freshness.cached(
+        "directory", "clock", lambda: ("later", "second"), stale=lambda r: r[0] != "later"
+    )
+    assert again == ("later", "second")
+    assert freshness.cached("directory", "clock", lambda: ("x", "third")) == ("later", "second")

@@ -94,18 +94,22 @@ class SeriesFunding:
 
 
 def series_funding(series_id: int) -> SeriesFunding:
-    """The one function the meetings part reads of contributions (two queries)."""
-    budget = db.session.scalar(
-        sa.select(ActivityBudget.usd_minor).where(
-            ActivityBudget.earmark_kind == MEETING_SERIES,
-            ActivityBudget.meeting_series_id == series_id,
+    """The one function the meetings part reads of contributions (one query: the series
+    page is read all day)."""
+    budget, received = db.session.execute(
+        sa.select(
+            sa.select(ActivityBudget.usd_minor)
+            .where(
+                ActivityBudget.earmark_kind == MEETING_SERIES,
+                ActivityBudget.meeting_series_id == series_id,
+            )
+            .limit(1)
+            .scalar_subquery(),
+            sa.select(sa.func.coalesce(sa.func.sum(Receipt.usd_minor), 0))
+            .where(Receipt.earmark_kind == MEETING_SERIES, Receipt.meeting_series_id == series_id)
+            .scalar_subquery(),
         )
-    )
-    received = db.session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(Receipt.usd_minor), 0)).where(
-            Receipt.earmark_kind == MEETING_SERIES, Receipt.meeting_series_id == series_id
-        )
-    )
+    ).one()
     return SeriesFunding(
         None if budget is None else Money.from_minor(budget, USD),
         Money.from_minor(int(received), USD),

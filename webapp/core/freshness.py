@@ -97,15 +97,23 @@ def read_tokens(*names: str) -> tuple[str | None, ...]:
     return tuple(memo[name] for name in names)
 
 
-def cached(name: str, key: Hashable, compute: Callable[[], T]) -> T:
+def cached(
+    name: str,
+    key: Hashable,
+    compute: Callable[[], T],
+    *,
+    stale: Callable[[T], bool] | None = None,
+) -> T:
     """`compute()`, or what it returned before under the same key if nothing in `name`
-    changed since. One small query per call."""
+    changed since and `stale` (if given) does not find it out of date: for a result that
+    also depends on the clock ("the next meeting"), which no write announces. One small
+    query per call (per request, for every call on one name)."""
     token = current(name)
     if token is None:  # never written since the tables were made or emptied
         return compute()
     with _lock:
         found = _store.get((name, key))
-        if found is not None and found[0] == token:
+        if found is not None and found[0] == token and not (stale and stale(found[1])):
             _store.move_to_end((name, key))
             return found[1]
     value = compute()
@@ -123,6 +131,9 @@ def cached(name: str, key: Hashable, compute: Callable[[], T]) -> T:
 
 
 def _size(value: object) -> int:
+    """Characters of text in a result: a page, or a tuple holding one."""
+    if isinstance(value, tuple):
+        return sum(len(part) for part in value if isinstance(part, str))
     return len(value) if isinstance(value, str) else 0
 
 

@@ -22,6 +22,8 @@ from webapp.meetings.models import (
     MeetingSeries,
     activity_states,
     activity_topics,
+    series_states,
+    series_topics,
 )
 from webapp.meetings.wallclock import check_line
 
@@ -121,13 +123,15 @@ def window_days() -> int:
 def overlapping(
     series: MeetingSeries, starts_at: datetime, ends_at: datetime
 ) -> list[ExternalActivity]:
-    """Activities within the window around the meeting that share a topic or a state."""
+    """Activities within the window around the meeting that share a topic or a state. The
+    series' topics and states are read in the same statement (the meeting's page need
+    not load them)."""
     window = timedelta(days=window_days())
     first, last = (starts_at - window).date(), (ends_at + window).date()
-    topic_ids = [a.id for a in series.topics]
-    state_ids = [s.id for s in series.member_states]
-    if not topic_ids and not state_ids:
-        return []
+    topic_ids = sa.select(series_topics.c.area_id).where(series_topics.c.series_id == series.id)
+    state_ids = sa.select(series_states.c.member_state_id).where(
+        series_states.c.series_id == series.id
+    )
     shares = sa.or_(
         ExternalActivity.id.in_(
             sa.select(activity_topics.c.activity_id).where(

@@ -107,7 +107,9 @@ class RepeatFields(FlaskForm):
 
 class VenueFields(FlaskForm):
     venue_address = StringField(_l("Venue address"), validators=[Optional(), Length(max=500)])
-    host_state = SelectField(_l("Host state"), coerce=int, validate_choice=False, default=0)
+    # Ids as text, drawn once per list of states by `OptionsOnce` (and checked against
+    # it): `views._venue` reads the row.
+    host_state = OptionsOnceField(_l("Host state"), default="0")
     online_url = StringField(_l("Online link"), validators=[Optional(), Length(max=500)])
     languages = SelectMultipleField(_l("Working languages"), validate_choice=False)
     reminders = StringField(
@@ -136,7 +138,7 @@ class AboutFields(FlaskForm):
 class SeriesForm(WhenFields, RepeatFields, VenueFields, AboutFields):
     def __init__(self, *args: object, states: list, areas: list, **kwargs: object) -> None:
         super().__init__(*args, states=states, areas=areas, **kwargs)
-        self.host_state.choices = _none_and(states)
+        self.host_state.choices = _texts(states)
         self.languages.choices = _languages()
 
 
@@ -154,7 +156,8 @@ class RuleForm(WhenFields, RepeatFields):
 
 class OccurrenceForm(WhenFields, VenueFields):
     title = StringField(_l("Title of this meeting"), validators=[Optional(), Length(max=300)])
-    status = SelectField(_l("Status"), choices=choices(STATUS_LABELS))
+    # Drawn once per language by `OptionsOnce` (its choices are set in `__init__`).
+    status = OptionsOnceField(_l("Status"))
     overlap_reason = TextAreaField(
         _l("Why this meeting goes ahead despite the overlap"),
         validators=[Optional(), Length(max=2000)],
@@ -162,7 +165,8 @@ class OccurrenceForm(WhenFields, VenueFields):
 
     def __init__(self, *args: object, states: list, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.host_state.choices = _none_and(states)
+        self.status.choices = list(STATUS_LABELS.items())
+        self.host_state.choices = _texts(states)
         self.languages.choices = _languages()
 
 

@@ -14,14 +14,15 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     send_from_directory,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from markupsafe import Markup
 
-from webapp.contributions.queries import series_funding
 from webapp.core.access import ADMIN, FOCAL_POINT, ORGANIZER, PARTICIPANT, PUBLIC, allow
 from webapp.core.errors import RuleError
 from webapp.core.forms import ActionForm, form_status, saving
@@ -47,8 +48,9 @@ from webapp.meetings.forms import (
     SeriesForm,
 )
 from webapp.meetings.models import AgendaItem, MeetingSeries, Occurrence
-from webapp.meetings.queries import page_of_series
-from webapp.meetings.series_cache import meetings_table
+from webapp.meetings.occurrence_cache import occurrence_page
+from webapp.meetings.queries import occurrence_to_edit, series_alone
+from webapp.meetings.series_cache import series_list, series_page
 from webapp.meetings.wallclock import build_rule
 
 log = logging.getLogger(__name__)
@@ -116,9 +118,10 @@ def asset(filename: str) -> Response:
 @bp.route("/")
 @allow(*VIEWERS)
 def index() -> str:
-    return render_template(
-        "meetings/index.html", rows=page_of_series(current_user, utcnow(), requested_page())
+    rows = series_list(
+        current_user, utcnow(), requested_page(), manages=access.manages(current_user)
     )
+    return render_template("meetings/index.html", series_list=rows)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -156,7 +159,8 @@ def new_series() -> object:
 
 
 def _venue(form: SeriesForm | OccurrenceForm) -> series.Venue:
-    host = row(MemberState, form.host_state.data)
+    chosen = form.host_state.data or ""
+    host = row(MemberState, int(chosen)) if chosen.isdecimal() else None
     return series.Venue(
         address=form.venue_address.data or "",
         host_state=host,
@@ -168,16 +172,21 @@ def _venue(form: SeriesForm | OccurrenceForm) -> series.Venue:
 @bp.route("/<int:series_id>")
 @allow(*VIEWERS)
 def show_series(series_id: int) -> str:
-    found = _series_or_404(series_id)
     manages = access.manages(current_user)
-    return render_template(
-        "meetings/series.html",
-        series=found,
-        meetings_table=meetings_table(found, manages=manages),
-        manages=manages,
-        funding=series_funding(found.id) if manages else None,
-        sees_participants=access.can_see_participants(current_user, found),
-    )
+    if manages:  # they see every series (access.visible_series): read only to render it
+
+        def load() -> MeetingSeries:
+            return series_alone(series_id) or abort(404)
+
+        page = series_page(series_id, load, manages=True, sees_participants=True)
+    else:
+        found = series_alone(series_id)
+        if found is None or not access.can_see(current_user, found):
+            abort(404)
+        sees = access.can_see_participants(current_user, found)
+        page = series_page(series_id, lambda: found, manages=False, sees_participants=sees)
+    title, content = page
+    return render_template("meetings/series.html", title=title, content=content)
 
 
 @bp.route("/<int:series_id>/edit", methods=["GET", "POST"])
@@ -276,7 +285,17 @@ def change_rule(series_id: int) -> object:
 @bp.route("/occurrences/<int:occurrence_id>", methods=["GET", "POST"])
 @allow(*MANAGERS)
 def edit_occurrence(occurrence_id: int) -> object:
-    occurrence = row(Occurrence, occurrence_id) or abort(404)
+    if request.method != "POST":  # the page as the meeting stands: read only to render it
+
+        def render() -> tuple[str, str]:
+            occurrence = occurrence_to_edit(occurrence_id) or abort(404)
+            form = OccurrenceForm(states=member_states())
+            _fill(form, occurrence)
+            return occurrence.title, _occurrence_body(form, occurrence)
+
+        title, body = occurrence_page(occurrence_id, render)
+        return render_template("meetings/occurrence_form.html", title=title, body=body)
+    occurrence = occurrence_to_edit(occurrence_id) or abort(404)
     form = OccurrenceForm(states=member_states())
     if form.validate_on_submit():
         with saving(form) as saved:
@@ -302,17 +321,22 @@ def edit_occurrence(occurrence_id: int) -> object:
             if sent:
                 flash(ngettext("%(num)d update sent.", "%(num)d updates sent.", sent), "info")
             return redirect(url_for("meetings.show_series", series_id=occurrence.series_id))
-    if not form.is_submitted():
-        _fill(form, occurrence)
-    overlaps = activities.overlapping(occurrence.series, *_proposed_span(form, occurrence))
+    body = Markup(_occurrence_body(form, occurrence))
     return render_template(
-        "meetings/occurrence_form.html",
+        "meetings/occurrence_form.html", title=occurrence.title, body=body
+    ), form_status()
+
+
+def _occurrence_body(form: OccurrenceForm, occurrence: Occurrence) -> str:
+    """The meeting's page; the overlaps shown are those of the times the form proposes."""
+    return render_template(
+        "meetings/_occurrence_page.html",
         form=form,
         occurrence=occurrence,
-        overlaps=overlaps,
+        overlaps=activities.overlapping(occurrence.series, *_proposed_span(form, occurrence)),
         agenda_form=AgendaItemForm(prefix="agenda"),
         remove_form=ActionForm(),
-    ), form_status()
+    )
 
 
 @bp.route("/occurrences/<int:occurrence_id>/agenda", methods=["POST"])
@@ -367,7 +391,7 @@ def _fill(form: OccurrenceForm, occurrence: Occurrence) -> None:
     form.zone.data = occurrence.zone
     form.title.data = occurrence.title_override or ""
     form.venue_address.data = occurrence.venue_address
-    form.host_state.data = occurrence.host_state_id or 0
+    form.host_state.data = str(occurrence.host_state_id or 0)
     form.online_url.data = occurrence.online_url
     form.languages.data = occurrence.language_list
     form.status.data = occurrence.status
