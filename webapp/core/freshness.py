@@ -44,7 +44,7 @@ class DataVersion(db.Model):
 _WATCHED: dict[str, frozenset[str]] = {}
 _store: OrderedDict[tuple[str, Hashable], tuple[str, Any]] = OrderedDict()
 _lock = threading.Lock()
-_text_size = 0  # characters of the str results in `_store`
+_text_size = 0  # characters of the str results in `_store` (or in their tuples)
 _PENDING = "freshness.pending"
 _MEMO = "_freshness_tokens"
 
@@ -107,6 +107,8 @@ def cached(name: str, key: Hashable, compute: Callable[[], T]) -> T:
 
 
 def _size(value: object) -> int:
+    if isinstance(value, tuple):  # a page kept with its title, say
+        return sum(_size(part) for part in value)
     return len(value) if isinstance(value, str) else 0
 
 
