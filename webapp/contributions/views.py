@@ -69,7 +69,8 @@ def _pledge_label(pledge: Pledge) -> str:
 @bp.get("/")
 @allow(*READERS)
 def report() -> str:
-    return render_template("contributions/report.html", body=report_cache.body(_today()))
+    pages = {name: requested_page(name) for name in report_cache.PAGED}
+    return render_template("contributions/report.html", body=report_cache.body(_today(), pages))
 
 
 @bp.get("/chart.svg")
