@@ -41,6 +41,8 @@ class DataVersion(db.Model):
     token: Mapped[str] = mapped_column(sa.String(32))
 
 
+# Built once, not on every read: most pages read a token.
+_TOKEN_OF = sa.select(DataVersion.token).where(DataVersion.name == sa.bindparam("name"))
 _WATCHED: dict[str, frozenset[str]] = {}
 _store: OrderedDict[tuple[str, Hashable], tuple[str, Any]] = OrderedDict()
 _lock = threading.Lock()
@@ -75,9 +77,7 @@ def current(name: str) -> str | None:
     """The token of `name`, read once per request (and again after the request commits)."""
     memo = g.setdefault(_MEMO, {}) if has_app_context() else {}
     if name not in memo:
-        memo[name] = db.session.scalar(
-            sa.select(DataVersion.token).where(DataVersion.name == name)
-        )
+        memo[name] = db.session.scalar(_TOKEN_OF, {"name": name})
     return memo[name]
 
 
