@@ -29,7 +29,13 @@ from webapp.core.forms import ActionForm
 from webapp.core.i18n import show_page_as
 from webapp.core.reference import MemberState, member_states
 from webapp.core.timezones import utcnow
-from webapp.directory import coverage_cache, refresh, refresh_mail, standing, standings_cache
+from webapp.directory import (
+    coverage_cache,
+    refresh,
+    requests_cache,
+    standing,
+    standings_cache,
+)
 from webapp.directory.errors import RefreshLinkError, RefreshRefused
 from webapp.directory.forms import AnswerForm, PeriodForm
 from webapp.directory.models import CONFIRMED, CORRECTED, PointOfContact
@@ -108,13 +114,8 @@ def review(token: str) -> object:
 @bp.get("/refresh-requests")
 @allow(FOCAL_POINT)
 def my_requests() -> str:
-    open_requests, answered = refresh.requests_for(current_user)
-    return render_template(
-        "directory/refresh_requests.html",
-        open_requests=open_requests,
-        answered=answered,
-        review_token=refresh_mail.review_token,
-    )
+    body = requests_cache.requests_page(current_user, utcnow().date())
+    return render_template("directory/refresh_requests.html", body=body)
 
 
 # --- coverage ---------------------------------------------------------------------------
