@@ -121,15 +121,19 @@ def my_requests() -> str:
 # --- coverage ---------------------------------------------------------------------------
 
 
-def _coverage_page(period_form: PeriodForm, status: int = 200) -> tuple[str, int]:
+def _coverage_page(period_form: PeriodForm | None, status: int = 200) -> tuple[str, int]:
+    """The coverage page; `period_form` None for the blank one, kept with the page."""
     today = utcnow().date()
     reach = None if current_user.has_role(*SECRETARIAT) else current_user.member_state_ids
-    rows = standings_cache.standings(today, reach)
-    period_form.state.choices = [(r.state.id, r.state.name) for r in rows]
     can_send = can("refresh.send_request")
+    kept_form = period_form is None and can("refresh.set_period")
+    rows = None
+    if period_form is not None:
+        rows = standings_cache.standings(today, reach)
+        period_form.state.choices = [(r.state.id, r.state.name) for r in rows]
     return render_template(
         "directory/coverage.html",
-        body=coverage_cache.body(today, reach, can_send),
+        body=coverage_cache.body(today, reach, can_send, period_form=kept_form),
         rows=rows,
         period_form=period_form,
     ), status
@@ -138,7 +142,7 @@ def _coverage_page(period_form: PeriodForm, status: int = 200) -> tuple[str, int
 @bp.get("/coverage")
 @allow(ADMIN, ORGANIZER, FINANCE, FOCAL_POINT)
 def coverage() -> tuple[str, int]:
-    return _coverage_page(PeriodForm(formdata=None))
+    return _coverage_page(None)
 
 
 @bp.post("/coverage/period")
