@@ -70,7 +70,7 @@ PAGES = {
     "a contact": ("admin", "/directory/contacts/{contact}", 6),  # kept: 2
     "agencies": ("admin", "/directory/agencies?state={state}", 5),
     "agencies, focal point": ("focal1.mx", "/directory/agencies", 5),
-    "refresh requests": ("focal1.mx", "/directory/refresh-requests", 2),
+    "refresh requests": ("focal1.mx", "/directory/refresh-requests", 3),  # kept: 2
     "meetings, organizer": ("organizer", "/meetings/", 4),  # kept: 2
     "meetings, participant": ("participant", "/meetings/", 3),
     "a meeting series": ("organizer", "/meetings/{series}", 8),  # kept: 2

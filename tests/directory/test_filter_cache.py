@@ -76,3 +76,33 @@ def test_an_editor_without_a_state_is_not_offered_to_add_an_entry(client, signed
     with client.session_transaction() as session:
         session["_user_id"] = session_key_for(user("focal_point", states=[]))
     assert "/directory/contacts/new" not in client.get("/directory/").get_data(as_text=True)
+
+
+def chosen(client, path: str, field: str) -> list[str]:
+    page = client.get(path).get_data(as_text=True)
+    select = re.search(rf'<select[^>]* name="{field}"[^>]*>(.*?)</select>', page, re.S)[1]
+    return re.findall(r'<option selected value="([^"]*)"|<option value="([^"]*)" selected', select)
+
+
+def test_the_kept_filters_mark_the_choice_of_each_search(client, signed_in, member_state):
+    member_state("MX")
+    client.get("/directory/?state=BR")
+    assert chosen(client, "/directory/?state=BR", "state") == [("", "BR")]
+    assert chosen(client, "/directory/?state=MX", "state") == [("", "MX")]
+    assert chosen(client, "/directory/", "state") == []
+
+
+def test_the_kept_filters_are_kept_apart_per_language(client, signed_in, user, login):
+    login(user("admin", language="es"))
+    spanish = client.get("/directory/").get_data(as_text=True)
+    login(signed_in)
+    english = client.get("/directory/").get_data(as_text=True)
+    assert 'lang="es"' in spanish and '<label for="state">Estado Miembro</label>' in spanish
+    assert '<label for="state">Member state</label>' in english
+
+
+def test_a_refused_filter_shows_its_error_not_a_kept_form(client, signed_in):
+    client.get("/directory/")
+    page = client.get("/directory/?state=ZZ").get_data(as_text=True)
+    assert "Please correct the filters above." in page
+    assert 'aria-invalid="true"' in page

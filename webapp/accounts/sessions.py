@@ -8,6 +8,7 @@ and deactivation delete every row of the account. The caller commits.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import datetime, timedelta
@@ -44,23 +45,26 @@ def start(user: User, *, user_agent: str, address: str, now: datetime) -> str:
     return key
 
 
+@functools.cache
+def _session_by_key() -> sa.Select:
+    """The session a key's digest names, with its account and the account's member states
+    in the same statement: every page asks for them (what the viewer may see), and a second
+    round trip per request was a tenth of a page. Built once: building it (loader options
+    and all) took as long as running it, on every request."""
+    return (
+        sa.select(UserSession)
+        .join(UserSession.user)
+        .where(UserSession.key_hash == sa.bindparam("key_hash"))
+        .options(sa.orm.contains_eager(UserSession.user).joinedload(User.member_states))
+    )
+
+
 def user_for(key: str, now: datetime) -> tuple[User | None, bool]:
     """The account a cookie's key opens (None when the session ended, went idle too long
     or the account may not sign in), and whether "last seen" was updated."""
     if not isinstance(key, str) or not key or len(key) > 100:
         return None, False
-    # The account's member states in the same statement: every page asks for them (what
-    # the viewer may see), and a second round trip per request was a tenth of a page.
-    row = (
-        db.session.scalars(
-            sa.select(UserSession)
-            .join(UserSession.user)
-            .where(UserSession.key_hash == _digest(key))
-            .options(sa.orm.contains_eager(UserSession.user).joinedload(User.member_states))
-        )
-        .unique()
-        .first()
-    )
+    row = db.session.scalars(_session_by_key(), {"key_hash": _digest(key)}).unique().first()
     if row is None or not row.user.is_active:
         return None, False
     # Statements, not changed objects: this runs while the request looks up who acts (the

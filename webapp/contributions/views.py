@@ -18,7 +18,7 @@ from webapp.contributions import (
     report_cache,
     reports,
 )
-from webapp.contributions.donor_cache import ledger_section
+from webapp.contributions.donor_cache import contact_fields, donor_page
 from webapp.contributions.forms import (
     ContactForm,
     DonorForm,
@@ -34,11 +34,10 @@ from webapp.contributions.models import (
     ORGANIZATION,
     OTHER,
     PERMANENT_OBSERVER,
-    Donor,
     Pledge,
 )
 from webapp.contributions.queries import earmark_name
-from webapp.core.access import ADMIN, FINANCE, ORGANIZER, allow, can
+from webapp.core.access import ADMIN, FINANCE, ORGANIZER, allow
 from webapp.core.forms import saving
 from webapp.core.i18n import day
 from webapp.core.paging import requested_page
@@ -70,7 +69,8 @@ def _pledge_label(pledge: Pledge) -> str:
 @bp.get("/")
 @allow(*READERS)
 def report() -> str:
-    return render_template("contributions/report.html", body=report_cache.body(_today()))
+    pages = {name: requested_page(name) for name in report_cache.PAGED}
+    return render_template("contributions/report.html", body=report_cache.body(_today(), pages))
 
 
 @bp.get("/chart.svg")
@@ -141,22 +141,23 @@ def new_donor() -> object:
 @bp.get("/donors/<int:donor_id>")
 @allow(*READERS)
 def donor(donor_id: int) -> str:
-    found = donors.get_donor(donor_id) or abort(404)
-    return _donor_page(found, ContactForm())
+    return _donor_page(donor_id, ContactForm())
 
 
-def _donor_page(found: Donor, contact_form: ContactForm) -> str:
+def _donor_page(donor_id: int, contact_form: ContactForm) -> str:
+    page = donor_page(
+        donor_id,
+        receipts_page=requested_page(),
+        pledges_page=requested_page("pledges"),
+        today=_today(),
+    )
+    if page is None:
+        abort(404)
     return render_template(
         "contributions/donor.html",
-        donor=found,
-        ledger_section=ledger_section(
-            found,
-            receipts_page=requested_page(),
-            pledges_page=requested_page("pledges"),
-            today=_today(),
-            may_reverse=can("contributions.reverse"),
-        ),
+        page=page,
         contact_form=contact_form,
+        contact_fields=contact_fields,
     )
 
 
@@ -177,7 +178,7 @@ def add_contact(donor_id: int) -> object:
         if saved:
             flash(_("Contact person added."), "success")
             return redirect(url_for("contributions.donor", donor_id=found.id))
-    return _donor_page(found, form), 400
+    return _donor_page(found.id, form), 400
 
 
 # --- pledges, receipts, in-kind ------------------------------------------------------

@@ -41,10 +41,12 @@ class DataVersion(db.Model):
     token: Mapped[str] = mapped_column(sa.String(32))
 
 
+# Built once, not on every read: most pages read a token.
+_TOKEN_OF = sa.select(DataVersion.token).where(DataVersion.name == sa.bindparam("name"))
 _WATCHED: dict[str, frozenset[str]] = {}
 _store: OrderedDict[tuple[str, Hashable], tuple[str, Any]] = OrderedDict()
 _lock = threading.Lock()
-_text_size = 0  # characters of the str results in `_store`
+_text_size = 0  # characters of the str results in `_store` (or in their tuples)
 _PENDING = "freshness.pending"
 _MEMO = "_freshness_tokens"
 
@@ -75,9 +77,7 @@ def current(name: str) -> str | None:
     """The token of `name`, read once per request (and again after the request commits)."""
     memo = g.setdefault(_MEMO, {}) if has_app_context() else {}
     if name not in memo:
-        memo[name] = db.session.scalar(
-            sa.select(DataVersion.token).where(DataVersion.name == name)
-        )
+        memo[name] = db.session.scalar(_TOKEN_OF, {"name": name})
     return memo[name]
 
 
@@ -131,9 +131,9 @@ def cached(
 
 
 def _size(value: object) -> int:
-    """Characters of text in a result: a page, or a tuple holding one."""
+    """Characters of text in a result: a page, or a tuple holding one (with its title, say)."""
     if isinstance(value, tuple):
-        return sum(len(part) for part in value if isinstance(part, str))
+        return sum(_size(part) for part in value)
     return len(value) if isinstance(value, str) else 0
 
 

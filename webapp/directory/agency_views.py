@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from webapp.core.access import allow
 from webapp.core.forms import form_status, saving
+from webapp.core.paging import requested_page
 from webapp.directory import agencies as agency_rules
 from webapp.directory import agencies_cache, permissions
 from webapp.directory.forms import AgencyForm
@@ -31,7 +32,9 @@ def agencies() -> str:
             )
         state = states[0]
     return render_template(
-        "directory/agencies.html", state=state, table=agencies_cache.table(state)
+        "directory/agencies.html",
+        state=state,
+        table=agencies_cache.table(state, requested_page()),
     )
 
 

@@ -1,7 +1,8 @@
 """The coverage page's body (summary, table, counts by area, chart), rendered once per
 day, language, time zone and viewer's reach, and kept until anything in the directory
-changes, in any process (see `webapp.core.freshness`). Its forms' CSRF token, the one
-thing that is per session, is put in on every request."""
+changes, in any process (see `webapp.core.freshness`), with the blank verification
+period form for those who set it. Its forms' CSRF token, the one thing that is per
+session, is put in on every request."""
 
 from __future__ import annotations
 
@@ -15,14 +16,19 @@ from markupsafe import Markup, escape
 
 from webapp.core import freshness
 from webapp.directory import agencies, chart, standing, standings_cache
+from webapp.directory.forms import PeriodForm
 from webapp.directory.standings_cache import DIRECTORY
 
 CSRF_PLACEHOLDER = "__puerto_csrf_token__"
 
 
-def body(today: date, state_ids: Iterable[int] | None, can_send: bool) -> Markup:
+def body(
+    today: date, state_ids: Iterable[int] | None, can_send: bool, period_form: bool = False
+) -> Markup:
+    """`period_form`: with the blank verification period form at the end (a form sent
+    back with errors is rendered per request instead)."""
     ids = None if state_ids is None else tuple(sorted(state_ids))
-    key = ("coverage", today, ids, can_send, str(get_locale()), str(get_timezone()))
+    key = ("coverage", today, ids, can_send, period_form, str(get_locale()), str(get_timezone()))
 
     def render() -> str:
         rows = standings_cache.standings(today, ids)
@@ -36,7 +42,15 @@ def body(today: date, state_ids: Iterable[int] | None, can_send: bool) -> Markup
             today=today,
             sees_all=ids is None,
             default_days=standing.default_verification_days(),
-        )
+        ) + (_blank_period_form(rows) if period_form and rows else "")
 
     html = freshness.cached(DIRECTORY, key, render)
     return Markup(html.replace(CSRF_PLACEHOLDER, str(escape(generate_csrf()))))
+
+
+def _blank_period_form(rows: list[standing.Standing]) -> str:
+    form = PeriodForm(formdata=None)
+    form.state.choices = [(r.state.id, r.state.name) for r in rows]
+    return render_template(
+        "directory/_period_form.html", period_form=form, csrf_placeholder=CSRF_PLACEHOLDER
+    )

@@ -1,15 +1,19 @@
 """The search filters' choices (the member states and the active areas, with their names in
 every language), read once and kept until anything in the directory changes, in any
 process (see `webapp.core.freshness`): two queries a search used to make on every
-request for lists that change a few times a year."""
+request for lists that change a few times a year. And the select filters rendered."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
+from flask import render_template
+from markupsafe import Markup
 
 from webapp.core import freshness
+from webapp.core.i18n import viewer_language
 from webapp.core.reference import MemberState, Named, member_states
 from webapp.directory.agencies import active_areas
 from webapp.directory.standings_cache import DIRECTORY, StateRef
@@ -51,3 +55,17 @@ def choices() -> FilterChoices:
         return FilterChoices(states, areas, any_state)
 
     return freshness.cached(DIRECTORY, ("filter choices",), compute)
+
+
+def selects(form: Any) -> Markup:
+    """The search form's four select filters (member state, kind, area, language) as a
+    valid form shows them: rendered once per language and choice made, and kept until
+    anything in the directory changes (their options name its states and areas). With
+    hundreds of options, rendering them through WTForms was a quarter of a search."""
+    chosen = (form.state.data, form.kind.data, form.area.data, form.language.data)
+    key = ("filter selects", viewer_language(), *chosen)
+
+    def render() -> str:
+        return render_template("directory/_filter_selects.html", form=form)
+
+    return Markup(freshness.cached(DIRECTORY, key, render))

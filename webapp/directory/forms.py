@@ -131,10 +131,11 @@ class SearchForm(FlaskForm):
     def __init__(self, *args: Any, states: list[Any], areas: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         anything = ("", lazy_pgettext("search filter", "Any"))
-        self.state.choices = [anything] + [(s.code, s.name) for s in states]
+        language = viewer_language()  # once, not once per state and area
+        self.state.choices = [anything] + [(s.code, s.name_in(language)) for s in states]
         self.kind.choices = [anything, *_kind_choices()]
-        self.area.choices = [anything] + [(a.code, a.name) for a in areas]
-        self.language.choices = [anything, *language_choices(viewer_language())]
+        self.area.choices = [anything] + [(a.code, a.name_in(language)) for a in areas]
+        self.language.choices = [anything, *language_choices(language)]
 
 
 class SnapshotForm(SearchForm):

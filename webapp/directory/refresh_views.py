@@ -29,7 +29,13 @@ from webapp.core.forms import ActionForm
 from webapp.core.i18n import show_page_as
 from webapp.core.reference import MemberState, member_states
 from webapp.core.timezones import utcnow
-from webapp.directory import coverage_cache, refresh, refresh_mail, standing, standings_cache
+from webapp.directory import (
+    coverage_cache,
+    refresh,
+    requests_cache,
+    standing,
+    standings_cache,
+)
 from webapp.directory.errors import RefreshLinkError, RefreshRefused
 from webapp.directory.forms import AnswerForm, PeriodForm
 from webapp.directory.models import CONFIRMED, CORRECTED, PointOfContact
@@ -108,27 +114,26 @@ def review(token: str) -> object:
 @bp.get("/refresh-requests")
 @allow(FOCAL_POINT)
 def my_requests() -> str:
-    open_requests, answered = refresh.requests_for(current_user)
-    return render_template(
-        "directory/refresh_requests.html",
-        open_requests=open_requests,
-        answered=answered,
-        review_token=refresh_mail.review_token,
-    )
+    body = requests_cache.requests_page(current_user, utcnow().date())
+    return render_template("directory/refresh_requests.html", body=body)
 
 
 # --- coverage ---------------------------------------------------------------------------
 
 
-def _coverage_page(period_form: PeriodForm, status: int = 200) -> tuple[str, int]:
+def _coverage_page(period_form: PeriodForm | None, status: int = 200) -> tuple[str, int]:
+    """The coverage page; `period_form` None for the blank one, kept with the page."""
     today = utcnow().date()
     reach = None if current_user.has_role(*SECRETARIAT) else current_user.member_state_ids
-    rows = standings_cache.standings(today, reach)
-    period_form.state.choices = [(r.state.id, r.state.name) for r in rows]
     can_send = can("refresh.send_request")
+    kept_form = period_form is None and can("refresh.set_period")
+    rows = None
+    if period_form is not None:
+        rows = standings_cache.standings(today, reach)
+        period_form.state.choices = [(r.state.id, r.state.name) for r in rows]
     return render_template(
         "directory/coverage.html",
-        body=coverage_cache.body(today, reach, can_send),
+        body=coverage_cache.body(today, reach, can_send, period_form=kept_form),
         rows=rows,
         period_form=period_form,
     ), status
@@ -137,7 +142,7 @@ def _coverage_page(period_form: PeriodForm, status: int = 200) -> tuple[str, int
 @bp.get("/coverage")
 @allow(ADMIN, ORGANIZER, FINANCE, FOCAL_POINT)
 def coverage() -> tuple[str, int]:
-    return _coverage_page(PeriodForm(formdata=None))
+    return _coverage_page(None)
 
 
 @bp.post("/coverage/period")

@@ -128,6 +128,7 @@ def search() -> str:
         sorts=listing.SORTS,
         can_add=permissions.can_add_entries(current_user, filter_cache.choices().any_state),
         is_secretariat=permissions.is_secretariat(current_user),
+        selects=None if filters is None else filter_cache.selects(form),
     )
 
 
