@@ -20,7 +20,13 @@ from tests.directory.test_refresh_rules import (
 from webapp.core import tokens
 from webapp.directory import refresh, refresh_mail
 from webapp.directory.errors import RefreshLinkError, RefreshRefused
-from webapp.directory.models import RefreshRequest
+from webapp.directory.models import WITHDRAWN, RefreshRequest
+from webapp.directory.standing import (
+    changed_since,
+    focal_points_by_state,
+    is_focal_point_of,
+    state_entries,
+)
 from webapp.extensions import db
 
 ESCALATION_DAY = NOW + timedelta(days=30)
@@ -325,3 +331,58 @@ def test_a_reminder_tells_how_many_entries_the_state_lists(member_state, user):
     assert refresh.send_reminders(NOW + timedelta(days=14)).reminded != []
     [reminder] = mail(refresh_mail.REMINDER_MAIL)
     assert "2 entries are listed." in reminder.body_text
+
+
+# --- who speaks for a state, and what its review lists ----------------------------------
+
+
+def test_the_focal_points_of_each_state_are_its_signed_up_active_ones(member_state, user):
+    br, mx, ar = member_state("BR"), member_state("MX"), member_state("AR")
+    both = user("focal_point", states=[br, mx])
+    brazilian = user("focal_point", states=[br])
+    user("focal_point", states=[br], is_active_account=False)
+    user("focal_point", states=[br]).password_hash = None  # invited, not signed up
+    user("participant", states=[br, ar])
+    db.session.commit()
+    found = focal_points_by_state([br.id, mx.id, ar.id])
+    assert found == {br.id: [both, brazilian], mx.id: [both]}
+    assert focal_points_by_state([]) == {}
+
+
+def test_only_an_active_focal_point_of_the_state_speaks_for_it(member_state, user):
+    br, mx = member_state("BR"), member_state("MX")
+    person = user("focal_point", states=[br])
+    assert is_focal_point_of(person, br.id)
+    assert not is_focal_point_of(person, mx.id)
+    assert not is_focal_point_of(None, br.id)
+    assert not is_focal_point_of(user("participant", states=[br]), br.id)
+    assert not is_focal_point_of(user("focal_point", states=[br], is_active_account=False), br.id)
+
+
+def test_the_review_lists_the_states_active_entries_by_name(member_state):
+    br = member_state("BR")
+    zoe, ana = contact(br, verified=TODAY), contact(br, verified=TODAY)
+    zoe.name, ana.name = "Zoe Prado", "Ana Souza"
+    contact(br, verified=TODAY).status = WITHDRAWN
+    contact(member_state("MX"), verified=TODAY)
+    db.session.commit()
+    assert state_entries(br.id) == [ana, zoe]
+
+
+def test_the_review_counts_the_active_entries_changed_after_the_request(member_state):
+    br = member_state("BR")
+    since = NOW - timedelta(days=5)
+    before, exactly, after, gone = (contact(br, verified=TODAY) for _ in range(4))
+    other = contact(member_state("MX"), verified=TODAY)
+    gone.status = WITHDRAWN
+    for entry, when in (
+        (before, since - timedelta(seconds=1)),
+        (exactly, since),
+        (after, since + timedelta(seconds=1)),
+        (gone, since + timedelta(days=1)),
+        (other, since + timedelta(days=1)),
+    ):
+        entry.updated_at = when
+    db.session.commit()
+    assert changed_since(br.id, since) == 1
+    assert changed_since(member_state("AR").id, since) == 0
