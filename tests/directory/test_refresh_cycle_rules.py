@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 from flask_babel import force_locale
 
 from tests.directory.test_refresh_rules import (
@@ -174,6 +175,41 @@ def test_a_request_is_sent_at_the_time_of_the_run_for_the_states_cycle(member_st
     assert (request.sent_at, request.focal_point_id, request.manual) == (NOW, person.id, False)
     assert request.requested_by_id is None
     assert request.cycle == refresh.standings(TODAY, [br.id])[0].cycle_on(TODAY)
+
+
+def test_a_request_another_run_made_a_moment_ago_is_left_to_it_and_the_rest_are_asked(
+    member_state, user
+):
+    br = due_state(member_state, "BR")
+    first, second = user("focal_point", states=[br]), user("focal_point", states=[br])
+    cycle = refresh.standings(TODAY, [br.id])[0].cycle_on(TODAY)
+    table = RefreshRequest.__table__
+
+    raced = []
+
+    def the_other_run_asks_first(_conn, _cursor, statement, *_args):
+        # Just after this run looked for existing requests, another run (its own
+        # connection) creates the first focal point's request and commits.
+        if not raced and statement.startswith(f"SELECT {table.name}.focal_point_id"):
+            raced.append(statement)
+            with db.engine.connect() as other:
+                other.execute(
+                    table.insert().values(
+                        member_state_id=br.id, cycle=cycle, focal_point_id=first.id, sent_at=NOW
+                    )
+                )
+                other.commit()
+
+    sa.event.listen(db.engine, "after_cursor_execute", the_other_run_asks_first)
+    try:
+        report = refresh.send_due_requests(NOW)
+    finally:
+        sa.event.remove(db.engine, "after_cursor_execute", the_other_run_asks_first)
+    assert raced
+    theirs, ours = requests_of(br)
+    assert (theirs.focal_point_id, ours.focal_point_id) == (first.id, second.id)
+    assert report.requested == [ours.id]
+    assert [m.recipient for m in mail(refresh_mail.REQUEST_MAIL)] == [second.email]
 
 
 # --- escalations --------------------------------------------------------------------------
