@@ -408,17 +408,18 @@ def test_the_review_lists_the_states_active_entries_by_name(member_state):
 def test_the_review_counts_the_active_entries_changed_after_the_request(member_state):
     br = member_state("BR")
     since = NOW - timedelta(days=5)
-    before, exactly, after, gone = (contact(br, verified=TODAY) for _ in range(4))
+    before, exactly, after, later, gone = (contact(br, verified=TODAY) for _ in range(5))
     other = contact(member_state("MX"), verified=TODAY)
     gone.status = WITHDRAWN
     for entry, when in (
         (before, since - timedelta(seconds=1)),
         (exactly, since),
         (after, since + timedelta(seconds=1)),
+        (later, since + timedelta(days=2)),
         (gone, since + timedelta(days=1)),
         (other, since + timedelta(days=1)),
     ):
         entry.updated_at = when
     db.session.commit()
-    assert changed_since(br.id, since) == 1
+    assert changed_since(br.id, since) == 2
     assert changed_since(member_state("AR").id, since) == 0
