@@ -212,6 +212,41 @@ def test_a_request_another_run_made_a_moment_ago_is_left_to_it_and_the_rest_are_
     assert [m.recipient for m in mail(refresh_mail.REQUEST_MAIL)] == [second.email]
 
 
+def test_a_second_run_skips_the_focal_points_already_asked_without_trying_to_write(
+    member_state, user
+):
+    # The unique constraint only settles a race: a run finds who was asked and writes
+    # nothing for them, not even an attempt the database would refuse.
+    br = due_state(member_state, "BR")
+    user("focal_point", states=[br])
+    user("focal_point", states=[br])
+    refresh.send_due_requests(NOW)
+    table = RefreshRequest.__table__
+    attempts = []
+
+    def count_inserts(_conn, _cursor, statement, *_args):
+        if statement.startswith(f"INSERT INTO {table.name}"):
+            attempts.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count_inserts)
+    try:
+        again = refresh.send_due_requests(NOW + timedelta(hours=1))
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count_inserts)
+    assert (again.requested, attempts) == ([], [])
+    assert len(requests_of(br)) == 2
+
+
+def test_a_request_tells_how_many_entries_the_state_lists_and_the_oldest_check(member_state, user):
+    br = due_state(member_state, "BR")  # one entry, last verified on 2024-12-01
+    contact(br, verified=TODAY - timedelta(days=20))
+    user("focal_point", states=[br])
+    refresh.send_due_requests(NOW)
+    [request_mail] = mail(refresh_mail.REQUEST_MAIL)
+    assert "2 entries are listed." in request_mail.body_text
+    assert "The oldest was last verified on December 1, 2024." in request_mail.body_text
+
+
 # --- escalations --------------------------------------------------------------------------
 
 
