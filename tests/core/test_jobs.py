@@ -69,12 +69,14 @@ def test_a_task_that_fails_when_run_eagerly_does_not_take_the_broker_for_down(ap
     # is not the broker failing: the next task must still be queued, not skipped.
     celery = app.extensions["celery"]
     ran = []
+    # Not shared: a shared task joins every Celery app made later in this process (mutmut
+    # runs the suite twice in one), where registering it again is a duplicate name.
 
-    @celery.task(name="tests.jobs.fails")
+    @celery.task(name="tests.jobs.fails", shared=False)
     def fails() -> None:
         raise ValueError("the task's own bug")
 
-    @celery.task(name="tests.jobs.works")
+    @celery.task(name="tests.jobs.works", shared=False)
     def works() -> None:
         ran.append(True)
 

@@ -129,6 +129,27 @@ def test_attachments_travel_with_the_message(app, smtp_server):
     assert part.get_content() == b"%PDF-1.7 test"
 
 
+def test_many_messages_written_at_once_each_travel_with_their_own_attachments(app, smtp_server):
+    letters = [
+        email(f"many:{n}", recipient=f"officer{n}@example.org", attachments=attached)
+        for n, attached in enumerate(
+            [
+                [Attachment("letter-0.pdf", "application/pdf", b"%PDF-1.7 zero")],
+                [],
+                [Attachment("letter-2.pdf", "application/pdf", b"%PDF-1.7 two")],
+            ]
+        )
+    ]
+    written = outbox.enqueue_many(letters)
+    db.session.commit()
+    assert sorted(written) == ["many:0", "many:1", "many:2"]
+    received = {r.recipients[0]: r.message for r in smtp_server.wait_for(3)}
+    assert [
+        [(p.get_filename(), p.get_content()) for p in received[e.recipient].iter_attachments()]
+        for e in letters
+    ] == [[("letter-0.pdf", b"%PDF-1.7 zero")], [], [("letter-2.pdf", b"%PDF-1.7 two")]]
+
+
 def test_a_temporary_failure_leaves_the_row_pending_with_the_reason(app, smtp_server):
     app.config["MAIL_RETRY_BASE_SECONDS"] = 60
     smtp_server.fail_next("451 4.3.0 Mailbox temporarily unavailable")

@@ -13,7 +13,7 @@ from celery.signals import before_task_publish
 
 from tasks.mail import deliver_outbox_messages
 from webapp.core import outbox
-from webapp.core.outbox import Email, OutboxMessage
+from webapp.core.outbox import Attachment, Email, OutboxMessage
 from webapp.core.timezones import utcnow
 from webapp.extensions import db
 
@@ -209,6 +209,20 @@ def test_the_envelope_sender_is_the_configured_from_address(app, smtp_server):
     [received] = smtp_server.received
     assert received.mail_from == "secretariat@example.org"
     assert received.recipients == ["officer@example.org"]
+
+
+@pytest.mark.parametrize("attached", [False, True])  # plain: bytes written directly
+def test_a_delivered_message_says_it_is_from_the_configured_address(app, smtp_server, attached):
+    app.config["MAIL_FROM"] = "Secretariat <secretariat@example.org>"
+    attachments = [Attachment("list.csv", "text/csv", b"a,b\r\n")] if attached else []
+    message_id = outbox.enqueue(Email(**{**email("from").__dict__, "attachments": attachments}))
+    db.session.info.pop(outbox._DISPATCH_KEY, None)
+    db.session.commit()
+    outbox.deliver(message_id)
+    [received] = smtp_server.received
+    assert received.message["From"] == "Secretariat <secretariat@example.org>"
+    assert received.message["Message-ID"].endswith("@example.org>")
+    assert received.message.is_multipart() == attached
 
 
 def test_a_permanent_failure_is_reported_failed_and_not_retried(app, smtp_server, published):

@@ -79,3 +79,19 @@ def test_a_refusal_says_whether_the_link_expired():
     assert InvalidToken(expired=True).expired is True
     assert InvalidToken().expired is False
     assert str(InvalidToken(expired=True)) != str(InvalidToken())
+
+
+def test_an_expired_token_still_tells_whose_it_was(app):
+    # The "link expired" page speaks the language of the link's account.
+    token = tokens.sign("invitation", {"user": 7})
+    with pytest.raises(InvalidToken) as refused:
+        tokens.verify("invitation", token, max_age=-1)
+    assert (refused.value.expired, refused.value.payload) == (True, {"user": 7})
+
+
+def test_an_invalid_token_tells_nothing_of_its_content(app):
+    token = tokens.sign("invitation", {"user": 7})
+    with pytest.raises(InvalidToken) as refused:
+        tokens.verify("password-reset", token, max_age=-1)
+    assert (refused.value.expired, refused.value.payload) == (False, None)
+    assert InvalidToken(payload={"user": 7}).payload is None

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 from flask_babel import force_locale
 
 from tests.directory.test_refresh_rules import (
@@ -20,7 +21,13 @@ from tests.directory.test_refresh_rules import (
 from webapp.core import tokens
 from webapp.directory import refresh, refresh_mail
 from webapp.directory.errors import RefreshLinkError, RefreshRefused
-from webapp.directory.models import RefreshRequest
+from webapp.directory.models import WITHDRAWN, RefreshRequest
+from webapp.directory.standing import (
+    changed_since,
+    focal_points_by_state,
+    is_focal_point_of,
+    state_entries,
+)
 from webapp.extensions import db
 
 ESCALATION_DAY = NOW + timedelta(days=30)
@@ -168,6 +175,76 @@ def test_a_request_is_sent_at_the_time_of_the_run_for_the_states_cycle(member_st
     assert (request.sent_at, request.focal_point_id, request.manual) == (NOW, person.id, False)
     assert request.requested_by_id is None
     assert request.cycle == refresh.standings(TODAY, [br.id])[0].cycle_on(TODAY)
+
+
+def test_a_request_another_run_made_a_moment_ago_is_left_to_it_and_the_rest_are_asked(
+    member_state, user
+):
+    br = due_state(member_state, "BR")
+    first, second = user("focal_point", states=[br]), user("focal_point", states=[br])
+    cycle = refresh.standings(TODAY, [br.id])[0].cycle_on(TODAY)
+    table = RefreshRequest.__table__
+
+    raced = []
+
+    def the_other_run_asks_first(_conn, _cursor, statement, *_args):
+        # Just after this run looked for existing requests, another run (its own
+        # connection) creates the first focal point's request and commits.
+        if not raced and statement.startswith(f"SELECT {table.name}.focal_point_id"):
+            raced.append(statement)
+            with db.engine.connect() as other:
+                other.execute(
+                    table.insert().values(
+                        member_state_id=br.id, cycle=cycle, focal_point_id=first.id, sent_at=NOW
+                    )
+                )
+                other.commit()
+
+    sa.event.listen(db.engine, "after_cursor_execute", the_other_run_asks_first)
+    try:
+        report = refresh.send_due_requests(NOW)
+    finally:
+        sa.event.remove(db.engine, "after_cursor_execute", the_other_run_asks_first)
+    assert raced
+    theirs, ours = requests_of(br)
+    assert (theirs.focal_point_id, ours.focal_point_id) == (first.id, second.id)
+    assert report.requested == [ours.id]
+    assert [m.recipient for m in mail(refresh_mail.REQUEST_MAIL)] == [second.email]
+
+
+def test_a_second_run_skips_the_focal_points_already_asked_without_trying_to_write(
+    member_state, user
+):
+    # The unique constraint only settles a race: a run finds who was asked and writes
+    # nothing for them, not even an attempt the database would refuse.
+    br = due_state(member_state, "BR")
+    user("focal_point", states=[br])
+    user("focal_point", states=[br])
+    refresh.send_due_requests(NOW)
+    table = RefreshRequest.__table__
+    attempts = []
+
+    def count_inserts(_conn, _cursor, statement, *_args):
+        if statement.startswith(f"INSERT INTO {table.name}"):
+            attempts.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count_inserts)
+    try:
+        again = refresh.send_due_requests(NOW + timedelta(hours=1))
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count_inserts)
+    assert (again.requested, attempts) == ([], [])
+    assert len(requests_of(br)) == 2
+
+
+def test_a_request_tells_how_many_entries_the_state_lists_and_the_oldest_check(member_state, user):
+    br = due_state(member_state, "BR")  # one entry, last verified on 2024-12-01
+    contact(br, verified=TODAY - timedelta(days=20))
+    user("focal_point", states=[br])
+    refresh.send_due_requests(NOW)
+    [request_mail] = mail(refresh_mail.REQUEST_MAIL)
+    assert "2 entries are listed." in request_mail.body_text
+    assert "The oldest was last verified on December 1, 2024." in request_mail.body_text
 
 
 # --- escalations --------------------------------------------------------------------------
@@ -325,3 +402,59 @@ def test_a_reminder_tells_how_many_entries_the_state_lists(member_state, user):
     assert refresh.send_reminders(NOW + timedelta(days=14)).reminded != []
     [reminder] = mail(refresh_mail.REMINDER_MAIL)
     assert "2 entries are listed." in reminder.body_text
+
+
+# --- who speaks for a state, and what its review lists ----------------------------------
+
+
+def test_the_focal_points_of_each_state_are_its_signed_up_active_ones(member_state, user):
+    br, mx, ar = member_state("BR"), member_state("MX"), member_state("AR")
+    both = user("focal_point", states=[br, mx])
+    brazilian = user("focal_point", states=[br])
+    user("focal_point", states=[br], is_active_account=False)
+    user("focal_point", states=[br]).password_hash = None  # invited, not signed up
+    user("participant", states=[br, ar])
+    db.session.commit()
+    found = focal_points_by_state([br.id, mx.id, ar.id])
+    assert found == {br.id: [both, brazilian], mx.id: [both]}
+    assert focal_points_by_state([]) == {}
+
+
+def test_only_an_active_focal_point_of_the_state_speaks_for_it(member_state, user):
+    br, mx = member_state("BR"), member_state("MX")
+    person = user("focal_point", states=[br])
+    assert is_focal_point_of(person, br.id)
+    assert not is_focal_point_of(person, mx.id)
+    assert not is_focal_point_of(None, br.id)
+    assert not is_focal_point_of(user("participant", states=[br]), br.id)
+    assert not is_focal_point_of(user("focal_point", states=[br], is_active_account=False), br.id)
+
+
+def test_the_review_lists_the_states_active_entries_by_name(member_state):
+    br = member_state("BR")
+    zoe, ana = contact(br, verified=TODAY), contact(br, verified=TODAY)
+    zoe.name, ana.name = "Zoe Prado", "Ana Souza"
+    contact(br, verified=TODAY).status = WITHDRAWN
+    contact(member_state("MX"), verified=TODAY)
+    db.session.commit()
+    assert state_entries(br.id) == [ana, zoe]
+
+
+def test_the_review_counts_the_active_entries_changed_after_the_request(member_state):
+    br = member_state("BR")
+    since = NOW - timedelta(days=5)
+    before, exactly, after, later, gone = (contact(br, verified=TODAY) for _ in range(5))
+    other = contact(member_state("MX"), verified=TODAY)
+    gone.status = WITHDRAWN
+    for entry, when in (
+        (before, since - timedelta(seconds=1)),
+        (exactly, since),
+        (after, since + timedelta(seconds=1)),
+        (later, since + timedelta(days=2)),
+        (gone, since + timedelta(days=1)),
+        (other, since + timedelta(days=1)),
+    ):
+        entry.updated_at = when
+    db.session.commit()
+    assert changed_since(br.id, since) == 2
+    assert changed_since(member_state("AR").id, since) == 0

@@ -5,7 +5,7 @@ state's focal point."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import count
 
 import pytest
@@ -13,7 +13,8 @@ import sqlalchemy as sa
 
 from webapp.core.outbox import OutboxMessage
 from webapp.directory import refresh
-from webapp.directory.models import ACTIVE, Agency, PointOfContact, RefreshRequest
+from webapp.directory.models import ACTIVE, WITHDRAWN, Agency, PointOfContact, RefreshRequest
+from webapp.directory.standing import set_verification_days, standing_of
 from webapp.extensions import db
 
 # Self-contained on purpose (its own builders, not the directory's shared ones): these
@@ -262,3 +263,140 @@ def test_a_state_is_current_within_its_period_then_due_then_stale(app, member_st
     assert status_on(due_on) == "due"
     assert status_on(due_on + timedelta(days=30)) == "due"
     assert status_on(due_on + timedelta(days=31)) == "stale"
+
+
+# Where a state stands (directory/standing.py): what the coverage page shows and the cycle
+# acts on
+
+
+def at(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
+
+
+def ask(state, person, cycle: date, sent: date, answered: date | None = None, answer=None):
+    made = RefreshRequest(
+        member_state_id=state.id,
+        cycle=cycle,
+        focal_point_id=person.id,
+        sent_at=at(sent),
+        answered_at=at(answered) if answered else None,
+        answer=answer,
+    )
+    db.session.add(made)
+    db.session.commit()
+    return made
+
+
+def test_a_standing_counts_the_active_entries_and_those_never_verified(member_state):
+    br = member_state("BR")
+    contact(br, verified=TODAY - timedelta(days=10))
+    contact(br, verified=None)  # created on 2024-01-01
+    contact(br, verified=None)
+    contact(br, verified=date(2020, 1, 1)).status = WITHDRAWN
+    contact(member_state("MX"), verified=None)
+    db.session.commit()
+    found = standing(br)
+    assert (found.active_contacts, found.never_verified) == (3, 2)
+    # The oldest verification: an entry never verified counts from its creation.
+    assert found.oldest_verified_on == date(2024, 1, 1)
+
+
+def test_an_entry_verified_before_another_was_created_is_the_oldest(member_state):
+    br = member_state("BR")
+    contact(br, verified=date(2023, 6, 1))
+    contact(br, verified=None)  # created on 2024-01-01
+    assert standing(br).oldest_verified_on == date(2023, 6, 1)
+    assert standing(br).never_verified == 1
+
+
+def test_a_state_without_entries_has_no_contacts_and_is_never_due(member_state, user):
+    br = member_state("BR")
+    user("focal_point", states=[br])
+    found = standing(br)
+    assert (found.active_contacts, found.never_verified, found.focal_points) == (0, 0, 1)
+    assert (found.oldest_verified_on, found.due_on, found.cycle_on(TODAY)) == (None, None, None)
+    assert found.status == "no_contacts"
+    assert found.contacts_by_area == {}
+
+
+def test_a_standing_counts_the_active_entries_of_each_area(member_state, area):
+    br = member_state("BR")
+    customs, drugs = area("customs"), area("drugs")
+    contact(br, verified=TODAY).areas = [customs, drugs]
+    contact(br, verified=TODAY).areas = [customs]
+    gone = contact(br, verified=TODAY)
+    gone.areas, gone.status = [drugs], WITHDRAWN
+    contact(member_state("MX"), verified=TODAY).areas = [drugs]
+    db.session.commit()
+    assert standing(br).contacts_by_area == {customs.id: 2, drugs.id: 1}
+
+
+def test_a_state_keeps_its_own_period_until_it_is_returned_to_the_default(app, member_state):
+    default = app.config["DIRECTORY_VERIFICATION_DAYS"]
+    br, mx = member_state("BR"), member_state("MX")
+    set_verification_days(br.id, 30)
+    db.session.commit()
+    assert (standing(br).period_days, standing(br).custom_period) == (30, True)
+    assert (standing(mx).period_days, standing(mx).custom_period) == (default, False)
+    set_verification_days(br.id, 90)
+    db.session.commit()
+    assert (standing(br).period_days, standing(br).custom_period) == (90, True)
+    set_verification_days(br.id, None)
+    set_verification_days(mx.id, None)  # nothing to return: still the default
+    db.session.commit()
+    assert (standing(br).period_days, standing(br).custom_period) == (default, False)
+    assert (standing(mx).period_days, standing(mx).custom_period) == (default, False)
+
+
+@pytest.mark.parametrize("days", [1, 3650])
+def test_a_period_of_one_day_or_of_ten_years_is_accepted(member_state, days):
+    br = member_state("BR")
+    set_verification_days(br.id, days)
+    db.session.commit()
+    assert standing(br).period_days == days
+
+
+def test_a_standing_tells_the_last_request_the_open_cycle_and_the_last_answer(member_state, user):
+    br, mx = due_state(member_state, "BR"), due_state(member_state, "MX")
+    first, second = user("focal_point", states=[br, mx]), user("focal_point", states=[br])
+    ask(br, first, date(2024, 6, 1), date(2024, 6, 2), date(2024, 6, 20), "corrected")
+    ask(br, first, date(2024, 9, 1), date(2024, 9, 2), date(2024, 9, 5), "confirmed")
+    ask(br, first, date(2025, 5, 1), date(2025, 5, 2))
+    ask(br, second, date(2025, 5, 1), date(2025, 5, 3))
+    ask(mx, first, date(2025, 5, 20), date(2025, 5, 21), date(2025, 5, 22), "corrected")
+    found = standing(br)
+    assert found.last_request_at == at(date(2025, 5, 3))
+    assert (found.open_cycle, found.open_since) == (date(2025, 5, 1), at(date(2025, 5, 2)))
+    assert (found.last_answer, found.last_answered_at) == ("confirmed", at(date(2024, 9, 5)))
+    assert found.cycle_on(TODAY) == date(2025, 5, 1)  # the open cycle, whatever is due
+    untouched = standing(member_state("AR"))
+    assert (untouched.last_request_at, untouched.open_cycle, untouched.last_answer) == (
+        None,
+        None,
+        None,
+    )
+
+
+def test_entries_verified_after_the_last_answer_count_from_their_verification(member_state, user):
+    br = member_state("BR")
+    contact(br, verified=TODAY - timedelta(days=20))
+    person = user("focal_point", states=[br])
+    ask(br, person, date(2024, 6, 1), date(2024, 6, 2), date(2024, 6, 20), "confirmed")
+    assert standing(br).reference_on == TODAY - timedelta(days=20)
+    assert standing(br).due_on == TODAY + timedelta(days=160)
+
+
+def test_a_state_due_today_is_asked_for_todays_cycle(member_state):
+    br = member_state("BR")
+    contact(br, verified=TODAY - timedelta(days=180))
+    assert standing(br).due_on == TODAY
+    assert standing(br).cycle_on(TODAY) == TODAY
+    assert standing(br).cycle_on(TODAY - timedelta(days=1)) is None
+
+
+def test_every_state_in_the_directory_stands_in_the_order_of_its_name(member_state):
+    mx, br, ar = member_state("MX"), member_state("BR"), member_state("AR")
+    member_state("CL", status="withdrawn")
+    assert [s.state for s in refresh.standings(TODAY)] == [ar, br, mx]
+    assert [s.state for s in refresh.standings(TODAY, [mx.id, br.id])] == [br, mx]
+    assert standing_of(987654, TODAY) is None
