@@ -4,11 +4,12 @@ participant's delivery shows. Read at the outbox, where each message is written.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from tests.calendar_clients.readers import python_calendar
 from tests.meetings.support import NOW, guest, make_series
 from webapp.core import outbox
 from webapp.core.errors import RuleError
@@ -327,3 +328,122 @@ def test_an_answer_link_is_signed_for_its_participant(organizer):
     assert "answer=" not in invitations.answer_url(person)
     assert invitations.answer_token(person) != invitations.answer_token(other)
     assert db.session.get(Participant, person.id) is person
+
+
+# --- what each invitation carries -----------------------------------------------------------
+
+
+def _by_recipient(kind: str | None = None) -> dict[str, OutboxMessage]:
+    return {m.recipient: m for m in _rows(kind)}
+
+
+def _events(message: OutboxMessage) -> list:
+    return python_calendar(message.calendar_content).walk("VEVENT")
+
+
+def _meeting_lines(message: OutboxMessage) -> list[str]:
+    return [line for line in message.body_text.splitlines() if line.startswith("- ")]
+
+
+def test_invitations_written_together_each_show_what_that_person_is_invited_to(organizer):
+    monthly = make_series(organizer, rule="FREQ=MONTHLY;COUNT=3")
+    everyone = guest(monthly, organizer, "all@customs.example")
+    first_only = guest(monthly.occurrences[0], organizer, "first@customs.example")
+    assert _send(monthly) == 2
+    sent = _by_recipient()
+    whole, one = sent[everyone.email], sent[first_only.email]
+    assert (len(_meeting_lines(whole)), len(_meeting_lines(one))) == (3, 1)
+    [master] = _events(whole)
+    [meeting] = _events(one)
+    assert "RRULE" in master and "RRULE" not in meeting
+    assert meeting["DTSTART"].dt.astimezone(UTC) == monthly.occurrences[0].starts_at
+    for person, event in ((everyone, master), (first_only, meeting)):
+        assert str(event["ATTENDEE"]).lower() == f"mailto:{person.email}"
+
+
+def test_each_invitation_carries_its_own_answer_links_and_calendar_file(organizer):
+    meeting = make_series(organizer)
+    ana = guest(meeting, organizer, "ana@customs.example")
+    bo = guest(meeting, organizer, "bo@customs.example")
+    _send(meeting)
+    sent = _by_recipient()
+    for person, other in ((ana, bo), (bo, ana)):
+        page = invitations.answer_url(person)
+        text, html = sent[person.email].body_text, sent[person.email].body_html
+        for answer in invitations.ANSWERS:
+            assert f"{page}?answer={answer}" in text
+            assert f"{page}?answer={answer}" in html
+        assert f"{page}/invite.ics" in text
+        assert invitations.answer_url(other) not in text
+
+
+def test_invitations_updates_and_withdrawals_name_the_meeting_and_answer_to_the_organizer(
+    organizer,
+):
+    meeting = make_series(organizer, title="Port security workshop")
+    person = guest(meeting, organizer, "ana@customs.example")
+    _send(meeting)
+    occurrence = meeting.occurrences[0]
+    invitations.send_updates(occurrence, _move(occurrence), now=NOW)
+    invitations.remove_participant(person, now=NOW)
+    db.session.commit()
+    subjects = [(m.kind, m.subject, m.reply_to) for m in _rows()]
+    assert subjects == [
+        (invitations.INVITATION, "Invitation: Port security workshop", organizer.email),
+        (invitations.UPDATE, "Updated: Port security workshop", organizer.email),
+        (invitations.CANCEL, "Invitation withdrawn: Port security workshop", organizer.email),
+    ]
+
+
+def test_a_slice_invites_only_the_current_invitees_of_its_target_in_the_order_given(organizer):
+    monthly = make_series(organizer, rule="FREQ=MONTHLY;COUNT=3")
+    first, second, _third = monthly.occurrences
+    elsewhere = make_series(organizer, title="Another meeting")
+    stranger = guest(elsewhere, organizer, "stranger@customs.example")
+    of_series = guest(monthly, organizer, "all@customs.example")
+    of_first = guest(first, organizer, "first@customs.example")
+    of_cancelled = guest(second, organizer, "second@customs.example")
+    gone = guest(monthly, organizer, "gone@customs.example")
+    gone.removed_at = NOW
+    second.status = CANCELLED
+    db.session.commit()
+    among = [stranger.id, of_first.id, of_cancelled.id, gone.id, of_series.id, 10**6]
+    assert _send(monthly, among=among) == 2
+    assert [m.recipient for m in _rows()] == [of_first.email, of_series.email]
+    late = guest(first, organizer, "late@customs.example")
+    assert _send(first, among=[of_series.id, stranger.id, late.id]) == 1
+    assert [m.recipient for m in _rows()][2:] == [late.email]
+
+
+def test_moving_a_meeting_twice_sends_an_update_each_time_naming_the_time_before(organizer):
+    meeting = make_series(organizer)
+    person = guest(meeting, organizer, "ana@customs.example", timezone="America/Bogota")
+    _send(meeting)
+    occurrence = meeting.occurrences[0]
+    assert invitations.send_updates(occurrence, _move(occurrence), now=NOW) == 1
+    assert invitations.send_updates(occurrence, _move(occurrence), now=NOW) == 1
+    db.session.commit()
+    first, second = _rows(invitations.UPDATE)
+    assert [int(_events(m)[0]["SEQUENCE"]) for m in (first, second)] == [1, 2]
+    assert "(before: Tuesday, May 4, 2027, 10:00" in first.body_text.replace("\u202f", " ")
+    assert "(before: Tuesday, May 4, 2027, 11:00" in second.body_text.replace("\u202f", " ")
+    assert person.last_message_id == second.id
+
+
+def test_a_withdrawal_cancels_the_whole_series_with_a_higher_sequence(organizer):
+    monthly = make_series(organizer, rule="FREQ=MONTHLY;COUNT=3")
+    person = guest(monthly, organizer, "ana@customs.example")
+    moved = monthly.occurrences[1]
+    _move(moved)  # the series has an override: the cancel is of the master, all of it
+    db.session.commit()
+    _send(monthly)
+    invitations.remove_participant(person, now=NOW)
+    db.session.commit()
+    invitation, cancel = _rows()
+    held = _events(invitation)
+    [cancelled] = _events(cancel)
+    assert len(held) == 2 and "RRULE" in held[0]
+    assert str(cancelled["UID"]) == str(held[0]["UID"])
+    assert "RECURRENCE-ID" not in cancelled
+    assert int(cancelled["SEQUENCE"]) == int(held[0]["SEQUENCE"]) + 1
+    assert str(cancelled["ATTENDEE"]).lower() == "mailto:ana@customs.example"
