@@ -232,6 +232,10 @@ def test_the_instrument_is_kept_trimmed_and_at_most_two_hundred_characters(donor
     )
 
 
+def test_a_pledge_given_without_an_instrument_names_none(donor, finance):
+    assert _pledge(donor(), finance).instrument == ""
+
+
 def test_a_pledge_records_who_posted_it_and_when(donor, finance):
     made = _pledge(donor(), finance)
     assert made.posted_by_id == finance.id
