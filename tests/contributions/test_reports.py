@@ -319,12 +319,12 @@ def _receive(who, finance, amount, *, on=date(2025, 7, 1), **against):
     return made
 
 
-def _gift(who, finance, amount):
+def _gift(who, finance, amount, currency="USD"):
     made = receipts.record_in_kind(
         donor=who,
         description="Interpretation booths",
         amount=amount,
-        currency="USD",
+        currency=currency,
         received_on=date(2025, 9, 1),
         basis="Supplier's quote",
         by=finance,
@@ -379,14 +379,21 @@ def test_money_received_without_a_pledge_counts_for_its_donor_year_and_earmark(d
             usd("300"),
             usd("-300"),
         )
+        assert (group.pledged_usd, group.received_usd) == (usd("0"), usd("300"))
+    assert report.today == TODAY
 
 
-def test_gifts_in_kind_are_listed_at_their_valuation_and_a_reversed_one_is_not(donor, finance):
+def test_gifts_in_kind_are_listed_at_their_valuation_and_a_reversed_one_is_not(
+    donor, finance, rate
+):
     brazil, mexico = donor("BR"), donor("MX")
-    _gift(brazil, finance, "1200.50")
+    rate("EUR", date(2025, 9, 1), "1.10")
+    _gift(brazil, finance, "1200.50", "EUR")
     ledger.reverse(_gift(mexico, finance, "800"), reason="Never delivered", by=finance, now=NOW)
     db.session.commit()
-    assert reports.build(TODAY).in_kind == [(brazil, usd("1200.50"), usd("1200.50"))]
+    assert reports.build(TODAY).in_kind == [
+        (brazil, Money(Decimal("1200.50"), "EUR"), usd("1320.55"))
+    ]
 
 
 def test_received_money_over_time_is_in_us_dollars_by_year_and_kind_of_donor(scenario):
@@ -430,14 +437,14 @@ def test_what_is_left_of_each_instalment_names_its_pledge_donor_and_due_date(don
     pledge = _pledge(brazil, finance, "300",
                      instalments=[(first, "100"), (second, "100"), (third, "100")])  # fmt: skip
     _paid, b, c = pledge.instalments
-    _receive(brazil, finance, "40", instalment=c)  # against the last one: it pays that one
+    _receive(brazil, finance, "99.99", instalment=c)  # against the last one: it pays that one
     _receive(brazil, finance, "150", pledge=pledge)  # against the pledge: the oldest first
     gone = _pledge(mexico, finance, "50", instalments=[(first, "50")])
     ledger.reverse(gone, reason="Withdrawn", by=finance, now=NOW)
     db.session.commit()
     assert reports.unpaid_instalments() == [
         reports.Unpaid(b.id, pledge.id, brazil.id, second, usd("50")),
-        reports.Unpaid(c.id, pledge.id, brazil.id, third, usd("60")),
+        reports.Unpaid(c.id, pledge.id, brazil.id, third, usd("0.01")),  # a cent is owed
     ]
 
 
