@@ -454,3 +454,15 @@ def test_a_withdrawal_cancels_the_whole_series_with_a_higher_sequence(organizer)
     assert "RECURRENCE-ID" not in cancelled
     assert int(cancelled["SEQUENCE"]) == int(held[0]["SEQUENCE"]) + 1
     assert str(cancelled["ATTENDEE"]).lower() == "mailto:ana@customs.example"
+
+
+def test_the_calendar_file_is_the_invitation_each_participant_was_sent(organizer):
+    monthly = make_series(organizer, rule="FREQ=MONTHLY;COUNT=3")
+    _move(monthly.occurrences[1])  # an override, sent with the master
+    db.session.commit()
+    everyone = guest(monthly, organizer, "all@customs.example")
+    first_only = guest(monthly.occurrences[0], organizer, "first@customs.example")
+    _send(monthly)
+    sent = _by_recipient()
+    for person in (everyone, first_only):
+        assert invitations.calendar_request(person, now=NOW) == sent[person.email].calendar_content
