@@ -269,6 +269,8 @@ def test_one_meetings_invitee_holds_the_updated_meeting(organizer):
     invitations.send_updates(moved, _move(moved), now=NOW)
     db.session.commit()
     assert person.invited_sequence == invitations.current_sequence(person) == 1
+    [held], [update] = (_events(m) for m in _rows())
+    assert str(update["UID"]) == str(held["UID"]) and "RECURRENCE-ID" not in update
 
 
 def test_a_cancelled_meeting_sends_a_cancel_not_an_update(organizer):
@@ -462,7 +464,25 @@ def test_the_calendar_file_is_the_invitation_each_participant_was_sent(organizer
     db.session.commit()
     everyone = guest(monthly, organizer, "all@customs.example")
     first_only = guest(monthly.occurrences[0], organizer, "first@customs.example")
+    second_only = guest(monthly.occurrences[1], organizer, "second@customs.example")
     _send(monthly)
     sent = _by_recipient()
-    for person in (everyone, first_only):
+    for person in (everyone, first_only, second_only):
         assert invitations.calendar_request(person, now=NOW) == sent[person.email].calendar_content
+
+
+def test_those_invited_to_different_meetings_of_a_series_each_get_their_own(organizer):
+    monthly = make_series(organizer, rule="FREQ=MONTHLY;COUNT=3")
+    first, second, _third = monthly.occurrences
+    guest(first, organizer, "first@customs.example")
+    guest(second, organizer, "second@customs.example")
+    _send(monthly)
+    sent = _by_recipient()
+    for email, occurrence, day in (
+        ("first@customs.example", first, "May 4, 2027"),
+        ("second@customs.example", second, "June 4, 2027"),
+    ):
+        [line] = _meeting_lines(sent[email])
+        assert day in line
+        [event] = _events(sent[email])
+        assert event["DTSTART"].dt.astimezone(UTC) == occurrence.starts_at
