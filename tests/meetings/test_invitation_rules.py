@@ -434,6 +434,8 @@ def test_moving_a_meeting_twice_sends_an_update_each_time_naming_the_time_before
     assert "- New time: Tuesday, May 4, 2027, 6:00 PM (Europe/Madrid)" in text
     assert "(before: Tuesday, May 4, 2027, 5:00 PM (Europe/Madrid))" in text
     assert "At the venue: Tuesday, May 4, 2027, 11:00 AM (America/Bogota)" in text
+    assert "Border cooperation meeting has changed." in text
+    assert f"{invitations.answer_url(person)}?answer=accepted" in text
     text = second.body_text.replace("\u202f", " ")
     assert "(before: Tuesday, May 4, 2027, 6:00 PM (Europe/Madrid))" in text
     assert person.last_message_id == second.id
@@ -486,3 +488,42 @@ def test_those_invited_to_different_meetings_of_a_series_each_get_their_own(orga
         assert day in line
         [event] = _events(sent[email])
         assert event["DTSTART"].dt.astimezone(UTC) == occurrence.starts_at
+
+
+def test_an_update_of_one_meeting_goes_to_the_series_invitees_and_that_meetings_alone(organizer):
+    monthly = make_series(organizer, rule="FREQ=MONTHLY;COUNT=2")
+    first, second = monthly.occurrences
+    everyone = guest(monthly, organizer, "all@customs.example")
+    guest(first, organizer, "first@customs.example")
+    of_second = guest(second, organizer, "second@customs.example")
+    _send(monthly)
+    assert invitations.send_updates(second, _move(second), now=NOW) == 2
+    db.session.commit()
+    assert sorted(m.recipient for m in _rows(invitations.UPDATE)) == [
+        everyone.email,
+        of_second.email,
+    ]
+
+
+def test_a_cancel_says_which_meeting_and_when_and_asks_for_no_answer(organizer):
+    meeting = make_series(organizer)
+    guest(meeting, organizer, "ana@customs.example", timezone="America/Bogota")
+    _send(meeting)
+    occurrence = meeting.occurrences[0]
+    starts, ends = series.wall_clock(occurrence)
+    changes = series.update_occurrence(
+        occurrence,
+        series.OccurrenceInput(starts=starts, ends=ends, zone=occurrence.zone, status=CANCELLED,
+                               venue=series.Venue(occurrence.venue_address)),
+        now=NOW,
+    )  # fmt: skip
+    assert invitations.send_updates(occurrence, changes, now=NOW) == 1
+    db.session.commit()
+    (cancel,) = _rows(invitations.CANCEL)
+    text = cancel.body_text.replace("\u202f", " ")
+    assert "meeting on Tuesday, May 4, 2027, 10:00 AM (America/Bogota) is cancelled." in text
+    assert "?answer=" not in text and "has changed" not in text
+    assert (cancel.subject, cancel.reply_to) == ("Cancelled: Border cooperation meeting",
+                                                 organizer.email)  # fmt: skip
+    [event] = _events(cancel)
+    assert (str(event["STATUS"]), int(event["SEQUENCE"])) == ("CANCELLED", 1)
