@@ -458,6 +458,23 @@ def test_a_withdrawal_cancels_the_whole_series_with_a_higher_sequence(organizer)
     assert "RECURRENCE-ID" not in cancelled
     assert int(cancelled["SEQUENCE"]) == int(held[0]["SEQUENCE"]) + 1
     assert str(cancelled["ATTENDEE"]).lower() == "mailto:ana@customs.example"
+    assert cancelled["DTSTAMP"].dt == NOW
+    assert "Your invitation to Border cooperation meeting is withdrawn." in cancel.body_text
+
+
+def test_a_withdrawal_from_one_meeting_cancels_that_meeting_alone(organizer):
+    monthly = make_series(organizer, rule="FREQ=MONTHLY;COUNT=2")
+    person = guest(monthly.occurrences[1], organizer, "ana@customs.example")
+    _send(monthly)
+    invitations.remove_participant(person, now=NOW)
+    db.session.commit()
+    [held], [cancelled] = (_events(m) for m in _rows())
+    assert (str(cancelled["UID"]), cancelled["DTSTART"].dt) == (
+        str(held["UID"]),
+        held["DTSTART"].dt,
+    )
+    assert "RRULE" not in cancelled
+    assert int(cancelled["SEQUENCE"]) == int(held["SEQUENCE"]) + 1
 
 
 def test_the_calendar_file_is_the_invitation_each_participant_was_sent(organizer):
