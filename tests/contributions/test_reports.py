@@ -457,3 +457,24 @@ def test_ageing_adds_up_the_unpaid_instalments_of_a_bucket(donor, finance):
     ageing = reports.build(TODAY).ageing
     assert ageing[reports.DAYS_0_30] == {"USD": usd("130")}
     assert ageing[reports.NOT_DUE] == {"USD": usd("50")}
+
+
+def test_a_donor_giving_in_two_currencies_has_a_line_for_each(donor, finance, rate):
+    brazil = donor("BR")
+    rate("EUR", date(2025, 5, 1), "1.10")
+    _pledge(brazil, finance, "100", instalments=[(date(2026, 3, 1), "100")])
+    pledges.record_pledge(donor=brazil, amount="200", currency="EUR", pledged_on=date(2025, 5, 1),
+                          instalments=[(date(2026, 3, 5), "200")], by=finance)  # fmt: skip
+    db.session.commit()
+    report = reports.build(TODAY)
+    [group] = report.by_donor
+    assert [(x.currency, x.pledged) for x in group.currency_lines] == [
+        ("EUR", Money(Decimal("200"), "EUR")),
+        ("USD", usd("100")),
+    ]
+    assert group.pledged_usd == usd("320.00")
+    # Each bucket lists its currencies in alphabetical order, as the page shows them.
+    assert list(report.ageing[reports.DAYS_0_30].items()) == [
+        ("EUR", Money(Decimal("200"), "EUR")),
+        ("USD", usd("100")),
+    ]
