@@ -168,7 +168,7 @@ def test_an_invitation_is_written_again_only_when_its_sequence_rose(organizer):
     meeting = make_series(organizer)
     person = guest(meeting, organizer, "ana@customs.example")
     assert invitations.invite(person, now=NOW) is not None
-    assert invitations.invite(person, now=NOW) is None
+    assert invitations.invite(person, now=NOW + timedelta(minutes=1)) is None
     meeting.sequence += 1
     db.session.flush()
     again = invitations.invite(person, now=NOW)
@@ -176,6 +176,16 @@ def test_an_invitation_is_written_again_only_when_its_sequence_rose(organizer):
     assert again is not None and person.last_message_id == again
     assert person.invited_sequence == 1
     assert len(_rows(invitations.INVITATION)) == 2
+
+
+def test_an_invitation_written_by_another_process_meanwhile_is_not_written_twice(organizer):
+    meeting = make_series(organizer)
+    person = guest(meeting, organizer, "ana@customs.example")
+    assert _send(meeting) == 1
+    person.invited_sequence = None  # as a process that had read them before would see them
+    assert invitations.send_invitations(meeting, now=NOW + timedelta(minutes=3)) == 0
+    assert invitations.invite(person, now=NOW + timedelta(minutes=4)) is None
+    assert len(_rows()) == 1
 
 
 def test_an_invitation_sent_again_by_hand_is_a_new_message(organizer):
