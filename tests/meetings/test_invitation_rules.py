@@ -211,13 +211,14 @@ def test_the_organizer_is_never_invited_even_by_hand(organizer):
 def test_a_change_of_rule_reaches_only_those_already_invited(organizer):
     meeting = make_series(organizer, rule="FREQ=YEARLY;COUNT=2")
     invited = guest(meeting, organizer, "ana@customs.example")
+    also = guest(meeting, organizer, "cy@customs.example")
     _send(meeting)
     late = guest(meeting, organizer, "bo@customs.example")
     meeting.sequence += 1
     db.session.flush()
-    assert invitations.send_series_update(meeting, now=NOW) == 1
+    assert invitations.send_series_update(meeting, now=NOW) == 2
     db.session.commit()
-    assert [m.recipient for m in _rows()] == [invited.email, invited.email]
+    assert sorted(m.recipient for m in _rows()) == [invited.email] * 2 + [also.email] * 2
     assert late.invited_sequence is None
     assert invitations.send_series_update(meeting, now=NOW) == 0  # nothing rose since
 
@@ -560,3 +561,19 @@ def test_a_cancel_says_which_meeting_and_when_and_asks_for_no_answer(organizer):
                                                  organizer.email)  # fmt: skip
     [event] = _events(cancel)
     assert (str(event["STATUS"]), int(event["SEQUENCE"])) == ("CANCELLED", 1)
+
+
+def test_delivery_shows_each_participants_own_message_status_and_error(organizer):
+    meeting = make_series(organizer)
+    sent = guest(meeting, organizer, "ana@customs.example")
+    bounced = guest(meeting, organizer, "bo@customs.example")
+    _send(meeting)
+    failed = db.session.get(OutboxMessage, bounced.last_message_id)
+    failed.status, failed.last_error = outbox.FAILED, "550 No such mailbox"
+    db.session.commit()
+    assert sorted(
+        (row["id"], row["status"], row["error"]) for row in invitations.delivery(meeting)
+    ) == [
+        (sent.id, outbox.SENT, ""),
+        (bounced.id, outbox.FAILED, "550 No such mailbox"),
+    ]
