@@ -447,6 +447,7 @@ def test_moving_a_meeting_twice_sends_an_update_each_time_naming_the_time_before
     db.session.commit()
     first, second = _rows(invitations.UPDATE)
     assert [int(_events(m)[0]["SEQUENCE"]) for m in (first, second)] == [1, 2]
+    assert first.calendar_method == python_calendar(first.calendar_content)["METHOD"] == "REQUEST"
     text = first.body_text.replace("\u202f", " ")
     assert "- New time: Tuesday, May 4, 2027, 6:00 PM (Europe/Madrid)" in text
     assert "(before: Tuesday, May 4, 2027, 5:00 PM (Europe/Madrid))" in text
@@ -577,3 +578,17 @@ def test_delivery_shows_each_participants_own_message_status_and_error(organizer
         (sent.id, outbox.SENT, ""),
         (bounced.id, outbox.FAILED, "550 No such mailbox"),
     ]
+
+
+def test_those_not_yet_invited_do_not_stop_the_update_of_those_after_them(organizer):
+    meeting = make_series(organizer)
+    organizers_copy = guest(meeting, organizer, "organizer@secretariat.example")
+    not_yet = guest(meeting, organizer, "not-yet@customs.example")
+    invited = guest(meeting, organizer, "ana@customs.example")
+    organizers_copy.invited_sequence = 0
+    _send(meeting, among=[invited.id])
+    occurrence = meeting.occurrences[0]
+    assert invitations.send_updates(occurrence, _move(occurrence), now=NOW) == 1
+    db.session.commit()
+    assert [m.recipient for m in _rows(invitations.UPDATE)] == [invited.email]
+    assert not_yet.invited_sequence is None
