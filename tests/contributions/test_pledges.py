@@ -79,7 +79,9 @@ def test_bad_amounts_are_refused_and_nothing_is_posted(
 
 
 def test_instalments_that_do_not_add_up_to_the_pledge_are_refused(donor, finance):
-    with pytest.raises(RuleError, match=r"add up to 9999\.99 USD") as caught:
+    with pytest.raises(
+        RuleError, match=r"add up to 9999\.99 USD, not to the pledge of 10000\.00 USD\.$"
+    ) as caught:
         pledges.record_pledge(
             donor=donor(),
             amount="10000",

@@ -292,3 +292,189 @@ def test_the_report_page_issues_the_same_queries_whatever_the_data(donor, financ
     assert "Program 11" in page.get_data(as_text=True)
     assert large.count == small.count
     assert small.count <= 15  # the signed-in user, then the report's own queries
+
+
+# --- the rules behind the figures (tests/MUTATION.md) -------------------------------------
+
+
+def _pledge(who, finance, amount, *, on=date(2025, 5, 1), instalments=(), **earmark):
+    made = pledges.record_pledge(
+        donor=who,
+        amount=amount,
+        currency="USD",
+        pledged_on=on,
+        instalments=list(instalments),
+        by=finance,
+        **earmark,
+    )
+    db.session.commit()
+    return made
+
+
+def _receive(who, finance, amount, *, on=date(2025, 7, 1), **against):
+    made = receipts.record_receipt(
+        donor=who, amount=amount, currency="USD", received_on=on, by=finance, now=NOW, **against
+    )
+    db.session.commit()
+    return made
+
+
+def _gift(who, finance, amount, currency="USD"):
+    made = receipts.record_in_kind(
+        donor=who,
+        description="Interpretation booths",
+        amount=amount,
+        currency=currency,
+        received_on=date(2025, 9, 1),
+        basis="Supplier's quote",
+        by=finance,
+        now=NOW,
+    )
+    db.session.commit()
+    return made
+
+
+def test_what_is_outstanding_in_us_dollars_is_pledged_less_received(scenario):
+    report = reports.build(TODAY)
+    foundation = next(g for g in report.by_donor if g.label == "Harbour Foundation")
+    assert foundation.outstanding_usd == usd("4120.00")
+    assert report.totals.outstanding_usd == usd("9120.00")
+
+
+def test_donors_are_listed_by_name_whatever_its_case(donor, finance):
+    for who in (donor(name="Zeta Fund"), donor("BR"), donor(name="alpha Trust")):
+        _pledge(who, finance, "10")
+        _gift(who, finance, "5")
+    report = reports.build(TODAY)
+    assert [g.label for g in report.by_donor] == ["alpha Trust", "Brazil", "Zeta Fund"]
+    assert [who.display_name for who, _value, _usd in report.in_kind] == [
+        "alpha Trust",
+        "Brazil",
+        "Zeta Fund",
+    ]
+
+
+def test_totals_add_up_every_donor_in_the_same_currency(donor, finance):
+    brazil, mexico = donor("BR"), donor("MX")
+    _receive(brazil, finance, "30", pledge=_pledge(brazil, finance, "100"))
+    _receive(mexico, finance, "20", pledge=_pledge(mexico, finance, "250"))
+    [line] = reports.build(TODAY).totals.currency_lines
+    assert (line.pledged, line.received, line.outstanding) == (usd("350"), usd("50"), usd("300"))
+    totals = reports.build(TODAY).totals
+    assert (totals.pledged_usd, totals.received_usd) == (usd("350"), usd("50"))
+
+
+def test_money_received_without_a_pledge_counts_for_its_donor_year_and_earmark(donor, finance):
+    brazil = donor("BR")
+    _receive(brazil, finance, "300", on=date(2024, 4, 2), earmark_kind="program",
+             earmark_label="Training")  # fmt: skip
+    report = reports.build(TODAY)
+    [by_donor], [by_year], [by_earmark] = report.by_donor, report.by_year, report.by_earmark
+    assert (by_donor.label, by_year.key, by_year.label) == ("Brazil", (2024,), "2024")
+    assert by_earmark.key == ("program", "Training")
+    for group in (by_donor, by_year, by_earmark, report.totals):
+        [line] = group.currency_lines
+        assert (line.pledged, line.received, line.outstanding) == (
+            usd("0"),
+            usd("300"),
+            usd("-300"),
+        )
+        assert (group.pledged_usd, group.received_usd) == (usd("0"), usd("300"))
+    assert report.today == TODAY
+
+
+def test_gifts_in_kind_are_listed_at_their_valuation_and_a_reversed_one_is_not(
+    donor, finance, rate
+):
+    brazil, mexico = donor("BR"), donor("MX")
+    rate("EUR", date(2025, 9, 1), "1.10")
+    _gift(brazil, finance, "1200.50", "EUR")
+    ledger.reverse(_gift(mexico, finance, "800"), reason="Never delivered", by=finance, now=NOW)
+    db.session.commit()
+    assert reports.build(TODAY).in_kind == [
+        (brazil, Money(Decimal("1200.50"), "EUR"), usd("1320.55"))
+    ]
+
+
+def test_received_money_over_time_is_in_us_dollars_by_year_and_kind_of_donor(scenario):
+    assert reports.build(TODAY).over_time == {
+        (2025, "member_state"): usd("5000.00"),
+        (2026, "other"): usd("2680.00"),
+    }
+
+
+def test_funding_lists_every_earmark_with_a_budget_or_money_but_not_the_unearmarked(
+    scenario, donor, finance, user
+):
+    mexico = donor("MX")
+    _pledge(mexico, finance, "700", earmark_kind="program", earmark_label="Charts")
+    budgets.set_budget(earmark_kind="program", earmark_label="Training", amount="900",
+                       by=user("organizer"))  # fmt: skip
+    db.session.commit()
+    funding = {(f.earmark_kind, f.earmark_label): f for f in reports.build(TODAY).funding}
+    assert list(funding) == [
+        ("activity", "Port workshop"),
+        ("program", "Charts"),
+        ("program", "Training"),
+    ]
+    pledged_only = funding[("program", "Charts")]  # no budget: no gap nor share
+    assert (pledged_only.budget, pledged_only.gap, pledged_only.share) == (None, None, None)
+    assert (pledged_only.received, pledged_only.received_usd) == ({}, usd("0"))
+    budget_only = funding[("program", "Training")]
+    assert (budget_only.received, budget_only.gap, budget_only.share) == ({}, usd("900"), 0)
+
+
+def test_a_budget_of_nothing_has_no_share_rather_than_a_division_by_zero():
+    nothing = reports.Funding("program", "Training", usd("0"), {}, usd("10"))
+    assert (nothing.share, nothing.gap) == (None, usd("-10"))
+    overfunded = reports.Funding("program", "Training", usd("200"), {}, usd("250"))
+    assert (overfunded.share, overfunded.gap) == (125, usd("-50"))
+
+
+def test_what_is_left_of_each_instalment_names_its_pledge_donor_and_due_date(donor, finance):
+    brazil, mexico = donor("BR"), donor("MX")
+    first, second, third = date(2025, 6, 30), date(2025, 9, 30), date(2025, 12, 31)
+    pledge = _pledge(brazil, finance, "300",
+                     instalments=[(first, "100"), (second, "100"), (third, "100")])  # fmt: skip
+    _paid, b, c = pledge.instalments
+    _receive(brazil, finance, "99.99", instalment=c)  # against the last one: it pays that one
+    _receive(brazil, finance, "150", pledge=pledge)  # against the pledge: the oldest first
+    gone = _pledge(mexico, finance, "50", instalments=[(first, "50")])
+    ledger.reverse(gone, reason="Withdrawn", by=finance, now=NOW)
+    db.session.commit()
+    assert reports.unpaid_instalments() == [
+        reports.Unpaid(b.id, pledge.id, brazil.id, second, usd("50")),
+        reports.Unpaid(c.id, pledge.id, brazil.id, third, usd("0.01")),  # a cent is owed
+    ]
+
+
+def test_ageing_adds_up_the_unpaid_instalments_of_a_bucket(donor, finance):
+    brazil, mexico = donor("BR"), donor("MX")
+    _pledge(brazil, finance, "100", instalments=[(date(2026, 3, 1), "100")])
+    _pledge(
+        mexico, finance, "80", instalments=[(date(2026, 2, 20), "30"), (date(2026, 4, 1), "50")]
+    )
+    ageing = reports.build(TODAY).ageing
+    assert ageing[reports.DAYS_0_30] == {"USD": usd("130")}
+    assert ageing[reports.NOT_DUE] == {"USD": usd("50")}
+
+
+def test_a_donor_giving_in_two_currencies_has_a_line_for_each(donor, finance, rate):
+    brazil = donor("BR")
+    rate("EUR", date(2025, 5, 1), "1.10")
+    _pledge(brazil, finance, "100", instalments=[(date(2026, 3, 1), "100")])
+    pledges.record_pledge(donor=brazil, amount="200", currency="EUR", pledged_on=date(2025, 5, 1),
+                          instalments=[(date(2026, 3, 5), "200")], by=finance)  # fmt: skip
+    db.session.commit()
+    report = reports.build(TODAY)
+    [group] = report.by_donor
+    assert [(x.currency, x.pledged) for x in group.currency_lines] == [
+        ("EUR", Money(Decimal("200"), "EUR")),
+        ("USD", usd("100")),
+    ]
+    assert group.pledged_usd == usd("320.00")
+    # Each bucket lists its currencies in alphabetical order, as the page shows them.
+    assert list(report.ageing[reports.DAYS_0_30].items()) == [
+        ("EUR", Money(Decimal("200"), "EUR")),
+        ("USD", usd("100")),
+    ]

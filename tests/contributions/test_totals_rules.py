@@ -232,6 +232,10 @@ def test_the_instrument_is_kept_trimmed_and_at_most_two_hundred_characters(donor
     )
 
 
+def test_a_pledge_given_without_an_instrument_names_none(donor, finance):
+    assert _pledge(donor(), finance).instrument == ""
+
+
 def test_a_pledge_records_who_posted_it_and_when(donor, finance):
     made = _pledge(donor(), finance)
     assert made.posted_by_id == finance.id
@@ -542,3 +546,25 @@ def test_a_currency_read_alone_is_refused_on_its_own_field_named_and_cut_short(a
     assert refused.value.message.startswith("NOTACURREN is not")
     with pytest.raises(RuleError, match=r"^\? is not"):
         amounts.parse_currency(None)
+
+
+def test_a_pledge_and_its_instalments_are_audited_under_the_account_that_posted_them(
+    donor, finance
+):
+    made = _pledge(donor(), finance, amount="100", instalments=[(date(2026, 6, 1), "100")])
+    audited = db.session.execute(
+        sa.select(AuditEntry.entity_type, AuditEntry.actor_id, AuditEntry.actor_label).where(
+            AuditEntry.entity_type.in_(("Pledge", "Instalment"))
+        )
+    ).all()
+    assert sorted(audited) == [
+        ("Instalment", finance.id, finance.email),
+        ("Pledge", finance.id, finance.email),
+    ]
+    assert made.instalments[0].amount_minor == 10000
+
+
+def test_instalments_due_the_same_day_keep_the_order_they_were_typed_in(donor, finance):
+    day = date(2026, 6, 1)
+    made = _pledge(donor(), finance, amount="100", instalments=[(day, "70"), (day, "30")])
+    assert [i.amount_minor for i in made.instalments] == [7000, 3000]
