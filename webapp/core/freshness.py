@@ -24,6 +24,8 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import g, has_app_context
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -49,6 +51,23 @@ _lock = threading.Lock()
 _text_size = 0  # characters of the str results in `_store` (or in their tuples)
 _PENDING = "freshness.pending"
 _MEMO = "_freshness_tokens"
+# Where a kept page's forms carry their CSRF token, the one thing in them that is per
+# session: put there by the template (`CSRF_FIELD`) or by `without_csrf_token`.
+CSRF_TOKEN = "__puerto_csrf_token__"
+CSRF_FIELD = Markup(
+    f'<input id="csrf_token" name="csrf_token" type="hidden" value="{CSRF_TOKEN}">'
+)
+
+
+def without_csrf_token(html: str) -> str:
+    """A page about to be kept, its forms' CSRF token (one per session; none where CSRF
+    protection is off) replaced by the placeholder."""
+    return html.replace(generate_csrf(), CSRF_TOKEN)
+
+
+def with_csrf_token(html: str) -> Markup:
+    """A kept page with this session's CSRF token where the placeholder stands."""
+    return Markup(html.replace(CSRF_TOKEN, str(escape(generate_csrf()))))
 
 
 def watch(name: str, *tables: str) -> None:

@@ -12,16 +12,13 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import render_template
 from flask_babel import get_timezone
-from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from webapp.core import freshness
 from webapp.directory import history
 from webapp.directory.models import PointOfContact
 from webapp.directory.standings_cache import DIRECTORY
 from webapp.extensions import db
-
-CSRF_PLACEHOLDER = "__puerto_csrf_token__"
 
 
 @dataclass(frozen=True)
@@ -65,8 +62,8 @@ def body(
             history=history.readable_history(contact, language) if show_history else [],
             show_history=show_history,
             can_revert=can_revert,
-            csrf_placeholder=CSRF_PLACEHOLDER,
+            csrf_placeholder=freshness.CSRF_TOKEN,
         )
 
     html = freshness.cached(DIRECTORY, key, render)
-    return Markup(html.replace(CSRF_PLACEHOLDER, str(escape(generate_csrf()))))
+    return freshness.with_csrf_token(html)

@@ -11,15 +11,12 @@ from datetime import date
 
 from flask import render_template
 from flask_babel import get_locale, get_timezone
-from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from webapp.core import freshness
 from webapp.directory import agencies, chart, standing, standings_cache
 from webapp.directory.forms import PeriodForm
 from webapp.directory.standings_cache import DIRECTORY
-
-CSRF_PLACEHOLDER = "__puerto_csrf_token__"
 
 
 def body(
@@ -37,7 +34,7 @@ def body(
             rows=rows,
             areas=agencies.active_areas(),
             chart=chart.contacts_chart(rows),
-            csrf_placeholder=CSRF_PLACEHOLDER,
+            csrf_placeholder=freshness.CSRF_TOKEN,
             can_send=can_send,
             today=today,
             sees_all=ids is None,
@@ -45,12 +42,12 @@ def body(
         ) + (_blank_period_form(rows) if period_form and rows else "")
 
     html = freshness.cached(DIRECTORY, key, render)
-    return Markup(html.replace(CSRF_PLACEHOLDER, str(escape(generate_csrf()))))
+    return freshness.with_csrf_token(html)
 
 
 def _blank_period_form(rows: list[standing.Standing]) -> str:
     form = PeriodForm(formdata=None)
     form.state.choices = [(r.state.id, r.state.name) for r in rows]
     return render_template(
-        "directory/_period_form.html", period_form=form, csrf_placeholder=CSRF_PLACEHOLDER
+        "directory/_period_form.html", period_form=form, csrf_placeholder=freshness.CSRF_TOKEN
     )

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask_babel import get_locale, get_timezone
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from webapp.core import freshness
@@ -37,7 +36,6 @@ freshness.watch(
     "meeting_occurrence_moves",
     "users",
 )
-CSRF_PLACEHOLDER = "__puerto_csrf_token__"
 
 
 def occurrence_page(
@@ -49,11 +47,7 @@ def occurrence_page(
 
     def kept() -> tuple[str, str]:
         title, html = render()
-        # The same token in every form of the page (Flask-WTF makes one per request);
-        # none at all where CSRF protection is off (tests).
-        return title, html.replace(generate_csrf(), CSRF_PLACEHOLDER)
+        return title, freshness.without_csrf_token(html)
 
     title, html = freshness.cached(OCCURRENCE_PAGE, key, kept)
-    if CSRF_PLACEHOLDER in html:
-        html = html.replace(CSRF_PLACEHOLDER, generate_csrf())
-    return title, Markup(html)
+    return title, freshness.with_csrf_token(html)

@@ -19,12 +19,7 @@ from webapp.core.reference import member_states
 from webapp.directory.standings_cache import DIRECTORY
 from webapp.meetings.forms import ContactFilterForm, ContactsForm
 from webapp.meetings.offer import ContactFilter, agencies_to_offer, offer_states, page_of_offer
-from webapp.meetings.participants_cache import (
-    CSRF_PLACEHOLDER,
-    MEETINGS,
-    SeriesLoader,
-    with_csrf,
-)
+from webapp.meetings.participants_cache import MEETINGS, SeriesLoader
 from webapp.meetings.views import _areas
 
 
@@ -68,12 +63,12 @@ def offer_body(
             form=form
             or ContactsForm(formdata=None, contacts=listed.items, data=_filled(where, page)),
             where=where,
-            csrf_field=Markup(CSRF_PLACEHOLDER),
+            csrf_field=freshness.CSRF_FIELD,
         )
 
     if form is not None:
-        return with_csrf(render())
+        return freshness.with_csrf_token(render())
     # Both tokens in one query, before rendering; the meetings' is `cached`'s own.
     _meetings, directory = freshness.read_tokens(MEETINGS, DIRECTORY)
     key = ("offer", series_id, scope, directory, where, page, str(get_locale()))
-    return with_csrf(freshness.cached(MEETINGS, key, render))
+    return freshness.with_csrf_token(freshness.cached(MEETINGS, key, render))

@@ -3,7 +3,7 @@ and kept until anything it shows changes, in any process (see `webapp.core.fresh
 an answer through a signed link, a new participant, an invitation sent, a meeting moved,
 a state renamed. A series has up to a thousand participants; the table is kept per page
 and filter. The forms' CSRF token, the one thing that is per session, is put in on every
-request (`with_csrf`)."""
+request (`freshness.with_csrf_token`)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from collections.abc import Callable
 
 from flask import render_template
 from flask_babel import get_locale, get_timezone
-from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from webapp.core import freshness
 from webapp.core.reference import member_states
@@ -35,15 +34,7 @@ freshness.watch(
     "member_states",
     "organizations",
 )
-CSRF_PLACEHOLDER = "__puerto_csrf_field__"
 SeriesLoader = Callable[[], MeetingSeries]
-
-
-def with_csrf(html: str) -> Markup:
-    """Kept HTML with this session's CSRF field where its forms hold the placeholder."""
-    token = escape(generate_csrf())
-    field = f'<input id="csrf_token" name="csrf_token" type="hidden" value="{token}">'
-    return Markup(html.replace(CSRF_PLACEHOLDER, field))
 
 
 def series_title(series_id: int, load: SeriesLoader) -> str:
@@ -86,7 +77,7 @@ def participants_body(
             counts=everyone.counts,
             states=everyone.states,
             where=where,
-            csrf_field=Markup(CSRF_PLACEHOLDER),
+            csrf_field=freshness.CSRF_FIELD,
             manages=manages,
             sending=sending,
             may_propose=may_propose,
@@ -94,7 +85,7 @@ def participants_body(
         )
 
     if form is not None:
-        return with_csrf(render())
+        return freshness.with_csrf_token(render())
     key = (
         "participants",
         series_id,
@@ -106,4 +97,4 @@ def participants_body(
         where,
         page,
     )
-    return with_csrf(freshness.cached(MEETINGS, key, render))
+    return freshness.with_csrf_token(freshness.cached(MEETINGS, key, render))
