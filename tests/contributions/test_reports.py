@@ -478,3 +478,16 @@ def test_a_donor_giving_in_two_currencies_has_a_line_for_each(donor, finance, ra
         ("EUR", Money(Decimal("200"), "EUR")),
         ("USD", usd("100")),
     ]
+
+
+def test_money_over_time_is_summed_for_each_year_and_kind_of_donor_apart(donor, finance):
+    brazil, mexico, fund = donor("BR"), donor("MX"), donor(name="Harbour Foundation")
+    _receive(brazil, finance, "100", on=date(2024, 3, 1))
+    _receive(brazil, finance, "200", on=date(2025, 3, 1))
+    _receive(mexico, finance, "50", on=date(2025, 6, 1))
+    _receive(fund, finance, "70", on=date(2025, 9, 1))
+    assert reports.build(TODAY).over_time == {
+        (2024, "member_state"): usd("100"),
+        (2025, "member_state"): usd("250"),
+        (2025, "other"): usd("70"),
+    }

@@ -16,7 +16,7 @@ from webapp.core import outbox
 from webapp.core.errors import RuleError
 from webapp.core.outbox import OutboxMessage
 from webapp.extensions import db
-from webapp.meetings import invitations, series
+from webapp.meetings import answers, invitations, series
 from webapp.meetings.models import CANCELLED, DRAFT, Participant
 
 
@@ -592,3 +592,11 @@ def test_those_not_yet_invited_do_not_stop_the_update_of_those_after_them(organi
     db.session.commit()
     assert [m.recipient for m in _rows(invitations.UPDATE)] == [invited.email]
     assert not_yet.invited_sequence is None
+
+
+def test_an_answer_link_made_for_a_participant_opens_their_own_answer(organizer):
+    meeting = make_series(organizer)
+    person = guest(meeting, organizer, "ana@customs.example")
+    for url in (invitations.answer_url(person), invitations.answer_url(person, "declined")):
+        participant_id, token = url.split("?")[0].rsplit("/", 2)[-2:]
+        assert answers.participant_from_link(int(participant_id), token, now=NOW) is person
