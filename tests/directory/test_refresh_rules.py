@@ -331,6 +331,27 @@ def test_a_standing_counts_the_active_entries_of_each_area(member_state, area):
     assert standing(br).contacts_by_area == {customs.id: 2, drugs.id: 1}
 
 
+def test_each_state_counts_only_its_own_entries_of_an_area_when_all_states_stand(
+    member_state, area
+):
+    br, mx = member_state("BR"), member_state("MX")
+    drugs = area("drugs")
+    contact(br, verified=TODAY).areas = [drugs]
+    contact(mx, verified=TODAY).areas = [drugs]
+    contact(mx, verified=TODAY).areas = [drugs]
+    db.session.commit()
+    by_state = {found.state.id: found for found in refresh.standings(TODAY)}
+    assert by_state[br.id].contacts_by_area == {drugs.id: 1}
+    assert by_state[mx.id].contacts_by_area == {drugs.id: 2}
+
+
+def test_a_state_whose_entries_are_all_verified_has_none_never_verified(member_state):
+    br = member_state("BR")
+    contact(br, verified=TODAY - timedelta(days=3))
+    db.session.commit()
+    assert (standing(br).active_contacts, standing(br).never_verified) == (1, 0)
+
+
 def test_a_state_keeps_its_own_period_until_it_is_returned_to_the_default(app, member_state):
     default = app.config["DIRECTORY_VERIFICATION_DAYS"]
     br, mx = member_state("BR"), member_state("MX")
@@ -375,6 +396,19 @@ def test_a_standing_tells_the_last_request_the_open_cycle_and_the_last_answer(me
         None,
         None,
     )
+
+
+def test_each_state_keeps_its_own_last_answer_when_all_states_stand(member_state, user):
+    br, mx = due_state(member_state, "BR"), due_state(member_state, "MX")
+    person = user("focal_point", states=[br, mx])
+    ask(br, person, date(2024, 9, 1), date(2024, 9, 2), date(2024, 9, 5), "confirmed")
+    ask(mx, person, date(2025, 5, 20), date(2025, 5, 21), date(2025, 5, 22), "corrected")
+    by_state = {found.state.id: found for found in refresh.standings(TODAY)}
+    assert (by_state[br.id].last_answer, by_state[br.id].last_answered_at) == (
+        "confirmed",
+        at(date(2024, 9, 5)),
+    )
+    assert by_state[mx.id].last_answer == "corrected"
 
 
 def test_entries_verified_after_the_last_answer_count_from_their_verification(member_state, user):
