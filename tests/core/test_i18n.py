@@ -304,8 +304,9 @@ def test_translations_keep_the_placeholders(language):
 
 
 @pytest.fixture()
-def app_reading(another_app):
-    """Factory: a fresh app whose catalogs are the compiled ones in `folder`."""
+def app_reading(app, another_app):
+    """Factory: a fresh app whose catalogs are the compiled ones in `folder`. Inside the
+    suite's app context (`app`): Flask-Babel finds its domain through the current app."""
     # Flask-Babel caches translations per locale on its one Babel object, for every
     # app: forget what the suite's app cached, before and after.
     babel.domain_instance.cache.clear()
