@@ -140,3 +140,23 @@ def test_a_move_made_in_another_process_shows_with_who_made_it(another_app, clie
         db.session.scalar(sa.select(User).where(User.email == ORGANIZER)).name = "Olga Ortiz"
         db.session.commit()
     assert "Olga Ortiz" in client.get(page).get_data(as_text=True)
+
+
+def test_each_reader_is_served_the_page_in_their_own_language_and_zone(app, user, page):
+    """The meeting starts at 10:00 in Bogotá, 17:00 in Madrid. Readers who differ only in
+    language, or only in zone, are each served their own page, whoever came first."""
+    lead = '<p class="lead">'
+    written_for = {
+        ("en", "America/Bogota"): f"{lead}May 4, 2027, 10:00\u202fAM (America/Bogota)",
+        ("es", "America/Bogota"): f"{lead}4 may 2027, 10:00 (America/Bogota)",
+        ("en", "Europe/Madrid"): f"{lead}May 4, 2027, 5:00\u202fPM (Europe/Madrid)",
+    }
+    # All made first: the page watches the accounts, and a new one would drop it.
+    readers = {
+        (lang, zone): user("organizer", language=lang, timezone=zone) for lang, zone in written_for
+    }
+    for language, zone in [*written_for, ("en", "America/Bogota")]:  # the first again
+        browser = sign_in(app.test_client(), readers[language, zone])
+        html = browser.get(page).get_data(as_text=True)
+        for (other_language, other_zone), when in written_for.items():
+            assert (when in html) == ((other_language, other_zone) == (language, zone))
