@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -127,6 +128,30 @@ def another_app(_app: Flask) -> Iterator[Callable[..., Flask]]:
     for other in made:
         with other.app_context():
             db.engine.dispose()
+
+
+@pytest.fixture()
+def changed_by_another_process(
+    another_app: Callable[..., Flask],
+) -> Callable[[], AbstractContextManager[None]]:
+    """`with changed_by_another_process(): ...`: what the block writes is written as by a
+    second web process (`another_app`, the same one for every block of a test) and
+    committed there when the block ends.
+
+    The rule every kept page is held to: a change made by another process shows on the
+    next request. A test serves its page first, so that a copy is kept, then changes what
+    the page shows in this block and serves it again: it fails if the copy is served."""
+    other: list[Flask] = []
+
+    @contextmanager
+    def change() -> Iterator[None]:
+        if not other:
+            other.append(another_app())
+        with other[0].app_context():
+            yield
+            db.session.commit()
+
+    return change
 
 
 @pytest.fixture()

@@ -49,11 +49,11 @@ def test_the_ledger_is_reused_while_nothing_changes(client, login, finance, braz
 
 
 def test_a_receipt_recorded_by_another_process_shows_at_once(
-    another_app, client, login, finance, brazil
+    changed_by_another_process, client, login, finance, brazil
 ):
     login(finance)
     assert "WIRE-SECOND" not in page(client, brazil)
-    with another_app().app_context():
+    with changed_by_another_process():
         receipts.record_receipt(
             donor=db.session.get(Donor, brazil.id),
             amount="25",
@@ -62,19 +62,17 @@ def test_a_receipt_recorded_by_another_process_shows_at_once(
             by=db.session.get(User, finance.id),
             bank_reference="WIRE-SECOND",
         )
-        db.session.commit()
     assert "WIRE-SECOND" in page(client, brazil)
 
 
 def test_a_letter_renumbered_by_another_process_shows_at_once(
-    another_app, client, login, finance, brazil
+    changed_by_another_process, client, login, finance, brazil
 ):
     login(finance)
     letter = db.session.scalar(sa.select(AcknowledgementLetter))
     assert f">{letter.year}/{letter.number:04d}</a>" in page(client, brazil)
-    with another_app().app_context():
+    with changed_by_another_process():
         db.session.execute(sa.update(AcknowledgementLetter).values(number=9876))
-        db.session.commit()
     assert f">{letter.year}/9876</a>" in page(client, brazil)
 
 
@@ -98,11 +96,11 @@ def test_a_kept_page_reads_only_the_reader_and_the_token(client, login, finance,
 
 
 def test_a_contact_person_added_by_another_process_shows_at_once(
-    another_app, client, login, finance, brazil
+    changed_by_another_process, client, login, finance, brazil
 ):
     login(finance)
     assert "maria@itamaraty.example" not in page(client, brazil)
-    with another_app().app_context():
+    with changed_by_another_process():
         donors.add_contact(
             db.session.get(Donor, brazil.id),
             name="Maria Silva",
@@ -110,41 +108,38 @@ def test_a_contact_person_added_by_another_process_shows_at_once(
             language="pt",
             by=db.session.get(User, finance.id),
         )
-        db.session.commit()
     assert "Maria Silva · maria@itamaraty.example" in page(client, brazil)
 
 
 def test_a_state_renamed_by_another_process_renames_its_donor_page(
-    another_app, client, login, finance, brazil
+    changed_by_another_process, client, login, finance, brazil
 ):
     login(finance)
     assert "<title>Brazil · Puerto</title>" in page(client, brazil)
-    with another_app().app_context():
+    with changed_by_another_process():
         db.session.execute(
             sa.update(MemberState)
             .where(MemberState.id == brazil.member_state_id)
             .values(name_en="Federative Republic of Brazil")
         )
-        db.session.commit()
     shown = page(client, brazil)
     assert "<title>Federative Republic of Brazil · Puerto</title>" in shown
     assert "<h1>Federative Republic of Brazil</h1>" in shown
 
 
 def test_a_donor_not_found_is_found_once_another_process_records_it(
-    another_app, client, login, finance, brazil
+    changed_by_another_process, client, login, finance, brazil
 ):
     login(finance)
     missing = brazil.id + 1
     assert client.get(f"/contributions/donors/{missing}").status_code == 404
-    with another_app().app_context():
+    with changed_by_another_process():
         made = donors.create_donor(
             kind=OTHER,
             name="Harbour Foundation",
             language="en",
             by=db.session.get(User, finance.id),
         )
-        db.session.commit()
         assert made.id == missing
     response = client.get(f"/contributions/donors/{missing}")
     assert response.status_code == 200

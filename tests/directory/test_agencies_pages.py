@@ -43,10 +43,11 @@ def test_a_page_past_the_last_shows_the_last(client, brazil):
     assert names(client, "/directory/agencies?state=BR&page=99")[0] == f"Agency {PER_PAGE:03d}"
 
 
-def test_an_agency_added_by_another_process_shows_at_once_on_its_page(another_app, client, brazil):
+def test_an_agency_added_by_another_process_shows_at_once_on_its_page(
+    changed_by_another_process, client, brazil
+):
     assert "Agency 999" not in names(client, "/directory/agencies?state=BR&page=2")
-    with another_app().app_context():
+    with changed_by_another_process():
         state = db.session.get(MemberState, brazil.id)
         db.session.add(Agency(member_state=state, name="Agency 999", kind="customs"))
-        db.session.commit()
     assert names(client, "/directory/agencies?state=BR&page=2")[-1] == "Agency 999"

@@ -49,11 +49,10 @@ def test_an_edit_shows_at_once_with_its_history(client, entry):
     assert re.search(r"<td>Inspector</td>\s*<td>Chief Inspector</td>", shown)
 
 
-def test_an_edit_made_by_another_process_shows_at_once(another_app, client, entry):
+def test_an_edit_made_by_another_process_shows_at_once(changed_by_another_process, client, entry):
     assert "Inspector" in page(client, entry)
-    with another_app().app_context():
+    with changed_by_another_process():
         db.session.get(PointOfContact, entry.id).title = "Deputy Director"
-        db.session.commit()
     assert "<dd>Deputy Director</dd>" in page(client, entry)
 
 

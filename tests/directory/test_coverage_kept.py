@@ -40,13 +40,14 @@ def test_a_kept_page_with_its_form_reads_only_the_reader_and_the_token(client, l
     assert "__puerto_csrf_token__" not in page and 'name="csrf_token"' in page
 
 
-def test_a_state_added_by_another_process_is_offered_at_once(another_app, client, login, world):
+def test_a_state_added_by_another_process_is_offered_at_once(
+    changed_by_another_process, client, login, world
+):
     login(world)
     assert "Canada" not in period_states(client.get(PAGE).get_data(as_text=True))
-    with another_app().app_context():
+    with changed_by_another_process():
         names = {f"name_{lang}": "Canada" for lang in ("en", "es", "fr", "pt")}
         db.session.add(MemberState(code="CA", code3="CAN", **names))
-        db.session.commit()
     assert "Canada" in period_states(client.get(PAGE).get_data(as_text=True))
 
 

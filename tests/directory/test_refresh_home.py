@@ -68,7 +68,7 @@ def test_the_waiting_requests_are_counted_once_while_nothing_changes(
 
 
 def test_an_answer_given_in_another_process_clears_the_waiting_request_at_once(
-    another_app, contact, client, login, user, member_state
+    changed_by_another_process, contact, client, login, user, member_state
 ):
     freshness.touch(db.session, "directory")
     brazil = member_state("BR")
@@ -78,10 +78,9 @@ def test_an_answer_given_in_another_process_clears_the_waiting_request_at_once(
     db.session.commit()
     login(focal)
     assert "1 refresh request is waiting" in client.get("/").get_data(as_text=True)
-    with another_app().app_context():
+    with changed_by_another_process():
         waiting = db.session.scalar(sa.select(RefreshRequest))
         refresh.answer_request(waiting, refresh.ANSWERS[0], utcnow())
-        db.session.commit()
     assert "waiting for your answer" not in client.get("/").get_data(as_text=True)
 
 

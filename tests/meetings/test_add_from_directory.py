@@ -142,7 +142,7 @@ def test_everyone_listed_beyond_the_limit_is_refused_and_adds_nobody(
 
 
 def test_the_kept_page_follows_changes_made_in_another_process(
-    client, login, organizer, member_state, contact, another_app
+    client, login, organizer, member_state, contact, changed_by_another_process
 ):
     for name in ("meetings", "directory"):
         freshness.touch(db.session, name)  # the rows the migrations make
@@ -155,22 +155,19 @@ def test_the_kept_page_follows_changes_made_in_another_process(
     page = f"/meetings/{meeting.id}/participants/add"
     first = client.get(page).get_data(as_text=True)
     assert "Mario Ruiz" in first and "João Lima" not in first
-    other = another_app()  # another web process
-    with other.app_context():  # a new entry in the directory
+    with changed_by_another_process():  # a new entry in the directory
         agency = db.session.scalar(sa.select(Agency).where(Agency.member_state_id == mx.id))
         db.session.add(
             PointOfContact(
                 member_state_id=mx.id, agency=agency, name="Lucía Gómez", email="lg@mx.example"
             )
         )
-        db.session.commit()
     assert "Lucía Gómez" in client.get(page).get_data(as_text=True)
-    with other.app_context():  # and Mario's entry withdrawn
+    with changed_by_another_process():  # and Mario's entry withdrawn
         mario = db.session.scalar(
             sa.select(PointOfContact).where(PointOfContact.name == "Mario Ruiz")
         )
         mario.status = WITHDRAWN
-        db.session.commit()
     assert "Mario Ruiz" not in client.get(page).get_data(as_text=True)
     # Here: the series names Brazil too.
     db.session.get(MeetingSeries, meeting.id).member_states.append(br)

@@ -66,22 +66,24 @@ def test_a_client_polling_with_its_etag_gets_a_304_until_a_change(client, feed_u
     assert "renamed" in changed.get_data(as_text=True)
 
 
-def test_a_change_made_by_another_process_shows_at_once(another_app, client, feed_url):
+def test_a_change_made_by_another_process_shows_at_once(
+    changed_by_another_process, client, feed_url
+):
     etag = client.get(feed_url).headers["ETag"]
-    with another_app().app_context():
+    with changed_by_another_process():
         db.session.scalar(sa.select(MeetingSeries)).title = "Moved elsewhere"
-        db.session.commit()
     changed = client.get(feed_url, headers={"If-None-Match": etag})
     assert changed.status_code == 200 and "Moved elsewhere" in changed.get_data(as_text=True)
 
 
-def test_the_etag_names_the_content_not_the_time_it_was_written(another_app, client, feed_url):
+def test_the_etag_names_the_content_not_the_time_it_was_written(
+    changed_by_another_process, client, feed_url
+):
     """A change elsewhere has the feed written again (a new DTSTAMP, in another process
     too): a client whose copy still says the same gets its 304."""
     etag = client.get(feed_url).headers["ETag"]
-    with another_app().app_context():
+    with changed_by_another_process():
         freshness.touch(db.session, "meetings")
-        db.session.commit()
     assert client.get(feed_url, headers={"If-None-Match": etag}).status_code == 304
 
 

@@ -49,25 +49,22 @@ def test_the_page_is_reused_while_nothing_changes(client, page):
 
 
 def test_a_change_of_the_meeting_or_its_agenda_in_another_process_shows_at_once(
-    another_app, client, page
+    changed_by_another_process, client, page
 ):
     client.get(page)
-    other = another_app()
-    with other.app_context():
+    with changed_by_another_process():
         db.session.scalar(sa.select(Occurrence)).venue_address = "Port of Spain"
-        db.session.commit()
     assert "Port of Spain" in client.get(page).get_data(as_text=True)
-    with other.app_context():
+    with changed_by_another_process():
         agenda.add_item(db.session.scalar(sa.select(Occurrence)), title="Risk profiling")
-        db.session.commit()
     assert "Risk profiling" in client.get(page).get_data(as_text=True)
 
 
 def test_an_activity_registered_over_it_by_another_process_shows_at_once(
-    another_app, client, page
+    changed_by_another_process, client, page
 ):
     assert "an activity of" not in client.get(page).get_data(as_text=True)
-    with another_app().app_context():
+    with changed_by_another_process():
         who = sa.select(User).where(User.email == ORGANIZER)
         unodc = Organization(
             acronym="UNODC", name_en="UNODC", name_es="UNODC", name_fr="ONUDC", name_pt="UNODC"
@@ -83,7 +80,6 @@ def test_an_activity_registered_over_it_by_another_process_shows_at_once(
             ),
             by=db.session.scalar(who),
         )
-        db.session.commit()
     assert "Container control programme workshop" in client.get(page).get_data(as_text=True)
 
 
@@ -117,10 +113,11 @@ def test_a_refused_form_is_shown_again_with_what_was_typed(client, page):
     assert 'value="Extraordinary session"' in html and "The end must be after the start" in html
 
 
-def test_a_move_made_in_another_process_shows_with_who_made_it(another_app, client, page):
+def test_a_move_made_in_another_process_shows_with_who_made_it(
+    changed_by_another_process, client, page
+):
     assert "Earlier times" not in client.get(page).get_data(as_text=True)
-    other = another_app()
-    with other.app_context():
+    with changed_by_another_process():
         occurrence = db.session.scalar(sa.select(Occurrence))
         starts, ends = series.wall_clock(occurrence)
         series.update_occurrence(
@@ -133,10 +130,28 @@ def test_a_move_made_in_another_process_shows_with_who_made_it(another_app, clie
             now=NOW,
             by=db.session.scalar(sa.select(User).where(User.email == ORGANIZER)),
         )  # fmt: skip
-        db.session.commit()
     moved = client.get(page).get_data(as_text=True)
     assert "Earlier times" in moved and "Olga Organizer" in moved
-    with other.app_context():
+    with changed_by_another_process():
         db.session.scalar(sa.select(User).where(User.email == ORGANIZER)).name = "Olga Ortiz"
-        db.session.commit()
     assert "Olga Ortiz" in client.get(page).get_data(as_text=True)
+
+
+def test_each_reader_is_served_the_page_in_their_own_language_and_zone(app, user, page):
+    """The meeting starts at 10:00 in Bogotá, 17:00 in Madrid. Readers who differ only in
+    language, or only in zone, are each served their own page, whoever came first."""
+    lead = '<p class="lead">'
+    written_for = {
+        ("en", "America/Bogota"): f"{lead}May 4, 2027, 10:00\u202fAM (America/Bogota)",
+        ("es", "America/Bogota"): f"{lead}4 may 2027, 10:00 (America/Bogota)",
+        ("en", "Europe/Madrid"): f"{lead}May 4, 2027, 5:00\u202fPM (Europe/Madrid)",
+    }
+    # All made first: the page watches the accounts, and a new one would drop it.
+    readers = {
+        (lang, zone): user("organizer", language=lang, timezone=zone) for lang, zone in written_for
+    }
+    for language, zone in [*written_for, ("en", "America/Bogota")]:  # the first again
+        browser = sign_in(app.test_client(), readers[language, zone])
+        html = browser.get(page).get_data(as_text=True)
+        for (other_language, other_zone), when in written_for.items():
+            assert (when in html) == ((other_language, other_zone) == (language, zone))

@@ -78,14 +78,15 @@ def test_odd_filters_and_pages_show_a_page(client, crowd, query):
     assert page.status_code == 200 and rows(page.get_data(as_text=True))
 
 
-def test_a_page_follows_an_answer_given_in_another_process(another_app, client, crowd):
+def test_a_page_follows_an_answer_given_in_another_process(
+    changed_by_another_process, client, crowd
+):
     url, _ = crowd
     assert rows(client.get(url + "?answer=declined").get_data(as_text=True)) == []
-    with another_app().app_context():
+    with changed_by_another_process():
         person = db.session.scalar(
             sa.select(Participant).where(Participant.email == "p050@customs.example")
         )
         person.answer = DECLINED
-        db.session.commit()
     page = client.get(url + "?answer=declined").get_data(as_text=True)
     assert len(rows(page)) == 1 and '<strong data-count="declined">1</strong>' in page

@@ -49,15 +49,14 @@ def test_the_table_is_reused_while_nothing_changes(client, login, user, series_u
 
 
 def test_a_meeting_cancelled_by_another_process_shows_at_once(
-    another_app, client, login, user, series_url
+    changed_by_another_process, client, login, user, series_url
 ):
     login(user("organizer"))
     assert ">cancelled<" not in client.get(series_url).get_data(as_text=True)
-    with another_app().app_context():
+    with changed_by_another_process():
         first = db.session.scalar(sa.select(Occurrence).order_by(Occurrence.id))
         first.status = CANCELLED
         first.starts_at += timedelta(hours=1)
-        db.session.commit()
     assert ">cancelled<" in client.get(series_url).get_data(as_text=True)
 
 
@@ -75,7 +74,7 @@ def test_those_who_do_not_manage_never_get_the_kept_links(
 
 
 def test_a_sign_in_or_an_answer_in_another_process_leaves_the_kept_page(
-    another_app, client, login, user, series_url
+    changed_by_another_process, client, login, user, series_url
 ):
     organizer = user("organizer", email="olga@secretariat.example")
     meeting = db.session.scalar(sa.select(MeetingSeries))
@@ -85,23 +84,21 @@ def test_a_sign_in_or_an_answer_in_another_process_leaves_the_kept_page(
     client.get(series_url)
     with count_queries() as kept:
         client.get(series_url)
-    with another_app().app_context():
+    with changed_by_another_process():
         someone = db.session.scalar(sa.select(User).where(User.email == organizer.email))
         someone.last_login_at = utcnow()  # what signing in writes
         person = db.session.scalar(sa.select(Participant))
         person.answer = ACCEPTED
-        db.session.commit()
     with count_queries() as after:
         client.get(series_url)
     assert after.count == kept.count
 
 
 def test_what_the_series_is_follows_each_change_made_by_another_process(
-    another_app, client, login, user, series_url
+    changed_by_another_process, client, login, user, series_url
 ):
     login(user("organizer"))
     assert "Jamaica" in client.get(series_url).get_data(as_text=True)
-    other = another_app()
     changes = [
         (MeetingSeries, MeetingSeries.id > 0, "description", "Second round of the dialogue."),
         (MemberState, MemberState.code == "JM", "name_en", "Jamaica (renamed)"),
@@ -109,30 +106,28 @@ def test_what_the_series_is_follows_each_change_made_by_another_process(
     ]
     for model, which, column, value in changes:
         client.get(series_url)  # kept
-        with other.app_context():
+        with changed_by_another_process():
             setattr(db.session.scalar(sa.select(model).where(which)), column, value)
-            db.session.commit()
         assert value in client.get(series_url).get_data(as_text=True)
 
 
 def test_a_series_deleted_by_another_process_is_no_longer_found(
-    another_app, client, login, user, series_url
+    changed_by_another_process, client, login, user, series_url
 ):
     login(user("organizer"))
     assert client.get(series_url).status_code == 200  # kept
-    with another_app().app_context():
+    with changed_by_another_process():
         db.session.delete(db.session.scalar(sa.select(MeetingSeries)))
-        db.session.commit()
     assert client.get(series_url).status_code == 404
 
 
 def test_a_budget_set_by_another_process_shows_at_once(
-    another_app, client, login, user, series_url
+    changed_by_another_process, client, login, user, series_url
 ):
     organizer = user("organizer")
     login(organizer)
     assert "No budget set" in client.get(series_url).get_data(as_text=True)
-    with another_app().app_context():
+    with changed_by_another_process():
         budgets.set_budget(
             earmark_kind=MEETING_SERIES,
             earmark_label="",
@@ -140,6 +135,5 @@ def test_a_budget_set_by_another_process_shows_at_once(
             amount="1000",
             by=db.session.merge(organizer),
         )
-        db.session.commit()
     page = client.get(series_url).get_data(as_text=True)
     assert "No budget set" not in page and "1,000.00" in page

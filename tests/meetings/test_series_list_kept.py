@@ -36,18 +36,16 @@ def test_the_list_is_reused_while_nothing_changes(client, login, organizer):
 
 
 def test_a_series_made_or_renamed_by_another_process_shows_at_once(
-    another_app, client, login, organizer
+    changed_by_another_process, client, login, organizer
 ):
     made = make_series(organizer, title="Port security dialogue")
     login(organizer)
     client.get("/meetings/")
-    other = another_app()
-    with other.app_context():
+    with changed_by_another_process():
         db.session.scalar(sa.select(Occurrence)).series.title = "Border dialogue"
-        db.session.commit()
     page = client.get("/meetings/").get_data(as_text=True)
     assert "Border dialogue" in page and "Port security dialogue" not in page
-    with other.app_context():
+    with changed_by_another_process():
         make_series(db.session.merge(organizer), title="Firearms working group")
     page = client.get("/meetings/").get_data(as_text=True)
     assert "Firearms working group" in page and f"/meetings/{made.id}" in page

@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import g, has_app_context
+from flask_babel import get_locale, get_timezone
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 from sqlalchemy import event
@@ -68,6 +69,18 @@ def without_csrf_token(html: str) -> str:
 def with_csrf_token(html: str) -> Markup:
     """A kept page with this session's CSRF token where the placeholder stands."""
     return Markup(html.replace(CSRF_TOKEN, str(escape(generate_csrf()))))
+
+
+def language_and_zone() -> tuple[str, str]:
+    """The reader's language and time zone: the part of a kept page's key that says whom
+    it was written for.
+
+    A rendered page reads in one language (its words, dates and numbers) and shows its
+    instants in one zone; no write announces a reader's choice of either, so only the key
+    keeps one reader's rendering from being served to another who reads in another
+    language or zone. A page that shows no instant keys on the language alone, and so is
+    kept once for every zone."""
+    return str(get_locale()), str(get_timezone())
 
 
 def watch(name: str, *tables: str) -> None:

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import render_template
-from flask_babel import get_timezone
 from markupsafe import Markup
 
 from webapp.core import freshness
@@ -51,7 +50,9 @@ def facts(contact_id: int) -> EntryFacts | None:
 def body(
     entry: EntryFacts, language: str, *, can_edit: bool, show_history: bool, can_revert: bool
 ) -> Markup:
-    key = ("contact", entry.id, language, str(get_timezone()), can_edit, show_history, can_revert)
+    # `language` is the history's; the page's own words and times are the reader's.
+    reader = freshness.language_and_zone()
+    key = ("contact", entry.id, language, *reader, can_edit, show_history, can_revert)
 
     def render() -> str:
         contact = db.session.get(PointOfContact, entry.id)

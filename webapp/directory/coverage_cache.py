@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from datetime import date
 
 from flask import render_template
-from flask_babel import get_locale, get_timezone
 from markupsafe import Markup
 
 from webapp.core import freshness
@@ -25,7 +24,7 @@ def body(
     """`period_form`: with the blank verification period form at the end (a form sent
     back with errors is rendered per request instead)."""
     ids = None if state_ids is None else tuple(sorted(state_ids))
-    key = ("coverage", today, ids, can_send, period_form, str(get_locale()), str(get_timezone()))
+    key = ("coverage", today, ids, can_send, period_form, *freshness.language_and_zone())
 
     def render() -> str:
         rows = standings_cache.standings(today, ids)

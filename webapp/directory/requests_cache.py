@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import render_template
-from flask_babel import get_locale, get_timezone
 from markupsafe import Markup
 
 from webapp.accounts.models import User
@@ -23,7 +22,7 @@ from webapp.directory.standings_cache import DIRECTORY
 
 def requests_page(person: User, today: date) -> Markup:
     states = tuple(sorted(person.member_state_ids))
-    key = ("refresh requests", person.id, states, today, str(get_locale()), str(get_timezone()))
+    key = ("refresh requests", person.id, states, today, *freshness.language_and_zone())
 
     def render() -> str:
         open_requests, answered = refresh.requests_for(person)

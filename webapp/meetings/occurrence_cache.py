@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask_babel import get_locale, get_timezone
 from markupsafe import Markup
 
 from webapp.core import freshness
@@ -43,7 +42,7 @@ def occurrence_page(
 ) -> tuple[str, Markup]:
     """The title and content `render()` makes for the meeting, or those kept, with this
     request's token: `render` is called only when none are kept (it reads the meeting)."""
-    key = ("occurrence", occurrence_id, str(get_locale()), str(get_timezone()), window_days())
+    key = ("occurrence", occurrence_id, *freshness.language_and_zone(), window_days())
 
     def kept() -> tuple[str, str]:
         title, html = render()

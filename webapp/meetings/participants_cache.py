@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import render_template
-from flask_babel import get_locale, get_timezone
 from markupsafe import Markup
 
 from webapp.core import freshness
@@ -92,8 +91,7 @@ def participants_body(
         manages,
         may_propose,
         sending,
-        str(get_locale()),
-        str(get_timezone()),
+        *freshness.language_and_zone(),
         where,
         page,
     )

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from datetime import datetime
 
 from flask import render_template
-from flask_babel import get_locale, get_timezone
 from markupsafe import Markup
 
 from webapp.accounts.models import User
@@ -41,10 +40,6 @@ SERIES_PAGE = "meeting series page"
 freshness.watch(SERIES_PAGE, *SCHEDULE_TABLES, "activity_budgets", "receipts")
 
 
-def _reader() -> tuple[str, str]:
-    return str(get_locale()), str(get_timezone())
-
-
 def series_list(user: User, now: datetime, page: int, *, manages: bool) -> Markup:
     """One page of the series `user` may see, with their next meetings as of `now`. Those
     who manage see every series, so one list serves them all; what others see depends
@@ -58,7 +53,7 @@ def series_list(user: User, now: datetime, page: int, *, manages: bool) -> Marku
 
     if not manages:
         return Markup(render()[1])
-    key = ("series list", page, *_reader())
+    key = ("series list", page, *freshness.language_and_zone())
     _changes_at, html = freshness.cached(
         SCHEDULE, key, render, stale=lambda kept: kept[0] is not None and kept[0] <= now
     )
@@ -76,7 +71,7 @@ def series_page(
     no page is kept: who manages sees every series, so their page is served without
     reading the series at all. Its funding, shown to those who manage, is kept with it
     (a receipt or a budget set drops it)."""
-    key = ("series page", series_id, manages, sees_participants, *_reader())
+    key = ("series page", series_id, manages, sees_participants, *freshness.language_and_zone())
 
     def render() -> tuple[str, str]:
         series = load()
