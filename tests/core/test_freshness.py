@@ -1,7 +1,12 @@
-"""Results kept between requests stay within a bound of rendered text per process: the
-oldest go first, and the newest is always kept."""
+"""Results kept between requests stay within a bound of rendered text per process (the
+oldest go first, and the newest is always kept), and are dropped by every write a reader
+could see, but not by the bookkeeping of a sign-in."""
 
+import sqlalchemy as sa
+
+from webapp.accounts.models import new_session_token
 from webapp.core import freshness
+from webapp.core.timezones import utcnow
 from webapp.extensions import db
 
 
@@ -55,3 +60,54 @@ def test_a_kept_result_found_stale_is_computed_again(app):
     )
     assert again == ("later", "second")
     assert freshness.cached("directory", "clock", lambda: ("x", "third")) == ("later", "second")
+
+
+def _tokens() -> tuple[str | None, ...]:
+    db.session.expire_all()
+    return tuple(
+        db.session.scalar(
+            sa.select(freshness.DataVersion.token).where(freshness.DataVersion.name == name)
+        )
+        for name in ("directory", "meetings", "meeting page")
+    )
+
+
+def test_a_sign_in_drops_no_kept_page_but_a_change_anyone_sees_drops_them(app, user):
+    person = user("focal_point", name="Ana Pérez")
+    before = _tokens()
+    assert all(before)  # the account's creation renewed every group watching accounts
+    person.last_login_at = utcnow()  # what signing in writes
+    person.session_token = new_session_token()  # what "sign out everywhere" writes
+    db.session.commit()
+    assert _tokens() == before
+    person.last_login_at = utcnow()
+    person.name = "Ana Pérez Gómez"  # shown on directory and meeting pages
+    db.session.commit()
+    after = _tokens()
+    assert all(a != b for a, b in zip(after, before, strict=True))
+    person.is_active_account = False
+    db.session.commit()
+    assert all(a != b for a, b in zip(_tokens(), after, strict=True))
+
+
+def test_signing_in_through_the_form_leaves_a_kept_page_kept(app, client, user):
+    from tests.querycount import count_queries
+
+    reader = user("admin")
+    other = user("organizer")
+    client.post("/login", data={"email": reader.email, "password": reader.test_password})
+    client.get("/directory/")
+    with count_queries() as kept:
+        client.get("/directory/")
+    before = _tokens()
+    other_browser = app.test_client()
+    signed_in = other_browser.post(
+        "/login", data={"email": other.email, "password": other.test_password}
+    )
+    assert signed_in.status_code == 302
+    db.session.expire_all()
+    assert other.last_login_at is not None
+    assert _tokens() == before
+    with count_queries() as again:
+        client.get("/directory/")
+    assert again.count == kept.count

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from webapp.core import freshness
 from webapp.core.access import ADMIN, FINANCE, FOCAL_POINT, ORGANIZER, PARTICIPANT, ROLES
 from webapp.core.audit import Audited
 from webapp.core.reference import MemberState
@@ -137,6 +138,11 @@ class LoginAttempt(db.Model):
     email: Mapped[str] = mapped_column(sa.String(320), index=True)
     address: Mapped[str] = mapped_column(sa.String(64), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+# Written at every sign-in (and by "sign out everywhere"); no page kept between requests
+# shows either, so writing them drops none of those pages (core.freshness).
+freshness.unseen("users", "last_login_at", "session_token")
 
 
 class UserSession(db.Model):

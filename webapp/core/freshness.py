@@ -10,6 +10,9 @@ token first and then computes: a result is reused only while the token it was co
 under is the current one, whichever web process or worker made the change since. Tokens
 are random, never counters, so they do not repeat even when the table is emptied.
 
+A column no kept result reads, written often (the time of a person's last sign-in), can
+be declared `unseen`: an update that changes only such columns renews no token.
+
 Writes that bypass the session (a raw connection, psql) are not seen: they must be
 followed by `touch(name)` and a commit.
 """
@@ -47,6 +50,7 @@ class DataVersion(db.Model):
 # Built once, not on every read: most pages read a token.
 _TOKEN_OF = sa.select(DataVersion.token).where(DataVersion.name == sa.bindparam("name"))
 _WATCHED: dict[str, frozenset[str]] = {}
+_UNSEEN: dict[str, frozenset[str]] = {}
 _store: OrderedDict[tuple[str, Hashable], tuple[str, Any]] = OrderedDict()
 _lock = threading.Lock()
 _text_size = 0  # characters of the str results in `_store` (or in their tuples)
@@ -86,6 +90,13 @@ def language_and_zone() -> tuple[str, str]:
 def watch(name: str, *tables: str) -> None:
     """Name a group of tables whose changes drop the results kept under `name`."""
     _WATCHED[name] = _WATCHED.get(name, frozenset()) | frozenset(tables)
+
+
+def unseen(table: str, *columns: str) -> None:
+    """Columns of a watched table that no kept result reads: bookkeeping written often,
+    such as the time of a person's last sign-in. An update of a row that changes only
+    these drops nothing (an insert or a delete of the row still does)."""
+    _UNSEEN[table] = _UNSEEN.get(table, frozenset()) | frozenset(columns)
 
 
 def watched_names() -> list[str]:
@@ -178,13 +189,24 @@ def _mark(session: Session, names: set[str]) -> None:
         session.info.setdefault(_PENDING, set()).update(names)
 
 
+def _seen_change(state: Any) -> bool:
+    """Whether an updated object changed anything but its table's unseen columns (in
+    `after_flush`, attribute histories still hold the flush's changes)."""
+    ignored = _UNSEEN.get(state.mapper.local_table.name)
+    if not ignored:
+        return True
+    return any(
+        attribute.history.has_changes()
+        for attribute in state.attrs
+        if attribute.key not in ignored
+    )
+
+
 @event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, context: Any) -> None:
-    tables = {
-        table.name
-        for obj in (*session.new, *session.dirty, *session.deleted)
-        for table in sa.inspect(obj).mapper.tables
-    }
+    states = [sa.inspect(obj) for obj in (*session.new, *session.deleted)]
+    states += [state for state in map(sa.inspect, session.dirty) if _seen_change(state)]
+    tables = {table.name for state in states for table in state.mapper.tables}
     _mark(session, _names_for(tables))
 
 
