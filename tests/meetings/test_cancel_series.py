@@ -4,6 +4,7 @@ the series' UID with a higher SEQUENCE, read back by icalendar and by ical.js.""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -13,12 +14,13 @@ import sqlalchemy as sa
 from tests.calendar_clients.itip import applied
 from tests.calendar_clients.readers import ical_js, python_calendar, seconds
 from tests.meetings.support import NOW, guest, make_series
+from webapp.core.errors import RuleError
 from webapp.core.outbox import OutboxMessage
 from webapp.extensions import db
 from webapp.meetings import cancellation, invitations
 from webapp.meetings import series as series_service
 from webapp.meetings.calendar import series_uid
-from webapp.meetings.models import CANCELLED, HELD, SCHEDULED
+from webapp.meetings.models import CANCELLED, HELD, SCHEDULED, Participant
 
 
 @pytest.fixture()
@@ -227,3 +229,132 @@ def test_only_an_organizer_may_cancel_a_series(client, login, user, meeting):
     assert client.post(f"/meetings/{meeting.id}/cancel").status_code in (403, 404)
     db.session.expire_all()
     assert meeting.occurrences[3].status == SCHEDULED
+
+
+# --- the rules of the cancellation itself, without the pages ------------------------------
+
+
+def _cancel(series, now=ENDED_AT) -> int:
+    cancelled = cancellation.cancel_series(series, now=now)
+    written = cancellation.send_series_cancel(series, cancelled, now=now)
+    db.session.commit()
+    return written
+
+
+def _cancels_to(smtp_server, count: int) -> dict[str, object]:
+    """Who received what, after the invitations: {address: message}."""
+    return {r.recipients[0]: r.message for r in smtp_server.wait_for(count)}
+
+
+def test_a_meeting_that_starts_at_the_moment_of_cancelling_has_started_and_is_kept(meeting):
+    starting = meeting.occurrences[2]
+    cancelled = cancellation.cancel_series(meeting, now=starting.starts_at)
+    assert cancelled == [meeting.occurrences[3]]
+    assert starting.status == SCHEDULED
+
+
+def test_a_series_with_nothing_to_come_is_refused_with_the_reason_and_nothing_changes(meeting):
+    cancellation.cancel_series(meeting, now=ENDED_AT)
+    sequences = [meeting.sequence] + [o.sequence for o in meeting.occurrences]
+    with pytest.raises(RuleError) as refused:
+        cancellation.cancel_series(meeting, now=ENDED_AT)
+    assert refused.value.message == "No meeting of this series is still to come."
+    assert [meeting.sequence] + [o.sequence for o in meeting.occurrences] == sequences
+
+
+def test_cancelling_raises_each_sequence_by_one_and_leaves_the_kept_meetings_alone(meeting):
+    meeting.sequence, meeting.occurrences[3].sequence = 4, 2
+    db.session.commit()
+    before = [o.sequence for o in meeting.occurrences]
+    cancellation.cancel_series(meeting, now=ENDED_AT)
+    assert meeting.sequence == 5
+    assert [o.sequence for o in meeting.occurrences] == [
+        before[0],
+        before[1],
+        before[2] + 1,
+        before[3] + 1,
+    ]
+
+
+def test_each_person_invited_gets_one_message_and_nobody_else_does(
+    organizer, meeting, smtp_server
+):
+    other = make_series(organizer, title="Another meeting", rule="FREQ=YEARLY;COUNT=2")
+    guest(other, organizer, "zoe@customs.example")
+    guest(meeting, organizer, "bo@customs.example", name="Bo Berg")
+    _invite(other)
+    _invite(meeting)
+    left = guest(meeting, organizer, "lee@customs.example")
+    _invite(meeting)
+    invitations.remove_participant(left, now=NOW)  # told at once, then gone
+    db.session.commit()
+    sent_before = len(smtp_server.wait_for(5))
+    assert sent_before == 5
+    assert _cancel(meeting) == 2
+    received = smtp_server.wait_for(sent_before + 2)[sent_before:]
+    assert sorted(r.recipients[0] for r in received) == [
+        "ana@customs.example",
+        "bo@customs.example",
+    ]
+    time.sleep(0.2)
+    assert len(smtp_server.received) == sent_before + 2
+
+
+def test_an_organizer_among_the_participants_is_not_sent_the_cancel_and_the_others_are(
+    organizer, user, smtp_server
+):
+    made = make_series(organizer, zone="America/Santiago", rule="FREQ=YEARLY;COUNT=2")
+    guest(made, organizer, "CO@customs.example", name="Carla Co")  # before the others
+    guest(made, organizer, "ana@customs.example")
+    _invite(made)
+    # Invited as a participant, then made an organizer too: their own calendar holds the
+    # meeting as its organizer's, and a cancel sent to them would be read as an attendee's.
+    co_organizer = user("organizer", email="co@customs.example")
+    made.organizers.append(co_organizer)
+    db.session.commit()
+    assert len(smtp_server.wait_for(2)) == 2
+    assert _cancel(made) == 1
+    received = smtp_server.wait_for(3)
+    assert [r.recipients for r in received[2:]] == [["ana@customs.example"]]
+    time.sleep(0.2)
+    assert len(smtp_server.received) == 3
+
+
+def test_the_cancel_greets_by_name_names_the_series_and_is_answered_to_the_organizer(
+    organizer, meeting, smtp_server
+):
+    _invite(meeting)
+    assert _cancel(meeting) == 1
+    message = smtp_server.wait_for(2)[1].message
+    assert message["To"] == "ana@customs.example"
+    assert message.get_body(("plain",)).get_content().startswith("Apreciable Ana Pérez:")
+    assert message["Reply-To"] == "organizer@secretariat.example"
+    assert meeting.title in message["Subject"]
+    assert message["Subject"] != "Cancelled: "
+
+
+def test_a_series_without_an_organizer_is_cancelled_with_no_reply_to(
+    organizer, meeting, smtp_server
+):
+    _invite(meeting)
+    meeting.organizers = []  # the schema allows it; the pages never make one
+    db.session.commit()
+    assert _cancel(meeting) == 1
+    message = smtp_server.wait_for(2)[1].message
+    assert message["Reply-To"] is None
+    assert _calendar(message)[0] == "REQUEST"
+
+
+def test_after_the_ending_the_participant_holds_the_current_version_and_its_message(
+    organizer, meeting, smtp_server
+):
+    _invite(meeting)
+    person = db.session.scalars(sa.select(Participant)).one()
+    assert _cancel(meeting) == 1
+    db.session.expire_all()
+    assert person.invited_sequence == invitations.current_sequence(person)
+    latest = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+    assert latest.recipient == "ana@customs.example" and latest.kind == invitations.CANCEL
+    assert person.last_message_id == latest.id
+    # Nothing more is owed to them: sending the invitations again sends them nothing.
+    assert invitations.send_invitations(meeting, now=ENDED_AT) == 0

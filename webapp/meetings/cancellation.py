@@ -93,7 +93,7 @@ def send_series_cancel(
             subject=lambda: _("Cancelled: %(title)s", title=series.title),
             template="meetings/mail/series_cancelled",
             key=f"meeting-series-cancel:{person.id}:{event.uid}:{event.sequence}",
-            context={"series": series, "participant": person, "ended": bool(ended)},
+            context={"series": series, "ended": bool(ended)},
             reply_to=series.organizer.email if series.organizer else None,
             calendar=content,
         )
