@@ -106,3 +106,15 @@ def test_a_database_failure_while_recording_a_result_stops_the_batch(app, smtp_s
     ]
     statuses = dict(db.session.execute(sa.select(OutboxMessage.id, OutboxMessage.status)).all())
     assert [statuses[i] for i in ids] == [outbox.SENT, outbox.SENDING, outbox.SENDING]
+
+
+def test_a_batch_gives_back_the_database_connection_it_held_for_its_results(app, smtp_server):
+    # A worker delivers batch after batch: one that kept its connection would soon take
+    # every connection of the pool. Each is back in the pool as soon as its batch returns.
+    pool = db.engine.pool
+    for batch in range(3):
+        ids = write_lost(f"batch-{batch}-a", f"batch-{batch}-b")
+        before = pool.checkedout()
+        outcomes = outbox.deliver_batch(ids)
+        assert [o.status for o in outcomes.values()] == ["sent", "sent"]
+        assert pool.checkedout() == before

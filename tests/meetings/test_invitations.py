@@ -4,6 +4,7 @@ server and read back by icalendar and by ical.js (Thunderbird's parser)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from email.utils import parseaddr
 
 import pytest
 import sqlalchemy as sa
@@ -60,6 +61,28 @@ def test_an_invitation_is_a_request_that_both_parsers_read_at_the_right_instant(
     (occurrence,) = ical_js_occurrences(text)
     assert occurrence.start == seconds(datetime(2027, 5, 4, 14, 0, tzinfo=UTC))
     assert ical_js(text)["method"] == ["REQUEST"]
+
+
+def test_a_series_without_an_organizer_is_invited_with_no_reply_to_and_the_platform_as_organizer(
+    organizer, smtp_server, app
+):
+    # The application always names the creator as organizer and never deletes an account,
+    # but the schema allows a series with none (its organizers are rows of their own).
+    meeting = make_series(organizer)
+    guest(meeting, organizer, "ana@customs.example")
+    meeting.organizers = []
+    db.session.commit()
+    assert _send(meeting) == 1
+    (received,) = smtp_server.wait_for(1)
+    message = received.message
+    assert received.recipients == ["ana@customs.example"]
+    assert message["Reply-To"] is None
+    assert db.session.scalars(sa.select(outbox.OutboxMessage)).one().reply_to is None
+    method, text = _calendar_part(message)
+    event = python_calendar(text).walk("VEVENT")[0]
+    platform = parseaddr(app.config["MAIL_FROM"])[1]
+    assert str(event["ORGANIZER"]).lower() == f"mailto:{platform}".lower()
+    assert method == "REQUEST"
 
 
 def test_the_mail_gives_the_time_in_the_recipients_zone_and_the_venues_in_their_language(

@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.meetings.support import guest, invite, links_in, make_series
+from tests.querycount import count_queries
 from webapp.core.outbox import OutboxMessage
 from webapp.extensions import db
 from webapp.meetings import answers, reminders
@@ -162,6 +163,40 @@ def test_every_reminder_of_a_large_run_is_written_and_recorded(organizer):
     assert len(_recipients()) == 7
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ReminderSent)) == 7
     assert _run(START - DAY) == 0
+
+
+def test_a_large_run_writes_its_reminders_a_write_batch_at_a_time(organizer):
+    # Seven reminders, three at a time: one INSERT of outbox rows and one of their records
+    # for each 3 + 3 + 1, so that no statement (nor the memory it takes) grows past a batch.
+    meeting = make_series(organizer)
+    for n in range(7):
+        guest(meeting, organizer, f"p{n}@customs.example")
+    invite(meeting)
+    with count_queries() as counted:
+        written = reminders.send_due_reminders(START - DAY, write_batch=3)
+    db.session.commit()
+    assert written == 7
+    inserts = [s.split("(")[0].split()[-1] for s in counted.statements if s.startswith("INSERT")]
+    assert inserts == ["outbox_messages", "meeting_reminders_sent"] * 3
+
+
+def test_the_reminders_of_the_meeting_that_starts_first_are_written_first(organizer):
+    # Written, and so queued for delivery, in the order of the meetings' starts: a backlog
+    # of reminders never holds back a meeting about to start behind one days away.
+    later = make_series(organizer, title="Later", first_start=datetime(2027, 5, 14, 10, 0),
+                        first_end=datetime(2027, 5, 14, 17, 0))  # fmt: skip
+    sooner = make_series(organizer, title="Sooner")  # made second, so its ids come after
+    guest(later, organizer, "later@customs.example")
+    guest(sooner, organizer, "sooner@customs.example")
+    invite(later)
+    invite(sooner)
+    assert _run(START - DAY) == 2  # the day before the one, 14 days before the other
+    in_order = db.session.scalars(
+        sa.select(OutboxMessage.recipient)
+        .where(OutboxMessage.kind == "meeting-reminder")
+        .order_by(OutboxMessage.id)
+    )
+    assert list(in_order) == ["sooner@customs.example", "later@customs.example"]
 
 
 def test_every_occurrence_of_a_large_run_is_reminded(organizer):
