@@ -77,7 +77,7 @@ def test_occurrences_follow_their_series_rule_in_the_venue_zone(app):
     list(fill(3, DAY, SMALL))
     db.session.commit()
     for found in db.session.scalars(sa.select(MeetingSeries)):
-        starts = expand(found.rule, found.first_start)
+        starts = expand(found.rule, found.first_start, found.zone)
         made = sorted(o.original_start for o in found.occurrences)
         assert made == [wall_to_utc(s, found.zone, 0, "rule") for s in starts]
 

@@ -4,11 +4,14 @@ changes to one occurrence or to the rule from a date on."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
 
-from tests.meetings.support import NOW, make_series
+from tests.calendar_clients.itip import READERS, applied
+from tests.calendar_clients.readers import python_calendar, seconds
+from tests.meetings.support import NOW, guest, invite, make_series
 from webapp.core.errors import RuleError
 from webapp.extensions import db
 from webapp.meetings import series
@@ -220,3 +223,83 @@ def test_a_new_rule_cannot_start_in_the_past(organizer):
             made, rule="FREQ=YEARLY;COUNT=2", first_start=datetime(2020, 1, 1, 10), fold=None,
             now=NOW,
         )  # fmt: skip
+
+
+# --- what a calendar holds: exactly the meetings scheduled, whatever bounds the rule -----
+
+
+def _invitation_calendar(made: MeetingSeries, organizer, smtp_server) -> str:
+    for occurrence in made.occurrences:
+        occurrence.status = SCHEDULED
+    guest(made, organizer, "ana@customs.example")
+    invite(made)
+    (received,) = smtp_server.wait_for(1)
+    (part,) = [p for p in received.message.walk() if p.get_content_type() == "text/calendar"]
+    return part.get_content()
+
+
+def _held_by_each_calendar(text: str) -> dict[str, list[int]]:
+    return {reader: [o.start for o in applied([text], reader)] for reader in READERS}
+
+
+def test_a_series_repeating_until_a_last_date_chosen_on_the_form_ends_on_that_day(
+    client, login, organizer, smtp_server
+):
+    login(organizer)
+    response = client.post(
+        "/meetings/new",
+        data={
+            "title": "Monthly border coordination",
+            "scope": "regional",
+            "starts": "2027-02-09T10:00",
+            "ends": "2027-02-09T12:00",
+            "zone": "America/New_York",
+            "repeat": "monthly",
+            "until": "2027-05-09",  # the day of the last meeting: it takes place
+            "venue_address": "OAS Building, Washington",
+            "languages": ["en"],
+        },
+    )
+    assert response.status_code == 302
+    made = db.session.scalar(sa.select(MeetingSeries))
+    new_york = ZoneInfo("America/New_York")
+    expected = [
+        seconds(datetime(2027, month, 9, 10, 0, tzinfo=new_york)) for month in (2, 3, 4, 5)
+    ]
+    assert [seconds(o.starts_at) for o in made.occurrences] == expected  # across 14 March
+    text = _invitation_calendar(made, organizer, smtp_server)
+    (event,) = python_calendar(text).walk("VEVENT")
+    assert "COUNT" not in event["RRULE"] and event["RRULE"]["UNTIL"]
+    assert _held_by_each_calendar(text) == dict.fromkeys(READERS, expected)
+
+
+@pytest.mark.parametrize(
+    ("first_start", "rule", "days"),
+    [
+        # Bounded by an instant in UTC; two days a week, across the change to summer time.
+        (datetime(2027, 3, 2, 10, 0), "FREQ=WEEKLY;BYDAY=TU,TH;UNTIL=20270318T150000Z",
+         [(3, 2), (3, 4), (3, 9), (3, 11), (3, 16), (3, 18)]),
+        # Bounded by an instant in UTC that falls before the last Tuesday's noon in New York
+        # (16:00 UTC) though after noon as a wall clock: that Tuesday is not a meeting.
+        (datetime(2027, 3, 2, 12, 0), "FREQ=WEEKLY;UNTIL=20270316T150000Z", [(3, 2), (3, 9)]),
+        # Two days of each month.
+        (datetime(2027, 2, 9, 10, 0), "FREQ=MONTHLY;BYMONTHDAY=9,23;COUNT=4",
+         [(2, 9), (2, 23), (3, 9), (3, 23)]),
+        # The second Tuesday of each month.
+        (datetime(2027, 2, 9, 10, 0), "FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2;COUNT=3",
+         [(2, 9), (3, 9), (4, 13)]),
+    ],
+)  # fmt: skip
+def test_every_calendar_holds_exactly_the_meetings_a_rule_scheduled(
+    organizer, smtp_server, first_start, rule, days
+):
+    made = make_series(
+        organizer, zone="America/New_York", first_start=first_start,
+        first_end=first_start + timedelta(hours=2), rule=rule,
+    )  # fmt: skip
+    new_york = ZoneInfo("America/New_York")
+    hour = first_start.hour
+    expected = [seconds(datetime(2027, m, d, hour, 0, tzinfo=new_york)) for m, d in days]
+    assert [seconds(o.starts_at) for o in made.occurrences] == expected
+    text = _invitation_calendar(made, organizer, smtp_server)
+    assert _held_by_each_calendar(text) == dict.fromkeys(READERS, expected)

@@ -114,7 +114,7 @@ def create_series(data: SeriesInput, *, organizer: User) -> MeetingSeries:
     if data.scope not in SCOPE_LABELS:
         raise RuleError(_("Choose a scope."), "scope")
     starts_at, ends_at = span(data.first_start, data.first_end, zone, data.fold)
-    starts = expand(data.rule, data.first_start)
+    starts = expand(data.rule, data.first_start, zone)
     venue = _check_venue(data.venue)
     offsets = _check_offsets(data.reminder_offsets)
     series = MeetingSeries(
@@ -185,7 +185,7 @@ def change_rule(
     anchor = wall_to_utc(first_start, series.zone, fold, "starts")
     if anchor <= now:
         raise RuleError(_("A new rule can only start in the future."), "starts")
-    starts = expand(rule, first_start)
+    starts = expand(rule, first_start, series.zone)
     part = _end_present_rule(series, anchor) if series.rule else None
     cancelled = []
     kept_originals = set()

@@ -115,8 +115,25 @@ def normalise_rule(text: str | None) -> str:
     return value.removeprefix("RRULE:")
 
 
-def expand(rule: str, first_start: datetime) -> list[datetime]:
-    """The wall-clock starts a bounded rule gives from `first_start` (naive)."""
+def _wall_clock_until(rule: str, zone: str) -> str:
+    """The rule with its UNTIL as the wall clock in `zone`, read as calendars read it
+    (`calendar.parse_rule`): a date is the end of that day there (its meetings take
+    place), an instant in UTC the same instant there, a floating time that time there."""
+    parts = []
+    for part in rule.split(";"):
+        key, _sep, value = part.partition("=")
+        if key == "UNTIL" and len(value) == 8:
+            part = f"UNTIL={value}T235959"
+        elif key == "UNTIL" and value.endswith("Z"):
+            moment = datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+            part = f"UNTIL={moment.astimezone(ZoneInfo(zone)):%Y%m%dT%H%M%S}"
+        parts.append(part)
+    return ";".join(parts)
+
+
+def expand(rule: str, first_start: datetime, zone: str) -> list[datetime]:
+    """The wall-clock starts (naive) a bounded rule gives from `first_start` in `zone`:
+    the meetings the series' calendar event holds, no more, no fewer."""
     if not rule:
         return [first_start]
     parts = dict(p.split("=", 1) for p in rule.split(";") if "=" in p)
@@ -125,7 +142,8 @@ def expand(rule: str, first_start: datetime) -> list[datetime]:
             _("A repeating series needs an end: a number of meetings or a last date."), "rule"
         )
     try:
-        recurrence = rrulestr(f"RRULE:{rule}", dtstart=first_start, ignoretz=True)
+        wall_rule = _wall_clock_until(rule, zone)
+        recurrence = rrulestr(f"RRULE:{wall_rule}", dtstart=first_start, ignoretz=True)
         starts = list(islice(recurrence, MAX_OCCURRENCES + 1))
     except (ValueError, TypeError, OverflowError) as exc:
         raise RuleError(_("This repetition rule cannot be read."), "rule") from exc
